@@ -1,0 +1,44 @@
+using Higress.Core.Resources;
+
+namespace Higress.Core.Plan;
+
+/// <summary>The wire protocol a listener speaks.</summary>
+public enum ListenerProtocol
+{
+    /// <summary>HTTP/1.1 (and h2c upgrade where the client asks).</summary>
+    Http,
+    /// <summary>HTTP over TLS.</summary>
+    Https,
+    /// <summary>Cleartext HTTP/2 (h2c) with prior knowledge.</summary>
+    Http2,
+    /// <summary>gRPC over cleartext HTTP/2.</summary>
+    Grpc,
+    /// <summary>TLS passthrough or termination of opaque TCP.</summary>
+    Tls,
+    /// <summary>Opaque TCP.</summary>
+    Tcp,
+    /// <summary>UDP datagrams.</summary>
+    Udp,
+}
+
+/// <summary>One listener: a port on the bind address and the hostnames it serves.</summary>
+/// <param name="Id">Unique id: <c>gateway-kind/namespace/gateway/listener</c>.</param>
+/// <param name="Gateway">The gateway object that declares the listener.</param>
+/// <param name="Name">The listener's name within its gateway.</param>
+/// <param name="Port">The TCP port.</param>
+/// <param name="Protocol">The protocol.</param>
+/// <param name="Hostnames">The hostnames accepted (wildcards <c>*.x</c> allowed); empty means any host.</param>
+public sealed record ListenerPlan(
+    string Id,
+    ObjectRef Gateway,
+    string Name,
+    int Port,
+    ListenerProtocol Protocol,
+    EquatableArray<string> Hostnames)
+{
+    /// <summary>The address to bind, from the Gateway's <c>spec.addresses</c>; null for the configured bind address.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>True for protocols served by the HTTP pipeline.</summary>
+    public bool IsHttp => Protocol is ListenerProtocol.Http or ListenerProtocol.Https or ListenerProtocol.Http2 or ListenerProtocol.Grpc;
+}

@@ -1,0 +1,47 @@
+using Higress.Core.Resources;
+
+namespace Higress.Core.Plan;
+
+/// <summary>Where a route rule attached: a listener and the hostnames it serves there.</summary>
+/// <param name="ListenerId">The listener's id.</param>
+/// <param name="Hostnames">The intersection of the route's and the listener's hostnames; empty means any host.</param>
+public sealed record RouteAttachment(string ListenerId, EquatableArray<string> Hostnames);
+
+/// <summary>The facts that break precedence ties between rules of different objects.</summary>
+/// <param name="CreationTimestamp">The object's creation time, if it has one.</param>
+/// <param name="ReadOrder">The order in which the object was read (files without timestamps).</param>
+/// <param name="RuleIndex">The rule's position inside its object.</param>
+public sealed record RouteOrder(DateTimeOffset? CreationTimestamp, long ReadOrder, int RuleIndex);
+
+/// <summary>One routing rule, ready for the matcher.</summary>
+/// <param name="Id">Unique id, e.g. <c>HTTPRoute/default/web/rules/0</c>.</param>
+/// <param name="Source">The object the rule came from.</param>
+/// <param name="RuleName">The rule's name, if it has one.</param>
+/// <param name="Order">Tie-breakers for precedence.</param>
+/// <param name="Attachments">The listeners the rule attached to.</param>
+/// <param name="Matches">The matches (any one suffices).</param>
+/// <param name="Action">What to do when matched.</param>
+public sealed record RoutePlan(
+    string Id,
+    ObjectRef Source,
+    string? RuleName,
+    RouteOrder Order,
+    EquatableArray<RouteAttachment> Attachments,
+    EquatableArray<RouteMatch> Matches,
+    RouteAction Action)
+{
+    /// <summary>Request header edits applied before forwarding.</summary>
+    public HeaderModifier RequestHeaders { get; init; } = HeaderModifier.None;
+
+    /// <summary>Response header edits applied before the response is sent.</summary>
+    public HeaderModifier ResponseHeaders { get; init; } = HeaderModifier.None;
+
+    /// <summary>Upstream path and host rewrite.</summary>
+    public UrlRewrite? Rewrite { get; init; }
+
+    /// <summary>The plugin instances that run for this rule, in execution order.</summary>
+    public EquatableArray<PluginBinding> Plugins { get; init; } = EquatableArray<PluginBinding>.Empty;
+
+    /// <summary>The whole-request timeout, if any.</summary>
+    public TimeSpan? Timeout { get; init; }
+}

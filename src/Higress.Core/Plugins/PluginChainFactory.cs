@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Higress.Core.Plugins;
+
+/// <summary>
+/// The default <see cref="IPluginChainFactory"/>: looks each binding's plugin up in the catalog and reuses the
+/// config the translator parsed (or parses <see cref="PluginBinding.ConfigJson"/> for bindings made by code).
+/// </summary>
+public sealed partial class PluginChainFactory : IPluginChainFactory
+{
+    private readonly PluginCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly PluginMetrics _metrics;
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="catalog">The known plugins.</param>
+    /// <param name="loggerFactory">Logging for chains; null for none.</param>
+    /// <param name="meterFactory">Creates the <c>Higress</c> meter; null to create it directly.</param>
+    public PluginChainFactory(PluginCatalog catalog, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PluginChain>();
+        _metrics = new PluginMetrics(meterFactory);
+    }
+
+    /// <inheritdoc />
+    public PluginChain Create(RoutePlan route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        if (route.Plugins.IsEmpty)
+        {
+            return PluginChain.Empty;
+        }
+
+        var bindings = ImmutableArray.Create(route.Plugins.AsSpan()).Sort(PluginOrder.Instance);
+        var entries = ImmutableArray.CreateBuilder<PluginChainEntry>(bindings.Length);
+        foreach (var binding in bindings)
+        {
+            var entry = CreateEntry(binding);
+            if (entry.Plugin is null)
+            {
+                Log.BindingUnusable(_logger, binding.Name, binding.InstanceId, route.Id, entry.Problem!, binding.FailStrategy);
+                _metrics.PluginFailed(binding.Name, "configure", binding.FailStrategy);
+                if (binding.FailStrategy == FailStrategy.FailOpen)
+                {
+                    continue;
+                }
+            }
+
+            entries.Add(entry);
+        }
+
+        return entries.Count == 0 ? PluginChain.Empty : new PluginChain(entries.DrainToImmutable(), _logger, _metrics);
+    }
+
+    private PluginChainEntry CreateEntry(PluginBinding binding)
+    {
+        if (!_catalog.TryGet(binding.Name, out var plugin))
+        {
+            return new PluginChainEntry(binding, null, null, $"no plugin named '{binding.Name}' is registered");
+        }
+
+        if (binding.Config is { } parsed)
+        {
+            return new PluginChainEntry(binding, plugin, parsed, null);
+        }
+
+        var context = new PluginConfigContext(binding.Name, binding.InstanceId);
+        object? config = null;
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(binding.ConfigJson) ? "{}" : binding.ConfigJson);
+            config = plugin.ParseConfig(document.RootElement.Clone(), context);
+        }
+        catch (JsonException ex)
+        {
+            context.AddError(string.Empty, "is not valid JSON: " + ex.Message);
+        }
+
+        return context.HasErrors || config is null
+            ? new PluginChainEntry(binding, null, null, "invalid config: " + string.Join("; ", context.Errors))
+            : new PluginChainEntry(binding, plugin, config, null);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} cannot run: {Problem}; fail strategy {FailStrategy}.")]
+        public static partial void BindingUnusable(ILogger logger, string plugin, string instance, string route, string problem, FailStrategy failStrategy);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace Higress.Core.Resources.Parsing;
+
+/// <summary>The single-field checks declared by attributes on the records (required, port, range, one-of, regex).</summary>
+internal static class FieldChecks
+{
+    public static void Check(FieldModel field, object? value, string path, BindContext context)
+    {
+        if (field.Required && (value is string { Length: 0 } || IsEmptyEquatable(value)))
+        {
+            context.Error(path, $"'{field.JsonName}' must not be empty", $"set a value for {path}");
+        }
+
+        if (field.Port && value is int port && port is < 1 or > 65535)
+        {
+            context.Error(path, $"{port} is not a valid port", "use a port between 1 and 65535");
+        }
+
+        if (field.Range is { } range && ToDouble(value) is { } number && (number < range.Min || number > range.Max))
+        {
+            var max = range.Max >= int.MaxValue ? string.Empty : $" and at most {range.Max.ToString(CultureInfo.InvariantCulture)}";
+            context.Error(path, $"{number.ToString(CultureInfo.InvariantCulture)} is out of range", $"use a value of at least {range.Min.ToString(CultureInfo.InvariantCulture)}{max}");
+        }
+
+        if (field.OneOf is { } oneOf && value is int code && !oneOf.Values.Contains(code))
+        {
+            context.Error(path, $"{code} is not allowed", $"use one of: {string.Join(", ", oneOf.Values)}");
+        }
+
+        if (field.Regex && value is string pattern && !RegexValidation.TryValidate(pattern, out var message))
+        {
+            context.Error(path, message, $"fix the regular expression '{pattern}'");
+        }
+    }
+
+    internal static bool IsEmptyEquatable(object? value) =>
+        value?.GetType() is { IsGenericType: true } t
+        && (t.GetGenericTypeDefinition() == typeof(EquatableArray<>) || t.GetGenericTypeDefinition() == typeof(EquatableMap<>))
+        && (bool)t.GetProperty("IsEmpty")!.GetValue(value)!;
+
+    internal static double? ToDouble(object? value) => value switch
+    {
+        int i => i,
+        long l => l,
+        double d => d,
+        _ => null,
+    };
+}

@@ -1,0 +1,200 @@
+using Higress.Core.Resources;
+using Higress.Core.Plan;
+
+namespace Higress.Core.Routing;
+
+/// <summary>
+/// The request matcher for one plan, built once when the plan is applied and then shared, lock-free, by every request.
+/// It implements the Gateway API's semantics for every route kind: listener selection by port and most specific
+/// hostname, hostname precedence between routes, then path (exact, longest prefix by segments, regex ranked with
+/// prefixes by pattern length), method, header count, query count, age, namespace/name and rule order.
+/// </summary>
+public sealed class RouteTable
+{
+    private readonly Dictionary<int, HostIndex<ListenerNode>> _ports;
+
+    private RouteTable(GatewayPlan plan, Dictionary<int, HostIndex<ListenerNode>> ports)
+    {
+        Plan = plan;
+        _ports = ports;
+    }
+
+    /// <summary>An empty table.</summary>
+    public static RouteTable Empty { get; } = Build(GatewayPlan.Empty);
+
+    /// <summary>The plan this table serves.</summary>
+    public GatewayPlan Plan { get; }
+
+    /// <summary>The ports with at least one HTTP listener.</summary>
+    public IEnumerable<int> Ports => _ports.Keys;
+
+    /// <summary>Builds the table for a plan.</summary>
+    public static RouteTable Build(GatewayPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var ports = new Dictionary<int, HostIndex<ListenerNode>>();
+        var listeners = new Dictionary<string, ListenerNode>(StringComparer.Ordinal);
+        foreach (var listener in plan.Listeners)
+        {
+            if (!listener.IsHttp)
+            {
+                continue;
+            }
+
+            if (!ports.TryGetValue(listener.Port, out var hosts))
+            {
+                hosts = new HostIndex<ListenerNode>();
+                ports[listener.Port] = hosts;
+            }
+
+            var node = new ListenerNode(listener);
+            listeners[listener.Id] = node;
+            if (listener.Hostnames.IsEmpty)
+            {
+                hosts.GetOrAdd(null, () => node);
+            }
+
+            foreach (var hostname in listener.Hostnames)
+            {
+                hosts.GetOrAdd(hostname, () => node);
+            }
+        }
+
+        var ranks = RankMatches(plan.Routes);
+        foreach (var route in plan.Routes)
+        {
+            foreach (var attachment in route.Attachments)
+            {
+                if (!listeners.TryGetValue(attachment.ListenerId, out var node))
+                {
+                    continue;
+                }
+
+                var hostnames = attachment.Hostnames.IsEmpty ? [null] : attachment.Hostnames.Select(h => (string?)h);
+                foreach (var hostname in hostnames.Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    var bucket = node.Hosts.GetOrAdd(hostname, () => new Bucket());
+                    for (var i = 0; i < route.Matches.Count; i++)
+                    {
+                        bucket.Entries.Add(new RouteMatchResult(route, i, node.Listener, hostname) { Rank = ranks[(route, i)] });
+                    }
+                }
+            }
+        }
+
+        foreach (var node in listeners.Values)
+        {
+            foreach (var bucket in node.Hosts.Values)
+            {
+                bucket.Seal();
+            }
+        }
+
+        return new RouteTable(plan, ports);
+    }
+
+    /// <summary>True when an HTTP listener is open on <paramref name="port"/>.</summary>
+    public bool ServesPort(int port) => _ports.ContainsKey(port);
+
+    /// <summary>The listener that a request on <paramref name="port"/> for <paramref name="host"/> belongs to, or null.</summary>
+    public ListenerPlan? FindListener(int port, string host) =>
+        _ports.TryGetValue(port, out var hosts) ? hosts.Find(HostWithoutPort(host))?.Listener : null;
+
+    /// <summary>Finds the rule that serves the request, or null (404).</summary>
+    public RouteMatchResult? Match<TRequest>(TRequest request)
+        where TRequest : IRouteRequest
+    {
+        if (!_ports.TryGetValue(request.LocalPort, out var listeners))
+        {
+            return null;
+        }
+
+        var host = HostWithoutPort(request.Host);
+        var node = listeners.Find(host);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var path = request.Path;
+        if (string.IsNullOrEmpty(path))
+        {
+            path = "/";
+        }
+
+        foreach (var bucket in node.Hosts.Candidates(host))
+        {
+            if (bucket.Index!.Match(request, path) is { } match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Strips the port from a Host header value (<c>a.com:8080</c>, <c>[::1]:80</c>) and a trailing dot.</summary>
+    public static ReadOnlySpan<char> HostWithoutPort(string host)
+    {
+        var span = host.AsSpan();
+        if (span.StartsWith("["))
+        {
+            var close = span.IndexOf(']');
+            return close < 0 ? span : span[..(close + 1)];
+        }
+
+        var colon = span.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            span = span[..colon];
+        }
+
+        return span.EndsWith(".") ? span[..^1] : span;
+    }
+
+    private static Dictionary<(RoutePlan, int), int> RankMatches(EquatableArray<RoutePlan> routes)
+    {
+        var keys = new List<(RoutePlan Route, int Index)>();
+        foreach (var route in routes)
+        {
+            for (var i = 0; i < route.Matches.Count; i++)
+            {
+                keys.Add((route, i));
+            }
+        }
+
+        keys.Sort(static (a, b) => MatchPrecedence.Compare(a.Route, a.Index, b.Route, b.Index));
+        var ranks = new Dictionary<(RoutePlan, int), int>(ReferenceTupleComparer.Instance);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            ranks[keys[i]] = i;
+        }
+
+        return ranks;
+    }
+
+    private sealed class ListenerNode(ListenerPlan listener)
+    {
+        public ListenerPlan Listener { get; } = listener;
+
+        public HostIndex<Bucket> Hosts { get; } = new();
+    }
+
+    private sealed class Bucket
+    {
+        public List<RouteMatchResult> Entries { get; } = [];
+
+        public PathIndex? Index { get; private set; }
+
+        public void Seal() => Index = new PathIndex(Entries);
+    }
+
+    private sealed class ReferenceTupleComparer : IEqualityComparer<(RoutePlan, int)>
+    {
+        public static readonly ReferenceTupleComparer Instance = new();
+
+        public bool Equals((RoutePlan, int) x, (RoutePlan, int) y) => ReferenceEquals(x.Item1, y.Item1) && x.Item2 == y.Item2;
+
+        public int GetHashCode((RoutePlan, int) obj) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), obj.Item2);
+    }
+}

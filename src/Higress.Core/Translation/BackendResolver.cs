@@ -1,0 +1,286 @@
+using System.Globalization;
+using System.Net;
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+
+namespace Higress.Core.Translation;
+
+/// <summary>The outcome of resolving one backend reference.</summary>
+/// <param name="ClusterId">The cluster, or null when the reference is invalid.</param>
+/// <param name="Reason">The Gateway API reason when invalid (<c>BackendNotFound</c>, <c>RefNotPermitted</c>, <c>InvalidKind</c>).</param>
+/// <param name="Message">What is wrong and how to fix it.</param>
+internal sealed record BackendResult(string? ClusterId, string? Reason = null, string? Message = null)
+{
+    public bool IsValid => ClusterId is not null;
+}
+
+/// <summary>
+/// Resolves Services (with their EndpointSlices or Endpoints) and ServiceEntries into clusters, enforcing that a
+/// backend in another namespace is reachable only when a ReferenceGrant in that namespace allows it.
+/// </summary>
+internal sealed class BackendResolver
+{
+    private readonly TranslationContext _context;
+    private readonly Dictionary<(string, string), List<EndpointSlice>> _slices = [];
+    private readonly Dictionary<string, ServiceEntry> _serviceEntries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<ReferenceGrant>> _grants = new(StringComparer.Ordinal);
+
+    public BackendResolver(TranslationContext context)
+    {
+        _context = context;
+        foreach (var slice in context.Snapshot.OfType<EndpointSlice>())
+        {
+            if (slice.ServiceName is { } service)
+            {
+                var key = (slice.Namespace, service);
+                if (!_slices.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    _slices[key] = list;
+                }
+
+                list.Add(slice);
+            }
+        }
+
+        foreach (var entry in context.Snapshot.OfType<ServiceEntry>())
+        {
+            foreach (var host in entry.Spec.Hosts)
+            {
+                _serviceEntries.TryAdd(host, entry);
+            }
+        }
+
+        foreach (var grant in context.Snapshot.OfType<ReferenceGrant>())
+        {
+            if (!_grants.TryGetValue(grant.Namespace, out var list))
+            {
+                list = [];
+                _grants[grant.Namespace] = list;
+            }
+
+            list.Add(grant);
+        }
+    }
+
+    public Dictionary<string, ClusterPlan> Clusters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Resolves a Gateway API backendRef of <paramref name="route"/>.</summary>
+    public BackendResult ResolveBackendRef(Resource route, BackendRef backend, UpstreamProtocol? protocol)
+    {
+        var ns = backend.Namespace ?? route.Namespace;
+        var display = $"{backend.Kind} {ns}/{backend.Name}";
+        if (backend.Group.Length != 0 || backend.Kind != "Service")
+        {
+            return new BackendResult(null, "InvalidKind", $"backendRef {display}: group '{backend.Group}' kind '{backend.Kind}' is not supported; reference a core Service");
+        }
+
+        if (!Permitted(route, ns, backend.Name))
+        {
+            return new BackendResult(null, "RefNotPermitted", $"backendRef {display} is in another namespace and no ReferenceGrant in {ns} allows {route.Kind}s from {route.Namespace}; add one");
+        }
+
+        if (backend.Port is null)
+        {
+            return new BackendResult(null, "UnsupportedValue", $"backendRef {display}: port is required for a Service; add the service port");
+        }
+
+        return ResolveService(ns, backend.Name, backend.Port, null, protocol);
+    }
+
+    /// <summary>Resolves a native <c>destination</c>: a Service name (<c>svc</c>, <c>svc.ns</c>, <c>svc.ns.svc.cluster.local</c>) or a ServiceEntry host.</summary>
+    public BackendResult ResolveHost(Resource route, string host, int? port, string? subset)
+    {
+        if (_serviceEntries.TryGetValue(host, out var entry))
+        {
+            return ResolveServiceEntry(entry, host, port, subset);
+        }
+
+        var (name, ns) = SplitServiceHost(host, route.Namespace);
+        if (!Permitted(route, ns, name))
+        {
+            return new BackendResult(null, "RefNotPermitted", $"destination {host} is in namespace {ns} and no ReferenceGrant there allows {route.Kind}s from {route.Namespace}; add one");
+        }
+
+        if (_context.Snapshot.Get<Service>(ns, name) is null)
+        {
+            return new BackendResult(null, "BackendNotFound", $"destination {host}: no Service {ns}/{name} and no ServiceEntry with host {host}; create one or fix the host");
+        }
+
+        return ResolveService(ns, name, port, subset, null);
+    }
+
+    private static (string Name, string Namespace) SplitServiceHost(string host, string defaultNamespace)
+    {
+        var parts = host.Split('.');
+        return parts.Length >= 2 ? (parts[0], parts[1]) : (host, defaultNamespace);
+    }
+
+    private bool Permitted(Resource route, string targetNamespace, string targetName)
+    {
+        if (string.Equals(targetNamespace, route.Namespace, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!_grants.TryGetValue(targetNamespace, out var grants))
+        {
+            return false;
+        }
+
+        var group = route.ResourceKind.Group;
+        return grants.Any(g =>
+            g.Spec.From.Any(f => f.Group == group && f.Kind == route.Kind && f.Namespace == route.Namespace)
+            && g.Spec.To.Any(t => t.Group.Length == 0 && t.Kind == "Service" && (t.Name is null || t.Name == targetName)));
+    }
+
+    private BackendResult ResolveService(string ns, string name, int? port, string? subset, UpstreamProtocol? protocol)
+    {
+        var service = _context.Snapshot.Get<Service>(ns, name);
+        if (service is null)
+        {
+            return new BackendResult(null, "BackendNotFound", $"Service {ns}/{name} does not exist; create it or fix the reference");
+        }
+
+        var ports = service.Spec.Ports;
+        var servicePort = port is { } p ? ports.FirstOrDefault(x => x.Port == p) : ports.Count == 1 ? ports[0] : null;
+        if (servicePort is null)
+        {
+            var known = string.Join(", ", ports.Select(x => x.Port));
+            return new BackendResult(null, "BackendNotFound", port is null
+                ? $"Service {ns}/{name} has {ports.Count} ports ({known}); name one with port"
+                : $"Service {ns}/{name} has no port {port} (it has: {known}); fix the port");
+        }
+
+        if (subset is not null)
+        {
+            return new BackendResult(null, "BackendNotFound", $"subset '{subset}' of Service {ns}/{name}: subsets are defined on ServiceEntries; remove the subset or use a ServiceEntry");
+        }
+
+        var id = $"{ns}/{name}:{servicePort.Port}";
+        if (Clusters.ContainsKey(id))
+        {
+            return new BackendResult(id);
+        }
+
+        var upstream = protocol ?? ProtocolOf(servicePort.AppProtocol, servicePort.Name);
+        var scheme = upstream == UpstreamProtocol.Https ? "https" : "http";
+        var destinations = new List<DestinationPlan>();
+        if (service.Spec.Type == ServiceType.ExternalName && service.Spec.ExternalName is { } external)
+        {
+            destinations.Add(new DestinationPlan(external, Address(scheme, external, servicePort.Port)));
+        }
+        else if (_slices.TryGetValue((ns, name), out var slices))
+        {
+            foreach (var slice in slices)
+            {
+                var slicePort = slice.Ports.FirstOrDefault(sp => (sp.Name ?? string.Empty) == (servicePort.Name ?? string.Empty));
+                var number = slicePort?.Port ?? servicePort.TargetPort?.Number ?? servicePort.Port;
+                if (slice.Ports.Count > 0 && slicePort is null)
+                {
+                    continue;
+                }
+
+                foreach (var endpoint in slice.Endpoints.Where(e => e.Conditions.Ready != false))
+                {
+                    foreach (var address in endpoint.Addresses)
+                    {
+                        destinations.Add(new DestinationPlan($"{address}:{number}", Address(scheme, address, number)));
+                    }
+                }
+            }
+        }
+        else if (_context.Snapshot.Get<Endpoints>(ns, name) is { } endpoints)
+        {
+            foreach (var set in endpoints.Subsets)
+            {
+                var setPort = set.Ports.FirstOrDefault(sp => (sp.Name ?? string.Empty) == (servicePort.Name ?? string.Empty)) ?? (set.Ports.Count == 1 ? set.Ports[0] : null);
+                var number = setPort?.Port ?? servicePort.TargetPort?.Number ?? servicePort.Port;
+                foreach (var address in set.Addresses)
+                {
+                    destinations.Add(new DestinationPlan($"{address.Ip}:{number}", Address(scheme, address.Ip, number)));
+                }
+            }
+        }
+        else if (service.Spec.ClusterIP is { } clusterIp && IPAddress.TryParse(clusterIp, out _))
+        {
+            destinations.Add(new DestinationPlan(clusterIp, Address(scheme, clusterIp, servicePort.Port)));
+        }
+
+        Clusters[id] = new ClusterPlan(id, new ObjectRef("Service", ns, name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream);
+        return new BackendResult(id);
+    }
+
+    private BackendResult ResolveServiceEntry(ServiceEntry entry, string host, int? port, string? subsetName)
+    {
+        var spec = entry.Spec;
+        var sePort = port is { } p ? spec.Ports.FirstOrDefault(x => x.Number == p) : spec.Ports.Count == 1 ? spec.Ports[0] : null;
+        if (sePort is null)
+        {
+            return new BackendResult(null, "BackendNotFound", $"{entry.Display} has no port {port?.ToString(CultureInfo.InvariantCulture) ?? "(none given, and it has several)"}; fix destination.port");
+        }
+
+        Subset? subset = null;
+        if (subsetName is not null && (subset = spec.Subsets.FirstOrDefault(s => s.Name == subsetName)) is null)
+        {
+            return new BackendResult(null, "BackendNotFound", $"{entry.Display} has no subset '{subsetName}'; add it under spec.subsets or fix destination.subset");
+        }
+
+        var id = $"serviceentry/{entry.Namespace}/{host}:{sePort.Number}" + (subsetName is null ? string.Empty : "/" + subsetName);
+        if (Clusters.ContainsKey(id))
+        {
+            return new BackendResult(id);
+        }
+
+        var upstream = sePort.Protocol.ToUpperInvariant() switch
+        {
+            "HTTPS" or "TLS" => UpstreamProtocol.Https,
+            "HTTP2" or "GRPC" or "H2C" => UpstreamProtocol.Http2,
+            _ => UpstreamProtocol.Http1,
+        };
+        var scheme = upstream == UpstreamProtocol.Https ? "https" : "http";
+        var destinations = new List<DestinationPlan>();
+        foreach (var endpoint in spec.Endpoints)
+        {
+            if (subset is not null && !subset.Labels.All(l => endpoint.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            {
+                continue;
+            }
+
+            var number = sePort.Name is { } portName && endpoint.Ports.TryGetValue(portName, out var mapped) ? mapped : sePort.TargetPort ?? sePort.Number;
+            destinations.Add(new DestinationPlan($"{endpoint.Address}:{number}", Address(scheme, endpoint.Address, number), endpoint.Weight ?? 1));
+        }
+
+        if (spec.Endpoints.IsEmpty && spec.Resolution is ServiceEntryResolution.Dns or ServiceEntryResolution.DnsRoundRobin or ServiceEntryResolution.None)
+        {
+            destinations.Add(new DestinationPlan(host, Address(scheme, host, sePort.TargetPort ?? sePort.Number)));
+        }
+
+        var policy = (subset?.TrafficPolicy ?? spec.TrafficPolicy)?.LoadBalancer?.Simple?.ToUpperInvariant() switch
+        {
+            "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
+            "RANDOM" => "Random",
+            "PASSTHROUGH" => "First",
+            _ => "RoundRobin",
+        };
+        Clusters[id] = new ClusterPlan(id, new ObjectRef(entry.Kind, entry.Namespace, entry.Name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, policy);
+        return new BackendResult(id);
+    }
+
+    private static UpstreamProtocol ProtocolOf(string? appProtocol, string? portName)
+    {
+        var hint = (appProtocol ?? portName ?? string.Empty).ToLowerInvariant();
+        if (hint is "kubernetes.io/h2c" or "h2c" or "http2" or "grpc" || hint.StartsWith("grpc-", StringComparison.Ordinal) || hint.StartsWith("http2-", StringComparison.Ordinal))
+        {
+            return UpstreamProtocol.Http2;
+        }
+
+        return hint is "https" or "kubernetes.io/https" || hint.StartsWith("https-", StringComparison.Ordinal) ? UpstreamProtocol.Https : UpstreamProtocol.Http1;
+    }
+
+    private static string Address(string scheme, string host, int port)
+    {
+        var h = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+        return $"{scheme}://{h}:{port.ToString(CultureInfo.InvariantCulture)}";
+    }
+}

@@ -1,0 +1,268 @@
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+using Higress.Core.Routing;
+using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
+
+namespace Higress.Core.Translation;
+
+/// <summary>Translates Gateway API HTTPRoutes and GRPCRoutes into rules.</summary>
+internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttacher attacher, BackendResolver backends, RulePlugins plugins)
+{
+    public void Translate(HttpRoute route, List<RoutePlan> output)
+    {
+        var status = context.Status(route);
+        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
+        var refsOk = true;
+        for (var i = 0; i < route.Spec.Rules.Count; i++)
+        {
+            var rule = route.Spec.Rules[i];
+            var field = $"spec.rules[{i}]";
+            var matches = new List<PlanRouteMatch>();
+            for (var m = 0; m < rule.Matches.Count; m++)
+            {
+                if (ToMatch(route, rule.Matches[m], $"{field}.matches[{m}]") is { } match)
+                {
+                    matches.Add(match);
+                }
+            }
+
+            if (matches.Count == 0)
+            {
+                continue;
+            }
+
+            var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, rule.Filters, rule.BackendRefs, matches, field, null);
+            refsOk &= ok;
+            output.Add(plugins.Apply(route, $"{field}", route.Spec.Hostnames, attachments, new RoutePlan(
+                $"HTTPRoute/{route.Namespace}/{route.Name}/rules/{i}",
+                ListenerBuilder.Ref(route),
+                rule.Name,
+                new RouteOrder(route.Metadata.CreationTimestamp, route.Origin.ReadOrder, i),
+                attachments.ToEquatableArray(),
+                matches.ToEquatableArray(),
+                action)
+            {
+                RequestHeaders = requestHeaders,
+                ResponseHeaders = responseHeaders,
+                Rewrite = rewrite,
+                Timeout = rule.Timeouts?.Request,
+            }));
+        }
+
+        SetResolvedRefs(status, refsOk);
+    }
+
+    public void Translate(GrpcRoute route, List<RoutePlan> output)
+    {
+        var status = context.Status(route);
+        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
+        var refsOk = true;
+        for (var i = 0; i < route.Spec.Rules.Count; i++)
+        {
+            var rule = route.Spec.Rules[i];
+            var field = $"spec.rules[{i}]";
+            var matches = rule.Matches.IsEmpty
+                ? [PlanRouteMatch.Any]
+                : rule.Matches.Select(m => new PlanRouteMatch(GrpcPath(m.Method), null, HeaderMatches(m.Headers), default)).ToList();
+            var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, rule.Filters, rule.BackendRefs, matches, field, UpstreamProtocol.Http2);
+            refsOk &= ok;
+            output.Add(plugins.Apply(route, field, route.Spec.Hostnames, attachments, new RoutePlan(
+                $"GRPCRoute/{route.Namespace}/{route.Name}/rules/{i}",
+                ListenerBuilder.Ref(route),
+                rule.Name,
+                new RouteOrder(route.Metadata.CreationTimestamp, route.Origin.ReadOrder, i),
+                attachments.ToEquatableArray(),
+                matches.ToEquatableArray(),
+                action)
+            {
+                RequestHeaders = requestHeaders,
+                ResponseHeaders = responseHeaders,
+                Rewrite = rewrite,
+            }));
+        }
+
+        SetResolvedRefs(status, refsOk);
+    }
+
+    private static void SetResolvedRefs(StatusBuilder status, bool ok)
+    {
+        if (ok)
+        {
+            status.SetAllParents("ResolvedRefs", true, "ResolvedRefs", "all references resolved");
+        }
+    }
+
+    private static PathMatch GrpcPath(GrpcMethodMatch? method)
+    {
+        if (method is null || (method.Service is null && method.Method is null))
+        {
+            return PathMatch.Any;
+        }
+
+        if (method.Type == ValueMatchType.RegularExpression)
+        {
+            return new PathMatch(PathMatchKind.Regex, $"/{method.Service ?? "[^/]+"}/{method.Method ?? "[^/]+"}");
+        }
+
+        return (method.Service, method.Method) switch
+        {
+            ({ } s, { } m) => new PathMatch(PathMatchKind.Exact, $"/{s}/{m}"),
+            ({ } s, null) => new PathMatch(PathMatchKind.Prefix, $"/{s}"),
+            (null, { } m) => new PathMatch(PathMatchKind.Regex, $"/[^/]+/{System.Text.RegularExpressions.Regex.Escape(m)}"),
+            _ => PathMatch.Any,
+        };
+    }
+
+    private PlanRouteMatch? ToMatch(Resource route, HttpRouteMatch match, string field)
+    {
+        var path = match.Path;
+        PathMatch pathMatch;
+        switch (path.Type)
+        {
+            case PathMatchType.RegularExpression:
+                if (RegexCache.Validate(path.Value) is { } error)
+                {
+                    context.Error(route, field + ".path.value", $"'{path.Value}' is not a valid regular expression: {error}", "fix the pattern (.NET syntax)");
+                    context.Status(route).SetAllParents("Accepted", false, "UnsupportedValue", $"{field}.path.value: invalid regular expression");
+                    return null;
+                }
+
+                pathMatch = new PathMatch(PathMatchKind.Regex, path.Value);
+                break;
+            default:
+                if (!path.Value.StartsWith('/'))
+                {
+                    context.Error(route, field + ".path.value", $"'{path.Value}' must start with '/'", "write an absolute path");
+                    return null;
+                }
+
+                pathMatch = new PathMatch(path.Type == PathMatchType.Exact ? PathMatchKind.Exact : PathMatchKind.Prefix, path.Value);
+                break;
+        }
+
+        var query = match.QueryParams
+            .DistinctBy(q => q.Name, StringComparer.Ordinal)
+            .Select(q => new NamedValueMatch(q.Name, q.Type == ValueMatchType.RegularExpression ? ValueMatchKind.Regex : ValueMatchKind.Exact, q.Value))
+            .ToEquatableArray();
+        return new PlanRouteMatch(pathMatch, match.Method, HeaderMatches(match.Headers), query);
+    }
+
+    private static EquatableArray<NamedValueMatch> HeaderMatches(EquatableArray<HttpHeaderMatch> headers) => headers
+        .DistinctBy(h => h.Name, StringComparer.OrdinalIgnoreCase)
+        .Select(h => new NamedValueMatch(h.Name, h.Type == ValueMatchType.RegularExpression ? ValueMatchKind.Regex : ValueMatchKind.Exact, h.Value))
+        .ToEquatableArray();
+
+    private (RouteAction Action, HeaderModifier Request, HeaderModifier Response, UrlRewrite? Rewrite, bool RefsOk) Filters(
+        Resource route, EquatableArray<HttpRouteFilter> filters, EquatableArray<BackendRef> backendRefs, IReadOnlyList<PlanRouteMatch> matches, string field, UpstreamProtocol? forced)
+    {
+        var request = HeaderModifier.None;
+        var response = HeaderModifier.None;
+        UrlRewrite? rewrite = null;
+        RedirectAction? redirect = null;
+        for (var f = 0; f < filters.Count; f++)
+        {
+            var filter = filters[f];
+            var ff = $"{field}.filters[{f}]";
+            switch (filter.Type)
+            {
+                case HttpRouteFilterType.RequestHeaderModifier when filter.RequestHeaderModifier is { } h:
+                    request = request.Then(ToModifier(h));
+                    break;
+                case HttpRouteFilterType.ResponseHeaderModifier when filter.ResponseHeaderModifier is { } h:
+                    response = response.Then(ToModifier(h));
+                    break;
+                case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
+                    if (!PathModifierFits(route, r.Path, matches, ff + ".requestRedirect.path", out var redirectPath))
+                    {
+                        return (new FailAction(500, $"{route.Display} {ff}: invalid redirect path"), request, response, null, true);
+                    }
+
+                    redirect = new RedirectAction(r.Scheme, r.Hostname, r.Port, redirectPath, r.StatusCode);
+                    break;
+                case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
+                    if (!PathModifierFits(route, u.Path, matches, ff + ".urlRewrite.path", out var rewritePath))
+                    {
+                        return (new FailAction(500, $"{route.Display} {ff}: invalid rewrite path"), request, response, null, true);
+                    }
+
+                    rewrite = new UrlRewrite(rewritePath, u.Hostname);
+                    break;
+                default:
+                    context.Warning(route, ff + ".type", $"filter {filter.Type} is not supported yet and is ignored", "remove it, or expect it in a later version");
+                    break;
+            }
+        }
+
+        if (redirect is not null)
+        {
+            return (redirect, request, response, null, true);
+        }
+
+        if (backendRefs.IsEmpty)
+        {
+            return (new FailAction(500, $"{route.Display} {field} has no backendRefs"), request, response, rewrite, true);
+        }
+
+        var refsOk = true;
+        var list = new List<BackendPlan>();
+        for (var b = 0; b < backendRefs.Count; b++)
+        {
+            var backendRef = backendRefs[b];
+            var resolved = backends.ResolveBackendRef(route, backendRef, forced);
+            var backendRequest = HeaderModifier.None;
+            var backendResponse = HeaderModifier.None;
+            foreach (var filter in backendRef.Filters)
+            {
+                if (filter.RequestHeaderModifier is { } rq)
+                {
+                    backendRequest = backendRequest.Then(ToModifier(rq));
+                }
+
+                if (filter.ResponseHeaderModifier is { } rs)
+                {
+                    backendResponse = backendResponse.Then(ToModifier(rs));
+                }
+            }
+
+            if (!resolved.IsValid)
+            {
+                refsOk = false;
+                context.Error(route, $"{field}.backendRefs[{b}]", resolved.Message!);
+                context.Status(route).SetAllParents("ResolvedRefs", false, resolved.Reason!, $"{field}.backendRefs[{b}]: {resolved.Message}");
+            }
+
+            list.Add(new BackendPlan(resolved.ClusterId, backendRef.Weight, backendRequest, backendResponse, resolved.Message));
+        }
+
+        return (new ForwardAction(list.ToEquatableArray()), request, response, rewrite, refsOk);
+    }
+
+    private bool PathModifierFits(Resource route, HttpPathModifier? path, IReadOnlyList<PlanRouteMatch> matches, string field, out PathModifier? modifier)
+    {
+        modifier = null;
+        if (path is null)
+        {
+            return true;
+        }
+
+        if (path.Type == PathModifierType.ReplaceFullPath)
+        {
+            modifier = new PathModifier(PathModifierKind.ReplaceFullPath, path.ReplaceFullPath ?? "/");
+            return true;
+        }
+
+        if (matches.Any(m => m.Path.Kind != PathMatchKind.Prefix))
+        {
+            context.Error(route, field, "ReplacePrefixMatch needs every match of the rule to be a PathPrefix match", "use PathPrefix matches or ReplaceFullPath");
+            return false;
+        }
+
+        modifier = new PathModifier(PathModifierKind.ReplacePrefixMatch, path.ReplacePrefixMatch ?? "/");
+        return true;
+    }
+
+    private static HeaderModifier ToModifier(HttpHeaderFilter filter) => new(
+        filter.Set.Select(h => new HeaderValue(h.Name, h.Value)).ToEquatableArray(),
+        filter.Add.Select(h => new HeaderValue(h.Name, h.Value)).ToEquatableArray(),
+        filter.Remove);
+}

@@ -1,0 +1,191 @@
+using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+
+namespace Higress.Core.Translation.Plugins;
+
+/// <summary>
+/// Decides which plugin instances run for each rule, in which order and with which config. Pure: no DI, no I/O.
+/// Build one per translation (it parses every Extension and WasmPlugin config once), then call
+/// <see cref="Resolve"/> once per rule. See <c>README.md</c> next to this file for the rules.
+/// </summary>
+internal sealed class PluginResolver
+{
+    private readonly PluginCatalog _catalog;
+    private readonly ILookup<string, PluginSource> _byNamespace;
+
+    /// <summary>Reads the Extensions and WasmPlugins of <paramref name="snapshot"/>.</summary>
+    public PluginResolver(ResourceSnapshot snapshot, PluginCatalog catalog)
+        : this(snapshot.OfType<Extension>(), snapshot.OfType<WasmPlugin>(), catalog)
+    {
+    }
+
+    /// <summary>Reads the given objects.</summary>
+    public PluginResolver(IEnumerable<Extension> extensions, IEnumerable<WasmPlugin> wasmPlugins, PluginCatalog catalog)
+    {
+        _catalog = catalog;
+        var diagnostics = new List<ConfigDiagnostic>();
+        var sources = new List<PluginSource>();
+        foreach (var extension in extensions)
+        {
+            sources.Add(PluginSourceReader.FromExtension(extension, catalog, diagnostics));
+        }
+
+        foreach (var wasmPlugin in wasmPlugins)
+        {
+            sources.Add(PluginSourceReader.FromWasmPlugin(wasmPlugin, catalog, diagnostics));
+        }
+
+        _byNamespace = sources.ToLookup(s => s.Namespace, StringComparer.Ordinal);
+        Diagnostics = [.. diagnostics];
+    }
+
+    /// <summary>Problems in the Extension and WasmPlugin objects, each reported once however many rules they apply to.</summary>
+    public EquatableArray<ConfigDiagnostic> Diagnostics { get; }
+
+    /// <summary>The plugins of one rule, ordered by phase, priority (higher first), name and instance id.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>The bindings, the rule's own diagnostics, and a <see cref="FailAction"/> when the rule must fail closed.</returns>
+    public PluginResolution Resolve(PluginRuleTarget rule)
+    {
+        var bindings = new List<PluginBinding>();
+        var diagnostics = new List<ConfigDiagnostic>();
+        FailAction? fail = null;
+
+        // Namespace isolation: only instances in the rule owner's namespace are considered at all.
+        foreach (var source in _byNamespace[rule.Owner.Namespace])
+        {
+            if (!Targets(source, rule))
+            {
+                continue;
+            }
+
+            var variant = SelectVariant(source, rule);
+            if (variant is null || variant.Disabled)
+            {
+                continue;
+            }
+
+            Bind(source.PluginName, source.InstanceId, source.Phase, source.Priority, source.FailStrategy, variant, bindings, ref fail);
+        }
+
+        for (var i = 0; i < rule.InlinePlugins.Count; i++)
+        {
+            var inline = rule.InlinePlugins[i];
+            var path = $"{rule.RulePath}.plugins[{i}]";
+            var instanceId = $"{rule.Owner}#{path}";
+            _catalog.TryGet(inline.Name, out var plugin);
+            if (plugin is null)
+            {
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, rule.Owner.ToString(), path + ".name", $"no plugin named '{inline.Name}' is registered",
+                    $"register it with AddPlugin<T>() or use one of: {string.Join(", ", _catalog.Names.Order(StringComparer.Ordinal))}"));
+            }
+
+            var variant = PluginSourceReader.ParseVariant(plugin, inline.Name, inline.Config, rule.Owner.ToString(), instanceId, path + ".config", diagnostics);
+            var phase = plugin?.DefaultPhase ?? PluginPhase.Unspecified;
+            Bind(inline.Name, instanceId, phase, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
+        }
+
+        bindings.Sort(PluginOrder.Instance);
+        return new PluginResolution([.. bindings], [.. diagnostics], fail);
+    }
+
+    private static void Bind(
+        string name, string instanceId, PluginPhase phase, int priority, FailStrategy failStrategy, PluginVariant variant, List<PluginBinding> bindings, ref FailAction? fail)
+    {
+        if (variant.IsUsable)
+        {
+            bindings.Add(new PluginBinding(name, instanceId, phase, priority, failStrategy, variant.ConfigJson) { Config = variant.Config });
+            return;
+        }
+
+        // An unusable FAIL_CLOSE instance must not be silently skipped: for an auth plugin that would serve
+        // the rule unauthenticated. The rule answers 500 until the config is fixed; FAIL_OPEN drops the instance.
+        if (failStrategy == FailStrategy.FailClose && fail is null)
+        {
+            fail = new FailAction(500, $"plugin {name} ({instanceId}) cannot run: {variant.Problem}; failStrategy is FAIL_CLOSE");
+        }
+    }
+
+    private static bool Targets(PluginSource source, PluginRuleTarget rule)
+    {
+        if (source.TargetRefs is null)
+        {
+            return true;
+        }
+
+        foreach (var target in source.TargetRefs)
+        {
+            if (target.Kind == "Gateway")
+            {
+                if (rule.Owner.Kind == "Gateway" && rule.Owner.Name == target.Name)
+                {
+                    return true;
+                }
+
+                foreach (var gateway in rule.Gateways)
+                {
+                    if (gateway.Name == target.Name && gateway.Namespace == source.Namespace)
+                    {
+                        return true;
+                    }
+                }
+            }
+            else if (target.Kind == rule.Owner.Kind && target.Name == rule.Owner.Name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Higress semantics: match rules are tried in order and the first that selects the rule wins; when none
+    // does, the default config applies (null when there is none).
+    private static PluginVariant? SelectVariant(PluginSource source, PluginRuleTarget rule)
+    {
+        foreach (var matchRule in source.MatchRules)
+        {
+            if (matchRule.Routes.Contains(rule.Owner.Name) || DomainMatches(matchRule.Domains, rule.Hostnames))
+            {
+                return matchRule.Variant;
+            }
+        }
+
+        return source.Default;
+    }
+
+    private static bool DomainMatches(IReadOnlyList<string> patterns, EquatableArray<string> hostnames)
+    {
+        foreach (var pattern in patterns)
+        {
+            foreach (var host in hostnames)
+            {
+                if (HostMatches(pattern, host))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>*.a.com</c> matches <c>x.a.com</c>, <c>x.y.a.com</c> and the route host <c>*.a.com</c>; other patterns match exactly, ignoring case.</summary>
+    internal static bool HostMatches(string pattern, string host)
+    {
+        if (string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (pattern.StartsWith("*.", StringComparison.Ordinal))
+        {
+            var suffix = pattern.AsSpan(1);
+            var candidate = host.StartsWith('*') ? host.AsSpan(1) : host.AsSpan();
+            return candidate.Length > suffix.Length && candidate.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,42 @@
+using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+using Higress.Core.Translation.Plugins;
+
+namespace Higress.Core.Translation;
+
+/// <summary>Binds each rule's plugin chain through the <see cref="PluginResolver"/>, once per rule.</summary>
+internal sealed class RulePlugins
+{
+    private readonly TranslationContext _context;
+    private readonly PluginResolver _resolver;
+    private readonly IReadOnlyDictionary<string, ObjectRef> _listenerGateways;
+    private readonly bool _any;
+
+    public RulePlugins(TranslationContext context, PluginCatalog catalog, IReadOnlyDictionary<string, ObjectRef> listenerGateways)
+    {
+        _context = context;
+        _resolver = new PluginResolver(context.Snapshot, catalog);
+        _listenerGateways = listenerGateways;
+        _context.Diagnostics.AddRange(_resolver.Diagnostics);
+        _any = context.Snapshot.OfType<Extension>().Count > 0 || context.Snapshot.OfType<WasmPlugin>().Count > 0;
+    }
+
+    public RoutePlan Apply(Resource owner, string rulePath, IReadOnlyList<string> hostnames, IReadOnlyList<RouteAttachment> attachments, RoutePlan plan, EquatableArray<InlinePlugin> inline = default)
+    {
+        if (!_any && inline.IsEmpty)
+        {
+            return plan;
+        }
+
+        var gateways = attachments
+            .Select(a => _listenerGateways.GetValueOrDefault(a.ListenerId))
+            .OfType<ObjectRef>()
+            .Distinct()
+            .ToEquatableArray();
+        var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline));
+        _context.Diagnostics.AddRange(resolution.Diagnostics);
+        var result = plan with { Plugins = resolution.Plugins };
+        return resolution.Fail is { } fail ? result with { Action = fail } : result;
+    }
+}

@@ -1,0 +1,68 @@
+using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+
+namespace Higress.Core.Translation;
+
+/// <summary>
+/// The heart of Higress.Net: a pure function from a <see cref="ResourceSnapshot"/> to a <see cref="GatewayPlan"/> with
+/// every object's status and every problem found. No I/O, no clock, no DI: the same snapshot always gives the same plan.
+/// </summary>
+public static class Translator
+{
+    /// <summary>Translates a snapshot.</summary>
+    /// <param name="snapshot">The objects.</param>
+    /// <param name="options">Controller settings.</param>
+    /// <param name="catalog">The plugins available to Extensions and inline plugin instances; built-ins only when null.</param>
+    public static TranslationResult Translate(ResourceSnapshot snapshot, TranslatorOptions? options = null, PluginCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        options ??= new TranslatorOptions();
+        var context = new TranslationContext(snapshot, options);
+        context.Diagnostics.AddRange(snapshot.Diagnostics);
+
+        var listeners = ListenerBuilder.Build(context);
+        var listenerGateways = listeners.ToDictionary(l => l.Plan.Id, l => l.Plan.Gateway, StringComparer.Ordinal);
+        var attacher = new RouteAttacher(context, listeners);
+        var backends = new BackendResolver(context);
+        var plugins = new RulePlugins(context, catalog ?? new PluginCatalog([]), listenerGateways);
+        var http = new HttpRouteTranslator(context, attacher, backends, plugins);
+        var native = new NativeRouteTranslator(context, attacher, backends, plugins);
+
+        var routes = new List<RoutePlan>();
+        native.TranslateInline(listeners, routes);
+        foreach (var route in snapshot.OfType<Route>())
+        {
+            native.Translate(route, routes);
+        }
+
+        foreach (var route in snapshot.OfType<HttpRoute>())
+        {
+            http.Translate(route, routes);
+        }
+
+        foreach (var route in snapshot.OfType<GrpcRoute>())
+        {
+            http.Translate(route, routes);
+        }
+
+        foreach (var listener in listeners)
+        {
+            context.Status(listener.Gateway).SetParent(listener.StatusKey, "ResolvedRefs", true, "ResolvedRefs", $"{listener.AttachedRoutes} route(s) attached");
+        }
+
+        var usable = listeners.Where(l => l.Usable).Select(l => l.Plan).ToEquatableArray();
+        foreach (var gateway in listeners.GroupBy(l => l.Gateway))
+        {
+            var open = gateway.Count(l => l.Usable);
+            context.Status(gateway.Key).Set("Programmed", open > 0, open > 0 ? "Programmed" : "Invalid", $"{open} of {gateway.Count()} listener(s) open");
+        }
+
+        var plan = new GatewayPlan(
+            options.Generation,
+            usable,
+            routes.ToEquatableArray(),
+            backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray());
+        return new TranslationResult(plan, context.BuildStatuses(), context.Diagnostics.ToEquatableArray());
+    }
+}

@@ -1,0 +1,48 @@
+using Higress.Hosting;
+using Higress.Hosting.Admin;
+using Higress.Hosting.Runtime;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Serves Higress.Net in the host's request pipeline.</summary>
+public static class HigressEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves the gateway: requests on gateway listener ports are matched and proxied by Higress (which takes them
+    /// over from here on in the pipeline), and the admin endpoints answer on the admin port.
+    /// </summary>
+    /// <param name="endpoints">The application (a <c>WebApplication</c>).</param>
+    /// <returns>YARP's convention builder, to add conventions to the proxy endpoints.</returns>
+    public static ReverseProxyConventionBuilder MapHigress(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints is not IApplicationBuilder app)
+        {
+            throw new InvalidOperationException("MapHigress must be called on the WebApplication (app.MapHigress()), not inside UseEndpoints.");
+        }
+
+        var services = endpoints.ServiceProvider;
+        var runtime = services.GetService<HigressRuntime>()
+            ?? throw new InvalidOperationException("Higress services are missing: call builder.Services.AddHigress(...) before app.MapHigress().");
+        var before = endpoints.DataSources.ToList();
+        var conventions = endpoints.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+
+        // YARP's endpoints are selected by the Higress matcher, never by ASP.NET routing: keep them out of the route table.
+        var yarp = endpoints.DataSources.Except(before).Single();
+        endpoints.DataSources.Remove(yarp);
+        _ = yarp.Endpoints;
+        runtime.AttachYarp(yarp);
+
+        AdminEndpoints.Map(endpoints, services.GetRequiredService<IOptions<HigressOptions>>().Value);
+        app.UseMiddleware<HigressMiddleware>();
+        return conventions;
+    }
+}

@@ -1,0 +1,83 @@
+using Higress.Core.Resources.Sources;
+using Higress.Hosting;
+using Higress.Hosting.Admin;
+using Higress.Hosting.Listeners;
+using Higress.Hosting.Plugins;
+using Higress.Hosting.Runtime;
+using Higress.Hosting.Sources;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Higress.Net in an ASP.NET Core host.</summary>
+public static class HigressServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the gateway, configured from <paramref name="configuration"/> (the <c>Higress</c> section:
+    /// <c>ConfigDir</c>, <c>BindAddress</c>, <c>Admin</c>, <c>Resources</c>, ...) and, optionally, from code.
+    /// Call <c>app.MapHigress()</c> to serve it.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The <c>Higress</c> configuration section.</param>
+    /// <param name="configure">Routes, services and other objects declared in code.</param>
+    /// <returns>A builder to chain <c>AddPlugin&lt;T&gt;()</c> and other registrations.</returns>
+    public static IHigressBuilder AddHigress(this IServiceCollection services, IConfiguration configuration, Action<ResourceBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<HigressOptions>().Bind(configuration);
+        services.AddSingleton<IResourceSource>(sp => new ConfigurationResourceSource(configuration, "Resources"));
+        services.AddSingleton<IResourceSource>(sp =>
+        {
+            var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;
+            return string.IsNullOrWhiteSpace(dir)
+                ? new CodeResourceSource(null, "no-config-dir")
+                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>());
+        });
+        return AddCore(services, configure);
+    }
+
+    /// <summary>Adds the gateway configured from code only (plus the host's <c>Higress</c> section when present).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Routes, services and other objects declared in code.</param>
+    /// <returns>A builder to chain <c>AddPlugin&lt;T&gt;()</c> and other registrations.</returns>
+    public static IHigressBuilder AddHigress(this IServiceCollection services, Action<ResourceBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<HigressOptions>().BindConfiguration("Higress");
+        return AddCore(services, configure);
+    }
+
+    private static HigressBuilder AddCore(IServiceCollection services, Action<ResourceBuilder>? configure)
+    {
+        if (configure is not null)
+        {
+            services.AddSingleton<IResourceSource>(new CodeResourceSource(configure));
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(HigressRuntime)))
+        {
+            return new HigressBuilder(services);
+        }
+
+        services.AddMetrics();
+        HigressPluginServices.Add(services);
+        services.TryAddSingleton<HigressMetrics>();
+        services.TryAddSingleton<PrometheusText>();
+        services.TryAddSingleton<HigressProxyConfigProvider>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
+        services.TryAddSingleton<ListenerManager>();
+        services.TryAddSingleton<HigressRuntime>();
+        services.TryAddSingleton<HigressConfigurationLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<HigressConfigurationLoop>());
+        services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
+        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) => kestrel.Configure(listeners.Configuration, reloadOnChange: true));
+        return new HigressBuilder(services);
+    }
+}

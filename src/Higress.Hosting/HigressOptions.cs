@@ -1,0 +1,42 @@
+namespace Higress.Hosting;
+
+/// <summary>
+/// Options bound from the <c>Higress</c> configuration section (see docs/configuration.md).
+/// Every option can be given on the command line as <c>--Higress:Name=value</c>.
+/// </summary>
+public sealed class HigressOptions
+{
+    /// <summary>A directory of YAML/JSON objects, watched and applied without restart. Relative paths resolve against the content root.</summary>
+    public string? ConfigDir { get; set; }
+
+    /// <summary>The address every gateway listener binds (default <c>0.0.0.0</c>).</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Whether Higress opens a Kestrel endpoint for each listener port (default true). Turn off to serve only ports the host opens itself.</summary>
+    public bool OpenListeners { get; set; } = true;
+
+    /// <summary>The GatewayClass name whose Gateways this instance serves.</summary>
+    public string GatewayClassName { get; set; } = "higress";
+
+    /// <summary>The controller name a GatewayClass must carry for its Gateways to be served.</summary>
+    public string ControllerName { get; set; } = "higress.io/gateway-controller";
+
+    /// <summary>How long to wait after a change before rebuilding the plan, so bursts of edits apply once.</summary>
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The admin (management) port options.</summary>
+    public HigressAdminOptions Admin { get; set; } = new();
+}
+
+/// <summary>The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/config_dump</c>.</summary>
+public sealed class HigressAdminOptions
+{
+    /// <summary>Serve the admin endpoints (default true).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The admin port (default 15021). It is never served on a gateway listener.</summary>
+    public int Port { get; set; } = 15021;
+
+    /// <summary>The admin bind address (default 127.0.0.1; a pod sets 0.0.0.0 for its probes).</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+}

@@ -1,0 +1,22 @@
+using System.Diagnostics.Metrics;
+using Higress.Core.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Higress.Hosting.Plugins;
+
+/// <summary>Registers the plugin seam: the catalog (built-ins plus every registered <see cref="IHigressPlugin"/>) and the chain factory.</summary>
+internal static class HigressPluginServices
+{
+    /// <summary>Adds the catalog and chain factory once; safe to call repeatedly.</summary>
+    public static IServiceCollection Add(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>()));
+        services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
+            sp.GetRequiredService<PluginCatalog>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>()));
+        return services;
+    }
+}

@@ -1,0 +1,122 @@
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+using Higress.Core.Resources.Sources;
+using Higress.Core.Translation;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// The pipeline's driver: sources → snapshot → translator → runtime. The first plan is applied while the host starts;
+/// afterwards every change of any source (debounced) yields a new snapshot, a new translation and an atomic apply.
+/// </summary>
+internal sealed partial class HigressConfigurationLoop(
+    IEnumerable<IResourceSource> sources,
+    HigressRuntime runtime,
+    PluginCatalog catalog,
+    IOptions<HigressOptions> options,
+    ILogger<HigressConfigurationLoop> logger) : IHostedService, IDisposable
+{
+    private readonly IResourceSource[] _sources = sources.ToArray();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<IDisposable> _subscriptions = [];
+    private ResourceSnapshot? _snapshot;
+    private Task? _loop;
+
+    /// <summary>The number of snapshots translated so far.</summary>
+    public long Generation { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in _sources)
+        {
+            _subscriptions.Add(ChangeToken.OnChange(source.GetChangeToken, () => _signal.Release()));
+        }
+
+        Rebuild();
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+
+        _signal.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Builds a snapshot from the sources as they are now, translates it and applies it.</summary>
+    internal void Rebuild()
+    {
+        try
+        {
+            var snapshot = SnapshotBuilder.Build(_sources, _snapshot);
+            if (_snapshot is not null && snapshot.ContentEquals(_snapshot) && snapshot.Diagnostics == _snapshot.Diagnostics && runtime.HasAppliedPlan)
+            {
+                return;
+            }
+
+            _snapshot = snapshot;
+            Generation++;
+            var translatorOptions = new TranslatorOptions
+            {
+                GatewayClassName = options.Value.GatewayClassName,
+                ControllerName = options.Value.ControllerName,
+                Generation = Generation,
+            };
+            var translation = Translator.Translate(snapshot, translatorOptions, catalog);
+            runtime.Apply(translation, snapshot);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.TranslationFailed(logger, ex);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(stopping).ConfigureAwait(false);
+
+                // Let a burst of changes settle, then apply them once.
+                await Task.Delay(options.Value.ReloadDebounce, stopping).ConfigureAwait(false);
+                while (_signal.CurrentCount > 0)
+                {
+                    await _signal.WaitAsync(stopping).ConfigureAwait(false);
+                }
+
+                Rebuild();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Translation failed; the previous plan keeps serving")]
+        public static partial void TranslationFailed(ILogger logger, Exception exception);
+    }
+}

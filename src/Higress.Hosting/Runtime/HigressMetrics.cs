@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>The gateway's own metrics, on the <c>Higress</c> meter (exported by <c>/metrics</c>).</summary>
+internal sealed class HigressMetrics : IDisposable
+{
+    public const string MeterName = "Higress";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _plansApplied;
+    private readonly Counter<long> _plansRejected;
+    private long _generation;
+    private long _configErrors;
+
+    public HigressMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _plansApplied = _meter.CreateCounter<long>("higress_plans_applied_total", description: "Plans applied");
+        _plansRejected = _meter.CreateCounter<long>("higress_plans_rejected_total", description: "Plans that failed to apply; the previous plan kept serving");
+        _meter.CreateObservableGauge("higress_plan_generation", () => Interlocked.Read(ref _generation), description: "Generation of the plan being served");
+        _meter.CreateObservableGauge("higress_config_errors", () => Interlocked.Read(ref _configErrors), description: "Configuration errors in the latest translation");
+    }
+
+    public void PlanApplied(long generation, int errors)
+    {
+        _plansApplied.Add(1);
+        Interlocked.Exchange(ref _generation, generation);
+        Interlocked.Exchange(ref _configErrors, errors);
+    }
+
+    public void PlanRejected() => _plansRejected.Add(1);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,86 @@
+using Higress.Core.Plan;
+using Higress.Core.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// The request path for gateway listener ports: match (Gateway API semantics, <see cref="RouteTable"/>), run the rule's
+/// plugins, then forward through the cluster's YARP endpoint or answer locally (redirect, direct response, 404, 500).
+/// Requests on other ports pass through to the host's own pipeline.
+/// </summary>
+internal sealed partial class HigressMiddleware(RequestDelegate next, HigressRuntime runtime, ILogger<HigressMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var state = runtime.Current;
+        var port = context.Connection.LocalPort;
+        if (!state.Table.ServesPort(port))
+        {
+            return next(context);
+        }
+
+        var match = state.Table.Match(new HttpContextRouteRequest(context, port));
+        if (match is null)
+        {
+            return LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matched this request\n");
+        }
+
+        var feature = new HigressRouteFeature(state, match);
+        context.Features.Set<IHigressRouteFeature>(feature);
+        return RouteAsync(context, state, feature);
+    }
+
+    private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature)
+    {
+        var route = feature.Match.Route;
+        var routeRuntime = state.Routes[route];
+        if (!routeRuntime.Plugins.IsEmpty && !await routeRuntime.Plugins.ExecuteRequestAsync(context, route))
+        {
+            return;
+        }
+
+        switch (route.Action)
+        {
+            case ForwardAction:
+                var backend = routeRuntime.Backends!.Pick();
+                feature.Backend = backend;
+                if (backend is null || backend.ClusterId is null || !state.ClusterEndpoints.TryGetValue(backend.ClusterId, out var endpoint))
+                {
+                    var reason = backend?.Error ?? "the rule has no backend with a positive weight";
+                    Log.BackendUnavailable(logger, route.Id, reason);
+                    await LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "invalid backend: " + reason + "\n", routeRuntime, feature);
+                    return;
+                }
+
+                context.SetEndpoint(endpoint);
+                await endpoint.RequestDelegate!(context);
+                return;
+
+            case RedirectAction redirect:
+                context.Response.Headers.Location = Redirects.Location(context, redirect, feature.Match);
+                await LocalResponse.WriteAsync(context, redirect.StatusCode, null, routeRuntime, feature);
+                return;
+
+            case DirectResponseAction direct:
+                await LocalResponse.WriteAsync(context, direct.StatusCode, direct.Body, routeRuntime, feature, direct.ContentType);
+                return;
+
+            case FailAction fail:
+                Log.BackendUnavailable(logger, route.Id, fail.Reason);
+                await LocalResponse.WriteAsync(context, fail.StatusCode, fail.Reason + "\n", routeRuntime, feature);
+                return;
+
+            default:
+                await LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "unsupported route action\n", routeRuntime, feature);
+                return;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Rule {RouteId} answered 500: {Reason}")]
+        public static partial void BackendUnavailable(ILogger logger, string routeId, string reason);
+    }
+}

@@ -1,0 +1,75 @@
+using Higress.Core.Plan;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// Feeds YARP from plans. Each Higress cluster becomes one YARP cluster and one YARP route
+/// (<c>higress:{clusterId}</c>); the route's match is never used by ASP.NET routing, because the Higress matcher selects
+/// the endpoint itself, so YARP routes stay one per cluster however many rules point at it.
+/// </summary>
+internal sealed class HigressProxyConfigProvider : IProxyConfigProvider
+{
+    public const string RoutePrefix = "higress:";
+
+    private volatile Snapshot _current = new([], []);
+
+    public IProxyConfig GetConfig() => _current;
+
+    public static string RouteIdFor(string clusterId) => RoutePrefix + clusterId;
+
+    /// <summary>Publishes the clusters of <paramref name="plan"/>.</summary>
+    public void Update(GatewayPlan plan)
+    {
+        var clusters = new List<ClusterConfig>(plan.Clusters.Count);
+        var routes = new List<RouteConfig>(plan.Clusters.Count);
+        foreach (var cluster in plan.Clusters)
+        {
+            clusters.Add(ToYarp(cluster));
+            routes.Add(new RouteConfig
+            {
+                RouteId = RouteIdFor(cluster.Id),
+                ClusterId = cluster.Id,
+                Match = new Yarp.ReverseProxy.Configuration.RouteMatch { Path = "/{**higress-catch-all}" },
+            });
+        }
+
+        var old = _current;
+        _current = new Snapshot(routes, clusters);
+        old.SignalChange();
+    }
+
+    internal static ClusterConfig ToYarp(ClusterPlan cluster)
+    {
+        var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
+        foreach (var destination in cluster.Destinations)
+        {
+            destinations[destination.Id] = new DestinationConfig { Address = destination.Address };
+        }
+
+        return new ClusterConfig
+        {
+            ClusterId = cluster.Id,
+            LoadBalancingPolicy = cluster.LoadBalancing,
+            Destinations = destinations,
+            HttpRequest = cluster.Protocol == UpstreamProtocol.Http2
+                ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
+                : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },
+        };
+    }
+
+    private sealed class Snapshot(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
+    {
+        private readonly CancellationTokenSource _cts = new();
+
+        public IReadOnlyList<RouteConfig> Routes { get; } = routes;
+
+        public IReadOnlyList<ClusterConfig> Clusters { get; } = clusters;
+
+        public IChangeToken ChangeToken => new CancellationChangeToken(_cts.Token);
+
+        public void SignalChange() => _cts.Cancel();
+    }
+}

@@ -1,0 +1,106 @@
+using Higress.Core.Plan;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// Adds the Higress request and response transforms to every Higress YARP route. They read the matched rule and the
+/// chosen backend from <see cref="IHigressRouteFeature"/>, so one transform serves every rule of a cluster.
+/// </summary>
+internal sealed class HigressTransformProvider : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        if (context.Route.RouteId.StartsWith(HigressProxyConfigProvider.RoutePrefix, StringComparison.Ordinal))
+        {
+            context.AddRequestTransform(ApplyRequest);
+            context.AddResponseTransform(ApplyResponseAsync);
+        }
+    }
+
+    private static ValueTask ApplyRequest(RequestTransformContext context)
+    {
+        if (context.HttpContext.Features.Get<IHigressRouteFeature>() is not HigressRouteFeature feature)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var route = feature.Match.Route;
+        Edit(context, route.RequestHeaders);
+        if (feature.Backend is { } backend)
+        {
+            Edit(context, backend.RequestHeaders);
+        }
+
+        var host = context.HttpContext.Request.Host.Value;
+        if (route.Rewrite is { } rewrite)
+        {
+            if (rewrite.Path is { } path)
+            {
+                context.Path = new PathString(Rewrites.ApplyPath(context.Path.Value ?? "/", path, feature.Match));
+            }
+
+            host = rewrite.Hostname ?? host;
+        }
+
+        // The upstream sees the client's Host (as Envoy does) unless the rule rewrites it.
+        context.ProxyRequest.Headers.Host = host;
+        return ValueTask.CompletedTask;
+    }
+
+    private static async ValueTask ApplyResponseAsync(ResponseTransformContext context)
+    {
+        if (context.HttpContext.Features.Get<IHigressRouteFeature>() is not HigressRouteFeature feature)
+        {
+            return;
+        }
+
+        var headers = context.HttpContext.Response.Headers;
+        HeaderEdits.Apply(headers, feature.Match.Route.ResponseHeaders);
+        if (feature.Backend is { } backend)
+        {
+            HeaderEdits.Apply(headers, backend.ResponseHeaders);
+        }
+
+        var chain = feature.State.Routes[feature.Match.Route].Plugins;
+        if (!chain.IsEmpty && await chain.ExecuteResponseAsync(context.HttpContext, feature.Match.Route))
+        {
+            context.SuppressResponseBody = true;
+        }
+    }
+
+    private static void Edit(RequestTransformContext context, HeaderModifier modifier)
+    {
+        if (modifier.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var set in modifier.Set)
+        {
+            RequestTransform.RemoveHeader(context, set.Name);
+            RequestTransform.AddHeader(context, set.Name, set.Value);
+        }
+
+        foreach (var add in modifier.Add)
+        {
+            RequestTransform.AddHeader(context, add.Name, new StringValues(add.Value));
+        }
+
+        foreach (var name in modifier.Remove)
+        {
+            RequestTransform.RemoveHeader(context, name);
+        }
+    }
+}

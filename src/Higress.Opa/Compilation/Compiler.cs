@@ -1,0 +1,237 @@
+using Higress.Opa.Builtins;
+using Higress.Opa.Syntax;
+using Higress.Opa.Values;
+
+namespace Higress.Opa.Compilation;
+
+/// <summary>Builds the data tree of rule sets from parsed modules, resolves names, checks safety and recursion.</summary>
+internal sealed class Compiler
+{
+    private readonly BuiltinRegistry _builtins;
+    private readonly List<(ModuleAst Ast, ModuleScope Scope)> _modules = [];
+    private readonly List<RuleDef> _allDefs = [];
+
+    public Compiler(BuiltinRegistry builtins) => _builtins = builtins;
+
+    public DataNode Root { get; } = new([]);
+
+    public bool CheckRecursion { get; set; } = true;
+
+    public Dictionary<string, ModuleScope> PackageScopes { get; } = new(StringComparer.Ordinal);
+
+    public void Compile(IEnumerable<ModuleAst> modules, RegoValue baseData)
+    {
+        foreach (var m in modules)
+        {
+            var scope = new ModuleScope(m);
+            foreach (var imp in m.Imports)
+            {
+                AddImport(scope, imp);
+            }
+            _modules.Add((m, scope));
+        }
+        var names = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (m, _) in _modules)
+        {
+            string key = string.Join(".", m.Package);
+            if (!names.TryGetValue(key, out var set))
+            {
+                names[key] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+            foreach (var r in m.Rules)
+            {
+                set.Add(((VarTerm)r.HeadRef[0]).Name);
+            }
+        }
+        foreach (var (m, scope) in _modules)
+        {
+            scope.RuleNames = names[string.Join(".", m.Package)];
+            var pkgNode = Root;
+            foreach (var seg in m.Package) pkgNode = pkgNode.GetOrAdd(seg);
+            pkgNode.IsPackage = true;
+            PackageScopes.TryAdd(string.Join(".", m.Package), scope);
+            foreach (var r in m.Rules)
+            {
+                AddRule(scope, r);
+            }
+        }
+        AttachBaseData(Root, baseData);
+        MarkHasRules(Root);
+        var resolver = new Resolver(_builtins, Root);
+        foreach (var def in _allDefs)
+        {
+            resolver.ResolveRule(def);
+        }
+        foreach (var def in _allDefs)
+        {
+            Safety.CheckRule(def);
+        }
+        foreach (var rs in Root.AllRuleSets())
+        {
+            ComputeConstant(rs);
+        }
+        if (CheckRecursion)
+        {
+            new RecursionChecker(Root).Check();
+        }
+    }
+
+    private static bool MarkHasRules(DataNode n)
+    {
+        bool has = n.Rules is not null || n.Functions is not null;
+        foreach (var c in n.Children.Values)
+        {
+            has |= MarkHasRules(c);
+        }
+        n.HasRules = has;
+        return has;
+    }
+
+    private static void AddImport(ModuleScope scope, ImportAst imp)
+    {
+        if (imp.Path.Head is not VarTerm head)
+        {
+            throw new RegoException(RegoErrorCodes.ParseError, "invalid import path", imp.Loc);
+        }
+        var segs = new List<string>();
+        foreach (var p in imp.Path.Path)
+        {
+            if (p is ScalarTerm { Value: RegoString s }) segs.Add(s.Value);
+            else throw new RegoException(RegoErrorCodes.ParseError, "invalid import path", imp.Loc);
+        }
+        switch (head.Name)
+        {
+            case "rego":
+            case "future":
+                return;
+            case "data":
+            case "input":
+            {
+                string alias = imp.Alias ?? (segs.Count > 0 ? segs[^1] : head.Name);
+                scope.Imports[alias] = (head.Name == "input", segs.ToArray());
+                return;
+            }
+            default:
+                throw new RegoException(RegoErrorCodes.CompileError, "invalid path " + head.Name + ": path must begin with input or data", imp.Loc);
+        }
+    }
+
+    private void AddRule(ModuleScope scope, RuleAst r)
+    {
+        var path = new List<string>(scope.Ast.Package) { ((VarTerm)r.HeadRef[0]).Name };
+        int i = 1;
+        while (i < r.HeadRef.Count && r.HeadRef[i] is ScalarTerm { Value: RegoString s })
+        {
+            path.Add(s.Value);
+            i++;
+        }
+        var suffix = r.HeadRef.Skip(i).ToArray();
+        RuleKind kind = r.Args is not null ? RuleKind.Function
+            : r.Contains ? RuleKind.MultiValue
+            : suffix.Length > 0 ? RuleKind.PartialObject
+            : RuleKind.Complete;
+        if (kind == RuleKind.MultiValue && suffix.Length > 0)
+        {
+            throw new RegoException(RegoErrorCodes.CompileError, "multi-value rules with variable reference heads are not supported", r.Loc);
+        }
+        if (r.IsDefault && kind == RuleKind.PartialObject)
+        {
+            throw new RegoException(RegoErrorCodes.CompileError, "default rules must not have variables in their reference", r.Loc);
+        }
+        var node = Root;
+        foreach (var seg in path) node = node.GetOrAdd(seg);
+        var def = BuildDef(scope, r, suffix);
+        RuleSet rs;
+        if (kind == RuleKind.Function)
+        {
+            rs = node.Functions ??= new RuleSet(path.ToArray(), kind) { Arity = r.Args!.Count };
+            if (rs.Arity != r.Args!.Count)
+            {
+                throw new RegoException(RegoErrorCodes.TypeError, $"conflicting rules {rs.DisplayName} found", r.Loc);
+            }
+            if (node.Rules is not null)
+            {
+                throw new RegoException(RegoErrorCodes.TypeError, $"conflicting rules {rs.DisplayName} found", r.Loc);
+            }
+        }
+        else
+        {
+            if (node.Functions is not null)
+            {
+                throw new RegoException(RegoErrorCodes.TypeError, $"conflicting rules {node.Functions.DisplayName} found", r.Loc);
+            }
+            rs = node.Rules ??= new RuleSet(path.ToArray(), kind);
+            if (rs.Kind != kind)
+            {
+                throw new RegoException(RegoErrorCodes.TypeError, $"conflicting rules {rs.DisplayName} found", r.Loc);
+            }
+        }
+        if (r.IsDefault)
+        {
+            if (rs.Default is not null)
+            {
+                throw new RegoException(RegoErrorCodes.TypeError, $"multiple default rules {rs.DisplayName} found", r.Loc);
+            }
+            rs.Default = def;
+        }
+        else
+        {
+            rs.Defs.Add(def);
+        }
+        _allDefs.Add(def);
+    }
+
+    private RuleDef BuildDef(ModuleScope scope, RuleAst r, Term[] suffix)
+    {
+        var def = new RuleDef(r, scope.Ast.File)
+        {
+            Module = scope,
+            Body = r.Body,
+            Key = r.Key,
+            Value = r.Contains ? null : r.Value,
+            Suffix = suffix,
+            Args = r.Args?.ToArray(),
+        };
+        var tail = def;
+        for (var e = r.Else; e is not null; e = e.Else)
+        {
+            var ed = new RuleDef(e, scope.Ast.File) { Module = scope, Body = e.Body, Value = e.Value, Args = def.Args };
+            tail.Else = ed;
+            tail = ed;
+        }
+        return def;
+    }
+
+    private static void AttachBaseData(DataNode node, RegoValue? data)
+    {
+        node.BaseData = data;
+        foreach (var (name, child) in node.Children)
+        {
+            RegoValue? sub = null;
+            if (data is RegoObject o && o.TryGetValue(name, out var v))
+            {
+                sub = v;
+            }
+            AttachBaseData(child, sub);
+        }
+    }
+
+    private static void ComputeConstant(RuleSet rs)
+    {
+        if (rs.Kind != RuleKind.Complete || rs.Defs.Count == 0)
+        {
+            return;
+        }
+        RegoValue? c = null;
+        foreach (var d in rs.Defs)
+        {
+            if (d.Else is not null || d.Value is not ScalarTerm s)
+            {
+                return;
+            }
+            if (c is null) c = s.Value;
+            else if (!c.Equals(s.Value)) return;
+        }
+        rs.ConstantValue = c;
+    }
+}

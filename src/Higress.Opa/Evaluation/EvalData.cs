@@ -1,0 +1,203 @@
+using Higress.Opa.Compilation;
+using Higress.Opa.Syntax;
+using Higress.Opa.Values;
+
+namespace Higress.Opa.Evaluation;
+
+internal sealed partial class Evaluator
+{
+    private bool EvalDataRef(RefTerm r, RegoValue?[] s, ValueCont k)
+    {
+        var node = r.StartNode ?? _root;
+        int i = r.StartNode is null ? 0 : r.PathStart;
+        if (_dataOverrides is not null)
+        {
+            // an override at or above the start node replaces everything below it
+            for (int d = 0; d <= node.Path.Length; d++)
+            {
+                if (HasOverrideAt(node.Path, d))
+                {
+                    var prefix = node.Path[..d];
+                    var v = Patch(BaseOrNull(prefix), prefix);
+                    for (int j = d; j < node.Path.Length && v is not null; j++)
+                    {
+                        v = Lookup(v, RegoString.Create(node.Path[j]));
+                    }
+                    return v is not null && WalkValue(v, r.Path, i, s, k);
+                }
+            }
+        }
+        return WalkData(node, r.Path, i, s, k);
+    }
+
+    private RegoValue? BaseOrNull(string[] path)
+    {
+        RegoValue? v = _root.BaseData;
+        foreach (var seg in path)
+        {
+            if (v is null) return null;
+            v = Lookup(v, RegoString.Create(seg));
+        }
+        return v;
+    }
+
+    private bool HasOverrideAt(string[] path, int len)
+    {
+        foreach (var (p, _) in _dataOverrides!)
+        {
+            if (p.Length == len && PrefixEquals(p, path, len)) return true;
+        }
+        return false;
+    }
+
+    private static bool PrefixEquals(string[] a, string[] b, int len)
+    {
+        if (a.Length < len || b.Length < len) return false;
+        for (int i = 0; i < len; i++)
+        {
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+
+    private bool WalkData(DataNode node, Term[] path, int i, RegoValue?[] s, ValueCont k)
+    {
+        while (true)
+        {
+            if (_dataOverrides is not null && node.Path.Length > 0 && HasOverrideAt(node.Path, node.Path.Length))
+            {
+                var ov = Patch(null, node.Path);
+                return ov is not null && WalkValue(ov, path, i, s, k);
+            }
+            if (node.Rules is not null || node.Functions is not null)
+            {
+                var v = DataValue(node, 0);
+                return v is not null && WalkValue(v, path, i, s, k);
+            }
+            if (i == path.Length)
+            {
+                var v = DataValue(node, 0);
+                return v is not null && k(v);
+            }
+            var p = path[i];
+            RegoValue? key = null;
+            if (p is ScalarTerm st) key = st.Value;
+            else if (IsGround(p, s))
+            {
+                key = EvalGround(p, s);
+                if (key is null) return false;
+            }
+            if (key is null)
+            {
+                var full = DataValue(node, 0);
+                return full is not null && WalkValue(full, path, i, s, k);
+            }
+            if (key is RegoString ks && node.Children.TryGetValue(ks.Value, out var child))
+            {
+                node = child;
+                i++;
+                continue;
+            }
+            var b = _dataOverrides is null ? node.BaseData : Patch(node.BaseData, node.Path);
+            if (b is null) return false;
+            var next = Lookup(b, key);
+            return next is not null && WalkValue(next, path, i + 1, s, k);
+        }
+    }
+
+    /// <summary>The value of the document at a tree node: base data merged with the values of rules at and below it.</summary>
+    private RegoValue? DataValue(DataNode node, int unused)
+    {
+        _ = unused;
+        if (node.Functions is not null && node.Rules is null && node.Children.Count == 0)
+        {
+            return null;
+        }
+        if (node.Rules is not null && node.Children.Count == 0)
+        {
+            var rv = EvalRuleSet(node.Rules);
+            return _dataOverrides is null ? rv : Patch(rv, node.Path);
+        }
+        if (!node.HasRules)
+        {
+            return _dataOverrides is null ? node.BaseData : Patch(node.BaseData, node.Path);
+        }
+        if (_memo.TryGetValue(node, out var memo))
+        {
+            return memo;
+        }
+        var keys = new List<RegoValue>();
+        var vals = new List<RegoValue>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (node.Rules is not null && EvalRuleSet(node.Rules) is RegoObject ro)
+        {
+            AddAll(ro, keys, vals, seen);
+        }
+        foreach (var (name, child) in node.Children)
+        {
+            if (child.Functions is not null && child.Rules is null && child.Children.Count == 0) continue;
+            var cv = DataValue(child, 0);
+            if (cv is null) continue;
+            if (seen.Add(name))
+            {
+                keys.Add(RegoString.Create(name));
+                vals.Add(cv);
+            }
+            else
+            {
+                int idx = keys.FindIndex(x => x is RegoString xs && xs.Value == name);
+                vals[idx] = cv;
+            }
+        }
+        if (node.BaseData is RegoObject bo)
+        {
+            var bk = bo.Keys;
+            var bv = bo.Values;
+            for (int j = 0; j < bk.Length; j++)
+            {
+                if (bk[j] is RegoString bs && seen.Contains(bs.Value)) continue;
+                keys.Add(bk[j]);
+                vals.Add(bv[j]);
+            }
+        }
+        RegoValue result = RegoObject.FromUnsorted(keys.ToArray(), vals.ToArray(), keys.Count);
+        if (_dataOverrides is not null) result = Patch(result, node.Path)!;
+        _memo[node] = result;
+        return result;
+    }
+
+    private static void AddAll(RegoObject o, List<RegoValue> keys, List<RegoValue> vals, HashSet<string> seen)
+    {
+        var ok = o.Keys;
+        var ov = o.Values;
+        for (int j = 0; j < ok.Length; j++)
+        {
+            keys.Add(ok[j]);
+            vals.Add(ov[j]);
+            if (ok[j] is RegoString s) seen.Add(s.Value);
+        }
+    }
+
+    /// <summary>Applies the active <c>with data...</c> overrides at or below <paramref name="basePath"/> to a value.</summary>
+    private RegoValue? Patch(RegoValue? v, string[] basePath)
+    {
+        if (_dataOverrides is null) return v;
+        foreach (var (p, value) in _dataOverrides)
+        {
+            if (p.Length < basePath.Length || !PrefixEquals(p, basePath, basePath.Length)) continue;
+            v = Upsert(v, p, basePath.Length, value);
+        }
+        return v;
+    }
+
+    internal static RegoValue Upsert(RegoValue? target, string[] path, int from, RegoValue value)
+    {
+        if (from == path.Length) return value;
+        var obj = target as RegoObject ?? RegoObject.Empty;
+        var key = RegoString.Create(path[from]);
+        obj.TryGetValue(key, out var child);
+        return obj.With(key, Upsert(obj.ContainsKey(key) ? child : null, path, from + 1, value));
+    }
+
+    internal static RegoValue UpsertValue(RegoValue? target, string[] path, RegoValue value) => Upsert(target, path, 0, value);
+}

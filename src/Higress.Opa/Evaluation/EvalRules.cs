@@ -1,0 +1,195 @@
+using Higress.Opa.Compilation;
+using Higress.Opa.Syntax;
+using Higress.Opa.Values;
+
+namespace Higress.Opa.Evaluation;
+
+internal sealed partial class Evaluator
+{
+    private RegoValue? EvalRuleSet(RuleSet rs)
+    {
+        if (_memo.TryGetValue(rs, out var memo))
+        {
+            return memo;
+        }
+        Enter(rs.Defs.FirstOrDefault()?.Loc);
+        RegoValue? result;
+        try
+        {
+            result = rs.Kind switch
+            {
+                RuleKind.Complete => EvalComplete(rs),
+                RuleKind.MultiValue => EvalMultiValue(rs),
+                RuleKind.PartialObject => EvalPartialObject(rs),
+                _ => null,
+            };
+        }
+        finally
+        {
+            Exit();
+        }
+        _memo[rs] = result;
+        return result;
+    }
+
+    /// <summary>Evaluates a definition and its else chain; calls <paramref name="onValue"/> with each head value of the first body that succeeds.</summary>
+    private bool EvalChain(RuleDef def, RegoValue?[] s, ValueCont onValue)
+    {
+        for (var d = def; d is not null; d = d.Else)
+        {
+            bool any = false;
+            var cur = d;
+            bool stop = EvalBody(cur.Body.Exprs, 0, s, () =>
+            {
+                any = true;
+                return EvalTerm(cur.Value!, s, onValue);
+            });
+            if (stop) return true;
+            if (any) return false;
+        }
+        return false;
+    }
+
+    private RegoValue? EvalComplete(RuleSet rs)
+    {
+        RegoValue? result = null;
+        bool early = rs.ConstantValue is not null;
+        foreach (var def in rs.Defs)
+        {
+            var s = new RegoValue?[def.SlotCount];
+            var d = def;
+            EvalChain(def, s, v =>
+            {
+                if (result is null)
+                {
+                    result = v;
+                }
+                else if (!result.Equals(v))
+                {
+                    throw Conflict("complete rules must not produce multiple outputs", d.Loc);
+                }
+                return early;
+            });
+            if (early && result is not null) break;
+        }
+        if (result is null && rs.Default is not null)
+        {
+            result = EvalGround(rs.Default.Value!, new RegoValue?[rs.Default.SlotCount]);
+        }
+        return result;
+    }
+
+    private RegoSet EvalMultiValue(RuleSet rs)
+    {
+        var set = new HashSet<RegoValue>();
+        foreach (var def in rs.Defs)
+        {
+            var s = new RegoValue?[def.SlotCount];
+            var d = def;
+            EvalBody(d.Body.Exprs, 0, s, () => EvalTerm(d.Key!, s, v =>
+            {
+                set.Add(v);
+                return false;
+            }));
+        }
+        return RegoSet.FromUnsorted([.. set]);
+    }
+
+    private sealed class ObjNode
+    {
+        public Dictionary<RegoValue, object> Children { get; } = [];
+    }
+
+    private RegoObject EvalPartialObject(RuleSet rs)
+    {
+        var root = new ObjNode();
+        foreach (var def in rs.Defs)
+        {
+            var s = new RegoValue?[def.SlotCount];
+            var d = def;
+            var keys = new RegoValue[d.Suffix.Length];
+            EvalBody(d.Body.Exprs, 0, s, () => EvalTermList(d.Suffix, 0, keys, s, ks => EvalTerm(d.Value!, s, v =>
+            {
+                Insert(root, ks, v, d);
+                return false;
+            })));
+        }
+        return (RegoObject)Build(root);
+    }
+
+    private static void Insert(ObjNode root, RegoValue[] keys, RegoValue value, RuleDef d)
+    {
+        var node = root;
+        for (int i = 0; i < keys.Length - 1; i++)
+        {
+            if (node.Children.TryGetValue(keys[i], out var existing))
+            {
+                if (existing is ObjNode on)
+                {
+                    node = on;
+                    continue;
+                }
+                throw Conflict("object keys must be unique", d.Loc);
+            }
+            var nn = new ObjNode();
+            node.Children[keys[i]] = nn;
+            node = nn;
+        }
+        var last = keys[^1];
+        if (node.Children.TryGetValue(last, out var cur))
+        {
+            if (cur is RegoValue cv && cv.Equals(value)) return;
+            throw Conflict("object keys must be unique", d.Loc);
+        }
+        node.Children[last] = value;
+    }
+
+    private static RegoValue Build(ObjNode n)
+    {
+        var keys = new RegoValue[n.Children.Count];
+        var vals = new RegoValue[n.Children.Count];
+        int i = 0;
+        foreach (var (k, v) in n.Children)
+        {
+            keys[i] = k;
+            vals[i] = v is ObjNode on ? Build(on) : (RegoValue)v;
+            i++;
+        }
+        return RegoObject.FromUnsorted(keys, vals, i);
+    }
+
+    private RegoValue? CallFunction(RuleSet fs, RegoValue[] args, CallTerm site)
+    {
+        Enter(site.Loc);
+        try
+        {
+            RegoValue? result = null;
+            foreach (var def in fs.Defs)
+            {
+                var s = new RegoValue?[def.SlotCount];
+                var d = def;
+                BindMany(d.Args!, args, 0, s, () => EvalChain(d, s, v =>
+                {
+                    if (result is null)
+                    {
+                        result = v;
+                    }
+                    else if (!result.Equals(v))
+                    {
+                        throw Conflict("functions must not produce multiple outputs for same inputs", d.Loc);
+                    }
+                    return false;
+                }));
+            }
+            if (result is null && fs.Default is not null)
+            {
+                result = EvalGround(fs.Default.Value!, new RegoValue?[fs.Default.SlotCount]);
+            }
+            return result;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+}

@@ -1,0 +1,381 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace Higress.Opa.Values;
+
+/// <summary>
+/// A Rego number. Integers are exact at any size (a <see cref="long"/> fast path, <see cref="BigInteger"/> beyond it);
+/// numbers with a fraction or an exponent are IEEE doubles. Integer arithmetic stays exact as in OPA (big.Int);
+/// mixed or fractional arithmetic uses doubles.
+/// </summary>
+public sealed class RegoNumber : RegoValue
+{
+    private enum Rep : byte { Int, Big, Float }
+
+    private static readonly RegoNumber[] SmallInts = CreateSmallInts();
+
+    private readonly Rep _rep;
+    private readonly long _long;
+    private readonly double _double;
+    private readonly BigInteger _big;
+
+    private RegoNumber(long value) { _rep = Rep.Int; _long = value; }
+
+    private RegoNumber(BigInteger value) { _rep = Rep.Big; _big = value; }
+
+    private RegoNumber(double value) { _rep = Rep.Float; _double = value; }
+
+    private static RegoNumber[] CreateSmallInts()
+    {
+        var a = new RegoNumber[1025];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = new RegoNumber(i - 128);
+        }
+        return a;
+    }
+
+    /// <summary>Zero.</summary>
+    public static RegoNumber Zero => SmallInts[128];
+
+    /// <summary>One.</summary>
+    public static RegoNumber One => SmallInts[129];
+
+    /// <inheritdoc />
+    public override RegoKind Kind => RegoKind.Number;
+
+    /// <summary>Creates an integer number.</summary>
+    public static RegoNumber FromInt64(long value) => value is >= -128 and <= 896 ? SmallInts[value + 128] : new RegoNumber(value);
+
+    /// <summary>Creates an integer number of any size.</summary>
+    public static RegoNumber FromBigInteger(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue ? FromInt64((long)value) : new RegoNumber(value);
+
+    /// <summary>Creates a number from a double. Integral doubles that fit a long become integers. NaN and infinities are rejected.</summary>
+    public static RegoNumber FromDouble(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "NaN and infinity are not valid Rego numbers.");
+        }
+        if (Math.Floor(value) == value && value >= -9.2e18 && value <= 9.2e18)
+        {
+            return FromInt64((long)value);
+        }
+        return new RegoNumber(value);
+    }
+
+    /// <summary>Creates a number from a decimal.</summary>
+    public static RegoNumber FromDecimal(decimal value) =>
+        decimal.Truncate(value) == value ? FromBigInteger(new BigInteger(value)) : new RegoNumber((double)value);
+
+    /// <summary>Parses a JSON/Rego number literal; returns null when the text is not a number.</summary>
+    public static RegoNumber? TryParse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        bool integral = true;
+        foreach (char c in text)
+        {
+            if (c is '.' or 'e' or 'E')
+            {
+                integral = false;
+                break;
+            }
+        }
+        if (integral)
+        {
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l))
+            {
+                return FromInt64(l);
+            }
+            if (BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b))
+            {
+                return FromBigInteger(b);
+            }
+            return null;
+        }
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d))
+        {
+            return new RegoNumber(d);
+        }
+        return null;
+    }
+
+    /// <summary>True when the number is an integer (exactly; an integral double also counts).</summary>
+    public bool IsInteger => _rep != Rep.Float || Math.Floor(_double) == _double;
+
+    /// <summary>True when the number is stored as an exact integer (not a double).</summary>
+    internal bool IsExactInteger => _rep != Rep.Float;
+
+    /// <summary>Gets the value as a long when it is an integer in range.</summary>
+    public bool TryGetInt64(out long value)
+    {
+        switch (_rep)
+        {
+            case Rep.Int:
+                value = _long;
+                return true;
+            case Rep.Float when Math.Floor(_double) == _double && _double >= -9.2e18 && _double <= 9.2e18:
+                value = (long)_double;
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>Gets the value as an int when it is an integer in range.</summary>
+    public bool TryGetInt32(out int value)
+    {
+        if (TryGetInt64(out long l) && l is >= int.MinValue and <= int.MaxValue)
+        {
+            value = (int)l;
+            return true;
+        }
+        value = 0;
+        return false;
+    }
+
+    /// <summary>Gets the value as a BigInteger when it is an integer.</summary>
+    public bool TryGetBigInteger(out BigInteger value)
+    {
+        switch (_rep)
+        {
+            case Rep.Int: value = _long; return true;
+            case Rep.Big: value = _big; return true;
+            default:
+                if (Math.Floor(_double) == _double)
+                {
+                    value = new BigInteger(_double);
+                    return true;
+                }
+                value = default;
+                return false;
+        }
+    }
+
+    /// <summary>The value as a double (may lose precision for big integers).</summary>
+    public double ToDouble() => _rep switch { Rep.Int => _long, Rep.Big => (double)_big, _ => _double };
+
+    /// <summary>The sign: -1, 0 or 1.</summary>
+    public int Sign => _rep switch { Rep.Int => Math.Sign(_long), Rep.Big => _big.Sign, _ => Math.Sign(_double) };
+
+    private static int CompareLongDouble(long l, double d)
+    {
+        if (d >= 9.2e18)
+        {
+            return -1;
+        }
+        if (d <= -9.2e18)
+        {
+            return 1;
+        }
+        if (Math.Floor(d) == d)
+        {
+            return l.CompareTo((long)d);
+        }
+        return ((double)l).CompareTo(d);
+    }
+
+    private static int CompareBigDouble(BigInteger b, double d)
+    {
+        if (Math.Floor(d) == d)
+        {
+            return b.CompareTo(new BigInteger(d));
+        }
+        return b.Sign;
+    }
+
+    /// <summary>Numeric comparison.</summary>
+    public static int CompareNumbers(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return (a._rep, b._rep) switch
+        {
+            (Rep.Int, Rep.Int) => a._long.CompareTo(b._long),
+            (Rep.Float, Rep.Float) => a._double.CompareTo(b._double),
+            (Rep.Int, Rep.Float) => CompareLongDouble(a._long, b._double),
+            (Rep.Float, Rep.Int) => -CompareLongDouble(b._long, a._double),
+            (Rep.Big, Rep.Float) => CompareBigDouble(a._big, b._double),
+            (Rep.Float, Rep.Big) => -CompareBigDouble(b._big, a._double),
+            (Rep.Big, Rep.Big) => a._big.CompareTo(b._big),
+            (Rep.Big, Rep.Int) => a._big.Sign,
+            _ => -b._big.Sign,
+        };
+    }
+
+    private protected override int CompareSameKind(RegoValue other) => CompareNumbers(this, (RegoNumber)other);
+
+    private protected override bool EqualsSameKind(RegoValue other)
+    {
+        var o = (RegoNumber)other;
+        if (_rep == Rep.Int && o._rep == Rep.Int)
+        {
+            return _long == o._long;
+        }
+        return CompareNumbers(this, o) == 0;
+    }
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        switch (_rep)
+        {
+            case Rep.Int: return _long.GetHashCode();
+            case Rep.Big: return _big.GetHashCode();
+            default:
+                if (Math.Floor(_double) == _double)
+                {
+                    return _double >= -9.2e18 && _double <= 9.2e18 ? ((long)_double).GetHashCode() : new BigInteger(_double).GetHashCode();
+                }
+                return _double.GetHashCode();
+        }
+    }
+
+    /// <summary>Adds (exact for integers).</summary>
+    public static RegoNumber Add(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a._rep == Rep.Int && b._rep == Rep.Int)
+        {
+            long r = unchecked(a._long + b._long);
+            if (((a._long ^ r) & (b._long ^ r)) >= 0)
+            {
+                return FromInt64(r);
+            }
+        }
+        if (a.IsExactInteger && b.IsExactInteger)
+        {
+            return FromBigInteger(a.ToBig() + b.ToBig());
+        }
+        return FromDoubleChecked(a.ToDouble() + b.ToDouble());
+    }
+
+    /// <summary>Subtracts (exact for integers).</summary>
+    public static RegoNumber Subtract(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a._rep == Rep.Int && b._rep == Rep.Int)
+        {
+            long r = unchecked(a._long - b._long);
+            if (((a._long ^ b._long) & (a._long ^ r)) >= 0)
+            {
+                return FromInt64(r);
+            }
+        }
+        if (a.IsExactInteger && b.IsExactInteger)
+        {
+            return FromBigInteger(a.ToBig() - b.ToBig());
+        }
+        return FromDoubleChecked(a.ToDouble() - b.ToDouble());
+    }
+
+    /// <summary>Multiplies (exact for integers).</summary>
+    public static RegoNumber Multiply(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.IsExactInteger && b.IsExactInteger)
+        {
+            if (a._rep == Rep.Int && b._rep == Rep.Int)
+            {
+                long hi = Math.BigMul(a._long, b._long, out long lo);
+                if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0))
+                {
+                    return FromInt64(lo);
+                }
+            }
+            return FromBigInteger(a.ToBig() * b.ToBig());
+        }
+        return FromDoubleChecked(a.ToDouble() * b.ToDouble());
+    }
+
+    /// <summary>Divides; returns null when dividing by zero. Exact when both are integers and the division is exact.</summary>
+    public static RegoNumber? Divide(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Sign == 0)
+        {
+            return null;
+        }
+        if (a.IsExactInteger && b.IsExactInteger)
+        {
+            var q = BigInteger.DivRem(a.ToBig(), b.ToBig(), out var r);
+            if (r.IsZero)
+            {
+                return FromBigInteger(q);
+            }
+        }
+        return FromDoubleChecked(a.ToDouble() / b.ToDouble());
+    }
+
+    /// <summary>Integer remainder with the sign of the dividend; returns null when the divisor is zero. Both must be integers.</summary>
+    public static RegoNumber? Remainder(RegoNumber a, RegoNumber b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Sign == 0)
+        {
+            return null;
+        }
+        if (a._rep == Rep.Int && b._rep == Rep.Int && b._long != -1)
+        {
+            return FromInt64(a._long % b._long);
+        }
+        a.TryGetBigInteger(out var x);
+        b.TryGetBigInteger(out var y);
+        return FromBigInteger(BigInteger.Remainder(x, y));
+    }
+
+    /// <summary>Negates.</summary>
+    public RegoNumber Negate() => _rep switch
+    {
+        Rep.Int when _long != long.MinValue => FromInt64(-_long),
+        Rep.Float => new RegoNumber(-_double),
+        _ => FromBigInteger(-ToBig()),
+    };
+
+    /// <summary>Absolute value.</summary>
+    public RegoNumber Abs() => Sign < 0 ? Negate() : this;
+
+    /// <summary>The value as a BigInteger (truncating a double).</summary>
+    internal BigInteger ToBig() => _rep switch { Rep.Int => _long, Rep.Big => _big, _ => new BigInteger(_double) };
+
+    private static RegoNumber FromDoubleChecked(double d)
+    {
+        if (double.IsNaN(d) || double.IsInfinity(d))
+        {
+            throw new OverflowException("arithmetic result is not a finite number");
+        }
+        return Math.Floor(d) == d ? FromDouble(d) : new RegoNumber(d);
+    }
+
+    /// <summary>The number as text, as OPA prints it (integers without exponent; doubles in shortest round-trip form).</summary>
+    public string ToText() => _rep switch
+    {
+        Rep.Int => _long.ToString(CultureInfo.InvariantCulture),
+        Rep.Big => _big.ToString(CultureInfo.InvariantCulture),
+        _ => FormatDouble(_double),
+    };
+
+    private static string FormatDouble(double d)
+    {
+        if (Math.Floor(d) == d && Math.Abs(d) < 1e21)
+        {
+            return new BigInteger(d).ToString(CultureInfo.InvariantCulture);
+        }
+        string s = d.ToString("R", CultureInfo.InvariantCulture);
+        return s.Replace("E", "e", StringComparison.Ordinal);
+    }
+
+    internal override void AppendRego(StringBuilder sb) => sb.Append(ToText());
+}

@@ -1,3 +1,28 @@
-var builder = WebApplication.CreateBuilder(args);
+using Higress.Gateway;
+
+// The reference gateway: the program of the edge and sidecar container.
+// Settings and the demo files are found beside the binary, so it runs from any working directory;
+// every option can be given on the command line, e.g. --Higress:ConfigDir=DIR --Higress:Admin:Port=15021.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var higress = builder.Configuration.GetSection("Higress");
+
+DemoBackends? demo = null;
+if (DemoBackends.IsWanted(higress))
+{
+    demo = await DemoBackends.StartAsync();
+    builder.Services.AddHigress(higress, demo.Configure);
+}
+else
+{
+    builder.Services.AddHigress(higress);
+}
+
 var app = builder.Build();
-app.Run();
+app.MapHigress();
+if (demo is not null)
+{
+    app.Lifetime.ApplicationStarted.Register(() => demo.PrintWelcome(app.Logger));
+    app.Lifetime.ApplicationStopping.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
+}
+
+await app.RunAsync();

@@ -24,6 +24,8 @@ internal sealed class HigressTransformProvider : ITransformProvider
     {
         if (context.Route.RouteId.StartsWith(HigressProxyConfigProvider.RoutePrefix, StringComparison.Ordinal))
         {
+            // The upstream sees the client's Host (as Envoy does) unless the rule rewrites it.
+            context.AddOriginalHost(true);
             context.AddRequestTransform(ApplyRequest);
             context.AddResponseTransform(ApplyResponseAsync);
         }
@@ -43,7 +45,6 @@ internal sealed class HigressTransformProvider : ITransformProvider
             Edit(context, backend.RequestHeaders);
         }
 
-        var host = context.HttpContext.Request.Host.Value;
         if (route.Rewrite is { } rewrite)
         {
             if (rewrite.Path is { } path)
@@ -51,11 +52,12 @@ internal sealed class HigressTransformProvider : ITransformProvider
                 context.Path = new PathString(Rewrites.ApplyPath(context.Path.Value ?? "/", path, feature.Match));
             }
 
-            host = rewrite.Hostname ?? host;
+            if (rewrite.Hostname is { } hostname)
+            {
+                context.ProxyRequest.Headers.Host = hostname;
+            }
         }
 
-        // The upstream sees the client's Host (as Envoy does) unless the rule rewrites it.
-        context.ProxyRequest.Headers.Host = host;
         return ValueTask.CompletedTask;
     }
 

@@ -67,7 +67,7 @@ internal static partial class YamlConverter
         {
             return RegoString.Create(v);
         }
-        if (s.Tag.Value == "tag:yaml.org,2002:str")
+        if (!s.Tag.IsEmpty && !s.Tag.IsNonSpecific && s.Tag.Value == "tag:yaml.org,2002:str")
         {
             return RegoString.Create(v);
         }

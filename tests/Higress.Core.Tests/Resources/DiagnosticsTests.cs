@@ -54,8 +54,9 @@ public class DiagnosticsTests
               - route: [{destination: {host: orders, port: 70000}, weight: -1}]
                 timeout: 10 seconds
                 redirect: {redirectCode: 200}
-                rateLimit: {requestsPerUnit: 10, unit: Second, key: cookie}
+                rateLimit: {requestsPerUnit: 10, unit: Second}
               - route: [{destination: {port: 80}}]
+                rateLimit: {requestsPerUnit: 10, key: cookie}
             """);
 
         Assert.Empty(result.Resources);

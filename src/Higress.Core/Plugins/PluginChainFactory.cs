@@ -77,7 +77,8 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         try
         {
             using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(binding.ConfigJson) ? "{}" : binding.ConfigJson);
-            config = plugin.ParseConfig(document.RootElement.Clone(), context);
+            var element = document.RootElement.ValueKind == JsonValueKind.Null ? EquatableJson.EmptyObject.Element : document.RootElement.Clone();
+            config = plugin.ParseConfig(element, context);
         }
         catch (JsonException ex)
         {

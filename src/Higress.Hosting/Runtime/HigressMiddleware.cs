@@ -59,7 +59,7 @@ internal sealed partial class HigressMiddleware(RequestDelegate next, HigressRun
                 return;
 
             case RedirectAction redirect:
-                context.Response.Headers.Location = Redirects.Location(context, redirect, feature.Match);
+                context.Response.Headers.Location = RedirectLocation.Build(context.Request.Scheme, context.Request.Host.Value ?? string.Empty, context.Request.Path.Value ?? "/", context.Request.QueryString.ToUriComponent(), redirect, feature.Match);
                 await LocalResponse.WriteAsync(context, redirect.StatusCode, null, routeRuntime, feature);
                 return;
 

@@ -1,4 +1,5 @@
 using Higress.Core.Plan;
+using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
@@ -49,7 +50,7 @@ internal sealed class HigressTransformProvider : ITransformProvider
         {
             if (rewrite.Path is { } path)
             {
-                context.Path = new PathString(Rewrites.ApplyPath(context.Path.Value ?? "/", path, feature.Match));
+                context.Path = new PathString(RedirectLocation.ApplyPath(context.Path.Value ?? "/", path, feature.Match));
             }
 
             if (rewrite.Hostname is { } hostname)

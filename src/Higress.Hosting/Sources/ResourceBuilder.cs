@@ -46,20 +46,17 @@ public sealed class ResourceBuilder
             return this;
         }
 
-        // An EndpointSlice has one port list for all endpoints, so endpoints on different ports get a slice each.
-        var byPort = list.Select(e => SplitHostPort(e, port)).GroupBy(e => e.Port).ToList();
-        for (var i = 0; i < byPort.Count; i++)
+        // A slice has one address type and one port list, so endpoints are grouped by both.
+        var groups = list.Select(e => SplitHostPort(e, port)).GroupBy(e => (e.Port, Type: AddressType(e.Host))).ToList();
+        for (var i = 0; i < groups.Count; i++)
         {
-            var group = byPort[i];
-            var sliceName = byPort.Count == 1 ? $"{name}-code" : $"{name}-code-{i}";
-            var addressType = group.All(e => System.Net.IPAddress.TryParse(e.Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) ? "IPv6"
-                : group.All(e => System.Net.IPAddress.TryParse(e.Host, out _)) ? "IPv4" : "FQDN";
+            var group = groups[i];
             AddResource(new EndpointSlice
             {
-                Metadata = Meta(sliceName, @namespace) with { Labels = new Dictionary<string, string> { [EndpointSlice.ServiceNameLabel] = name } },
-                AddressType = addressType,
+                Metadata = Meta(groups.Count == 1 ? $"{name}-code" : $"{name}-code-{i}", @namespace) with { Labels = new Dictionary<string, string> { [EndpointSlice.ServiceNameLabel] = name } },
+                AddressType = group.Key.Type,
                 Endpoints = group.Select(e => new EndpointSliceEndpoint { Addresses = [e.Host] }).ToEquatableArray(),
-                Ports = [new EndpointPort { Port = group.Key }],
+                Ports = [new EndpointPort { Port = group.Key.Port }],
             });
         }
 
@@ -121,6 +118,10 @@ public sealed class ResourceBuilder
     };
 
     private ResourceMetadata Meta(string name, string? @namespace) => new() { Name = name, Namespace = @namespace ?? DefaultNamespace };
+
+    private static string AddressType(string host) =>
+        !System.Net.IPAddress.TryParse(host, out var ip) ? "FQDN"
+        : ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
     private static (string Host, int Port) SplitHostPort(string endpoint, int defaultPort)
     {

@@ -25,6 +25,7 @@ internal static class CoreBuiltins
         r.Register0("opa.runtime", c => c.Runtime, BuiltinFlags.Nondeterministic);
         r.Register1("trace", (a, _) => { Operand.AsString(a, 1); return RegoValue.True; });
         r.RegisterGenerator("walk", 1, (args, c) => Walk(args[0], c));
+        r.Register1("internal.template_string", (parts, _) => TemplateString(Operand.AsArray(parts, 1)));
     }
 
     private static RegoNumber Arith(RegoValue a, RegoValue b, Func<RegoNumber, RegoNumber, RegoNumber> op)
@@ -78,6 +79,31 @@ internal static class CoreBuiltins
             throw BuiltinException.Error("modulo on floating-point number");
         }
         return RegoNumber.Remainder(x, y) ?? throw BuiltinException.Error("modulo by zero");
+    }
+
+    private static RegoString TemplateString(RegoArray parts)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var p in parts.AsSpan())
+        {
+            switch (p)
+            {
+                case RegoString s:
+                    sb.Append(s.Value);
+                    break;
+                case RegoArray values when values.Count == 0:
+                    sb.Append("<undefined>");
+                    break;
+                case RegoArray values:
+                    for (int i = 0; i < values.Count; i++)
+                    {
+                        if (i > 0) sb.Append(", ");
+                        sb.Append(values[i] is RegoString vs ? vs.Value : values[i].ToString());
+                    }
+                    break;
+            }
+        }
+        return RegoString.Create(sb.ToString());
     }
 
     internal static bool Member(RegoValue x, RegoValue coll)

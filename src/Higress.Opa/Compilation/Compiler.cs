@@ -78,7 +78,7 @@ internal sealed class Compiler
 
     private static bool MarkHasRules(DataNode n)
     {
-        bool has = n.Rules is not null || n.Functions is not null;
+        bool has = n.Rules is not null || n.Functions is not null || n.IsPackage;
         foreach (var c in n.Children.Values)
         {
             has |= MarkHasRules(c);
@@ -127,13 +127,9 @@ internal sealed class Compiler
         }
         var suffix = r.HeadRef.Skip(i).ToArray();
         RuleKind kind = r.Args is not null ? RuleKind.Function
-            : r.Contains ? RuleKind.MultiValue
             : suffix.Length > 0 ? RuleKind.PartialObject
+            : r.Contains ? RuleKind.MultiValue
             : RuleKind.Complete;
-        if (kind == RuleKind.MultiValue && suffix.Length > 0)
-        {
-            throw new RegoException(RegoErrorCodes.CompileError, "multi-value rules with variable reference heads are not supported", r.Loc);
-        }
         if (r.IsDefault && kind == RuleKind.PartialObject)
         {
             throw new RegoException(RegoErrorCodes.CompileError, "default rules must not have variables in their reference", r.Loc);
@@ -141,6 +137,7 @@ internal sealed class Compiler
         var node = Root;
         foreach (var seg in path) node = node.GetOrAdd(seg);
         var def = BuildDef(scope, r, suffix);
+        def.IsMultiValue = r.Contains && suffix.Length > 0;
         RuleSet rs;
         if (kind == RuleKind.Function)
         {

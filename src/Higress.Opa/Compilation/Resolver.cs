@@ -48,6 +48,7 @@ internal sealed partial class Resolver
             {
                 DeclarePatternVars(def.Args[i], scope);
                 def.Args[i] = ResolveTerm(def.Args[i], scope);
+                ResolveNested(def.Args[i], scope);
             }
         }
         for (var d = def; d is not null; d = d.Else)
@@ -56,6 +57,9 @@ internal sealed partial class Resolver
             if (d.Key is not null) d.Key = ResolveTerm(d.Key, scope);
             if (d.Value is not null) d.Value = ResolveTerm(d.Value, scope);
             for (int i = 0; i < d.Suffix.Length; i++) d.Suffix[i] = ResolveTerm(d.Suffix[i], scope);
+            if (d.Key is not null) ResolveNested(d.Key, scope);
+            if (d.Value is not null) ResolveNested(d.Value, scope);
+            foreach (var t in d.Suffix) ResolveNested(t, scope);
             if (d != def && def.Args is not null) d.Args = def.Args;
         }
         for (var d = def; d is not null; d = d.Else) d.SlotCount = _slots;
@@ -104,6 +108,12 @@ internal sealed partial class Resolver
         // 3. all other variables of this body (outside nested bodies)
         foreach (var e in body.Exprs)
         {
+            if (e.Kind == ExprKind.Every)
+            {
+                e.C = ResolveTerm(e.C!, scope);
+                foreach (var w in e.Withs) ResolveWith(w, scope);
+                continue;
+            }
             if (e.A is not null) e.A = ResolveTerm(e.A, scope);
             if (e.B is not null) e.B = ResolveTerm(e.B, scope);
             if (e.C is not null) e.C = ResolveTerm(e.C, scope);
@@ -115,8 +125,8 @@ internal sealed partial class Resolver
         // 4. nested bodies
         foreach (var e in body.Exprs)
         {
-            if (e.A is not null) ResolveNested(e.A, scope);
-            if (e.B is not null) ResolveNested(e.B, scope);
+            if (e.A is not null && e.Kind != ExprKind.Every) ResolveNested(e.A, scope);
+            if (e.B is not null && e.Kind != ExprKind.Every) ResolveNested(e.B, scope);
             if (e.C is not null) ResolveNested(e.C, scope);
             foreach (var w in e.Withs) ResolveNested(w.Value, scope);
             if (e.Kind == ExprKind.Every)

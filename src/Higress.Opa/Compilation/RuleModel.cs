@@ -17,6 +17,8 @@ internal sealed class RuleDef
     public Term? Value { get; set; }
     public Term[] Suffix { get; set; } = [];
     public Term[]? Args { get; set; }
+    /// <summary>A `contains` rule with a variable reference head: the leaf of the object is a set.</summary>
+    public bool IsMultiValue { get; set; }
     public RuleDef? Else { get; set; }
     public int SlotCount { get; set; }
     public RegoLocation Loc => Ast.Loc;

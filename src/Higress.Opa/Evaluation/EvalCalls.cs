@@ -18,7 +18,7 @@ internal sealed partial class Evaluator
         object? target = c.Function ?? (object?)c.Builtin;
         if (_funcOverrides is not null && _funcOverrides.TryGetValue(c.Name, out var repl))
         {
-            target = repl;
+            target = repl is RuleSet rf ? new MockCall(rf) : repl;
         }
         var args = new RegoValue[c.Args.Length];
         bool ground = true;
@@ -56,6 +56,24 @@ internal sealed partial class Evaluator
     {
         switch (target)
         {
+            case MockCall mock:
+            {
+                // a replacement function runs without the active mocks (OPA: mocks do not apply inside mocks)
+                var saved = _funcOverrides;
+                var savedMemo = _memo;
+                _funcOverrides = null;
+                _memo = new Dictionary<object, RegoValue?>(ReferenceEqualityComparer.Instance);
+                try
+                {
+                    var r = CallFunction(mock.Function, args, c);
+                    return r is not null && k(r);
+                }
+                finally
+                {
+                    _funcOverrides = saved;
+                    _memo = savedMemo;
+                }
+            }
             case RuleSet fs:
             {
                 var r = CallFunction(fs, args, c);
@@ -91,6 +109,8 @@ internal sealed partial class Evaluator
                 throw new RegoException(RegoErrorCodes.EvalInternalError, $"unknown function {c.Name}", c.Loc);
         }
     }
+
+    private sealed record MockCall(RuleSet Function);
 
     private RegoValue? InvokeBuiltin(BuiltinDefinition b, RegoValue[] args, CallTerm site)
     {

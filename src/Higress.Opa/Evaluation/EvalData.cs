@@ -94,14 +94,18 @@ internal sealed partial class Evaluator
             }
             if (key is RegoString ks && node.Children.TryGetValue(ks.Value, out var child))
             {
+                if (child.Rules is not null && child.BaseData is { } cbd && _dataOverrides is null)
+                {
+                    return WalkValue(cbd, path, i + 1, s, k, storage: true);
+                }
                 node = child;
                 i++;
                 continue;
             }
             var b = _dataOverrides is null ? node.BaseData : Patch(node.BaseData, node.Path);
             if (b is null) return false;
-            var next = Lookup(b, key);
-            return next is not null && WalkValue(next, path, i + 1, s, k);
+            var next = StorageLookup(b, key);
+            return next is not null && WalkValue(next, path, i + 1, s, k, storage: true);
         }
     }
 
@@ -136,7 +140,7 @@ internal sealed partial class Evaluator
         foreach (var (name, child) in node.Children)
         {
             if (child.Functions is not null && child.Rules is null && child.Children.Count == 0) continue;
-            var cv = DataValue(child, 0);
+            var cv = child.Rules is not null && child.BaseData is { } cbd ? cbd : DataValue(child, 0);
             if (cv is null) continue;
             if (seen.Add(name))
             {
@@ -146,7 +150,7 @@ internal sealed partial class Evaluator
             else
             {
                 int idx = keys.FindIndex(x => x is RegoString xs && xs.Value == name);
-                vals[idx] = cv;
+                vals[idx] = MergeVirtual(vals[idx], cv, node);
             }
         }
         if (node.BaseData is RegoObject bo)
@@ -164,6 +168,24 @@ internal sealed partial class Evaluator
         if (_dataOverrides is not null) result = Patch(result, node.Path)!;
         _memo[node] = result;
         return result;
+    }
+
+    private static RegoValue MergeVirtual(RegoValue a, RegoValue b, DataNode node)
+    {
+        if (a is RegoObject oa && b is RegoObject ob)
+        {
+            var result = oa;
+            foreach (var (k, v) in ob)
+            {
+                result = result.TryGetValue(k, out var existing) ? result.With(k, MergeVirtual(existing, v, node)) : result.With(k, v);
+            }
+            return result;
+        }
+        if (a.Equals(b))
+        {
+            return a;
+        }
+        throw Conflict("object keys must be unique", node.Rules?.Defs.FirstOrDefault()?.Loc);
     }
 
     private static void AddAll(RegoObject o, List<RegoValue> keys, List<RegoValue> vals, HashSet<string> seen)

@@ -108,7 +108,7 @@ internal sealed partial class Evaluator
             var s = new RegoValue?[def.SlotCount];
             var d = def;
             var keys = new RegoValue[d.Suffix.Length];
-            EvalBody(d.Body.Exprs, 0, s, () => EvalTermList(d.Suffix, 0, keys, s, ks => EvalTerm(d.Value!, s, v =>
+            EvalBody(d.Body.Exprs, 0, s, () => EvalTermList(d.Suffix, 0, keys, s, ks => EvalTerm(d.IsMultiValue ? d.Key! : d.Value!, s, v =>
             {
                 Insert(root, ks, v, d);
                 return false;
@@ -136,6 +136,19 @@ internal sealed partial class Evaluator
             node = nn;
         }
         var last = keys[^1];
+        if (d.IsMultiValue)
+        {
+            if (!node.Children.TryGetValue(last, out var leaf))
+            {
+                node.Children[last] = leaf = new HashSet<RegoValue>();
+            }
+            if (leaf is not HashSet<RegoValue> hs)
+            {
+                throw Conflict("object keys must be unique", d.Loc);
+            }
+            hs.Add(value);
+            return;
+        }
         if (node.Children.TryGetValue(last, out var cur))
         {
             if (cur is RegoValue cv && cv.Equals(value)) return;
@@ -152,7 +165,12 @@ internal sealed partial class Evaluator
         foreach (var (k, v) in n.Children)
         {
             keys[i] = k;
-            vals[i] = v is ObjNode on ? Build(on) : (RegoValue)v;
+            vals[i] = v switch
+            {
+                ObjNode on => Build(on),
+                HashSet<RegoValue> hs => RegoSet.FromUnsorted([.. hs]),
+                _ => (RegoValue)v,
+            };
             i++;
         }
         return RegoObject.FromUnsorted(keys, vals, i);

@@ -183,7 +183,18 @@ internal sealed partial class Evaluator
         }
     }
 
-    private bool WalkValue(RegoValue cur, Term[] path, int i, RegoValue?[] s, ValueCont k)
+    /// <summary>Lookup in base data (OPA's storage): integer keys also find the object key of their decimal text.</summary>
+    internal static RegoValue? StorageLookup(RegoValue cur, RegoValue key)
+    {
+        var r = Lookup(cur, key);
+        if (r is null && cur is RegoObject && key is RegoNumber n && n.IsInteger)
+        {
+            r = Lookup(cur, RegoString.Create(n.ToText()));
+        }
+        return r;
+    }
+
+    private bool WalkValue(RegoValue cur, Term[] path, int i, RegoValue?[] s, ValueCont k, bool storage = false)
     {
         while (i < path.Length)
         {
@@ -204,9 +215,9 @@ internal sealed partial class Evaluator
             }
             else
             {
-                return EnumerateRef(cur, p, path, i, s, k);
+                return EnumerateRef(cur, p, path, i, s, k, storage);
             }
-            var next = Lookup(cur, key);
+            var next = storage ? StorageLookup(cur, key) : Lookup(cur, key);
             if (next is null) return false;
             cur = next;
             i++;
@@ -214,10 +225,10 @@ internal sealed partial class Evaluator
         return k(cur);
     }
 
-    private bool EnumerateRef(RegoValue cur, Term p, Term[] path, int i, RegoValue?[] s, ValueCont k)
+    private bool EnumerateRef(RegoValue cur, Term p, Term[] path, int i, RegoValue?[] s, ValueCont k, bool storage)
     {
         RegoValue child = RegoNull.Instance;
-        Cont next = () => WalkValue(child, path, i + 1, s, k);
+        Cont next = () => WalkValue(child, path, i + 1, s, k, storage);
         switch (cur)
         {
             case RegoArray a:

@@ -208,6 +208,10 @@ internal sealed partial class Evaluator
 
     private bool EvalEvery(Expr e, RegoValue domain, RegoValue?[] s)
     {
+        if (domain is not (RegoArray or RegoObject or RegoSet))
+        {
+            return false;
+        }
         bool allOk = true;
         Cont body = () => EvalBody(e.Body!.Exprs, 0, s, static () => true);
         Cont check = () =>

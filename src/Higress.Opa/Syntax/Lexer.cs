@@ -6,7 +6,7 @@ namespace Higress.Opa.Syntax;
 internal enum Tok
 {
     Eof, Ident, String, Number, LBrace, RBrace, LBrack, RBrack, LParen, RParen, Dot, Comma, Semicolon, Colon,
-    Assign, Unify, Eq, Neq, Lt, Gt, Lte, Gte, Plus, Minus, Star, Slash, Percent, Amp, Pipe,
+    Assign, Unify, Eq, Neq, Lt, Gt, Lte, Gte, Plus, Minus, Star, Slash, Percent, Amp, Pipe, Template,
 }
 
 internal readonly record struct Token(Tok Kind, string Text, int Line, int Col, int Start, int End, bool NewlineBefore);
@@ -115,6 +115,18 @@ internal sealed class Lexer
             }
             return Make(Tok.Number, p - _pos);
         }
+        if (ch == '$' && (Peek(1) == '"' || Peek(1) == '`'))
+        {
+            int end = SkipTemplate(_pos + 1);
+            if (end < 0) throw Error("non-terminated template string", line, col);
+            for (int i = _pos; i < end; i++)
+            {
+                if (_src[i] == '\n') { _line++; _lineStart = i + 1; }
+            }
+            string inner = _src.Substring(_pos + 1, end - _pos);
+            _pos = end + 1;
+            return new Token(Tok.Template, inner, line, col, start, _pos, nl);
+        }
         switch (ch)
         {
             case '"': return LexString(start, line, col, nl);
@@ -155,6 +167,63 @@ internal sealed class Lexer
             case '>': return Peek(1) == '=' ? Make(Tok.Gte, 2) : Make(Tok.Gt, 1);
         }
         throw Error($"illegal token '{ch}'", line, col);
+    }
+
+    /// <summary>Given the index of a template's opening quote, returns the index of its closing quote (or -1).</summary>
+    private int SkipTemplate(int open)
+    {
+        char q = _src[open];
+        int p = open + 1;
+        while (p < _src.Length)
+        {
+            char c = _src[p];
+            if (c == '\\' && q == '"') { p += 2; continue; }
+            if (c == '\\' && q == '`' && p + 1 < _src.Length && _src[p + 1] == '{') { p += 2; continue; }
+            if (c == q) return p;
+            if (c == '{')
+            {
+                p = SkipExpr(p + 1);
+                if (p < 0) return -1;
+                continue;
+            }
+            p++;
+        }
+        return -1;
+    }
+
+    /// <summary>Skips a template expression after its '{'; returns the index after the matching '}'.</summary>
+    private int SkipExpr(int p)
+    {
+        int depth = 1;
+        while (p < _src.Length)
+        {
+            char c = _src[p];
+            if (c == '$' && p + 1 < _src.Length && (_src[p + 1] == '"' || _src[p + 1] == '`'))
+            {
+                int e = SkipTemplate(p + 1);
+                if (e < 0) return -1;
+                p = e + 1;
+                continue;
+            }
+            if (c == '"')
+            {
+                p++;
+                while (p < _src.Length && _src[p] != '"') p += _src[p] == '\\' ? 2 : 1;
+                p++;
+                continue;
+            }
+            if (c == '`')
+            {
+                int e = _src.IndexOf('`', p + 1);
+                if (e < 0) return -1;
+                p = e + 1;
+                continue;
+            }
+            if (c == '{') depth++;
+            if (c == '}' && --depth == 0) return p + 1;
+            p++;
+        }
+        return -1;
     }
 
     private char Peek(int off) => _pos + off < _src.Length ? _src[_pos + off] : '\0';

@@ -51,7 +51,15 @@ internal sealed partial class Parser
         return Error(what);
     }
 
-    private bool IsIdent(string text) => Cur.Kind == Tok.Ident && Cur.Text == text;
+    private bool IsIdent(string text) => Cur.Kind == Tok.Ident && Cur.Text == text && !IsKeywordRefHead();
+
+    /// <summary>A keyword used as the head of a reference, e.g. <c>if.foo</c> or <c>false.x</c>.</summary>
+    private bool IsKeywordRefHead()
+    {
+        var n = PeekTok();
+        var n2 = PeekTok(2);
+        return Cur.Kind == Tok.Ident && n.Kind == Tok.Dot && n.Start == Cur.End && n2.Kind == Tok.Ident && n2.Start == n.End;
+    }
 
     private Token Expect(Tok kind, string what)
     {

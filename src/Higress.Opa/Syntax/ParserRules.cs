@@ -13,11 +13,11 @@ internal sealed partial class Parser
             Advance();
             rule.IsDefault = true;
         }
-        if (Cur.Kind != Tok.Ident || Keywords.Contains(Cur.Text))
+        if (Cur.Kind != Tok.Ident || (Keywords.Contains(Cur.Text) && !IsKeywordRefHead()))
         {
             throw Unexpected();
         }
-        if (Cur.Text is "true" or "false" or "null")
+        if (Cur.Text is "true" or "false" or "null" && !IsKeywordRefHead())
         {
             throw Error($"unexpected {Cur.Text} token");
         }
@@ -128,7 +128,16 @@ internal sealed partial class Parser
             hadIf = true;
             if (Cur.Kind == Tok.LBrace)
             {
-                rule.Body = ParseBraceBody();
+                int save = _p;
+                try
+                {
+                    rule.Body = ParseBraceBody();
+                }
+                catch (RegoException)
+                {
+                    _p = save;
+                    rule.Body = new Body([ParseLiteral()]);
+                }
             }
             else
             {
@@ -176,22 +185,19 @@ internal sealed partial class Parser
     private Expr ParseLiteral()
     {
         var t = Cur;
+        Expr expr;
         if (IsIdent("some"))
         {
-            return ParseSome();
+            expr = ParseSome();
         }
-        if (IsIdent("every"))
+        else if (IsIdent("every"))
         {
-            return ParseEvery();
+            expr = ParseEvery();
         }
-        bool negated = false;
-        if (IsIdent("not"))
+        else
         {
-            Advance();
-            negated = true;
+            expr = ParseNegatable();
         }
-        var expr = ParseExprCore();
-        expr.Negated = negated;
         while (IsIdent("with"))
         {
             var wt = Advance();
@@ -205,6 +211,19 @@ internal sealed partial class Parser
             expr.Withs.Add(new WithModifier(Loc(wt), target, value));
         }
         _ = t;
+        return expr;
+    }
+
+    private Expr ParseNegatable()
+    {
+        bool negated = false;
+        if (IsIdent("not"))
+        {
+            Advance();
+            negated = true;
+        }
+        var expr = ParseExprCore();
+        expr.Negated = negated;
         return expr;
     }
 
@@ -223,7 +242,12 @@ internal sealed partial class Parser
             }
             Advance();
             var coll = ParseTermRelation();
-            var call = new CallTerm(Loc(start), BuiltinRef(Loc(start), "internal.member_3"), [a, v, coll]);
+            Term call = new CallTerm(Loc(start), BuiltinRef(Loc(start), "internal.member_3"), [a, v, coll]);
+            while (IsIdent("in"))
+            {
+                var it = Advance();
+                call = Call(Loc(it), "internal.member_2", call, ParseTermRelation());
+            }
             return new Expr(Loc(start), ExprKind.Term) { A = call };
         }
         if (Cur.Kind == Tok.Assign)

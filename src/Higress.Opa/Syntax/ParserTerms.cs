@@ -105,6 +105,9 @@ internal sealed partial class Parser
             case Tok.String:
                 Advance();
                 return ParseRefSuffix(new ScalarTerm(loc, RegoString.Create(t.Text)), allowCall: false);
+            case Tok.Template:
+                Advance();
+                return ParseTemplate(t);
             case Tok.Minus:
             {
                 Advance();
@@ -120,6 +123,23 @@ internal sealed partial class Parser
             {
                 Advance();
                 var inner = ParseTerm();
+                if (Cur.Kind == Tok.Comma)
+                {
+                    Advance();
+                    var v = ParseTermRelation();
+                    if (!IsIdent("in"))
+                    {
+                        throw Unexpected();
+                    }
+                    Advance();
+                    var coll = ParseTermRelation();
+                    inner = Call(loc, "internal.member_3", inner, v, coll);
+                    while (IsIdent("in"))
+                    {
+                        var it = Advance();
+                        inner = Call(Loc(it), "internal.member_2", inner, ParseTermRelation());
+                    }
+                }
                 Expect(Tok.RParen, ")");
                 return ParseRefSuffix(inner, allowCall: false);
             }
@@ -127,6 +147,9 @@ internal sealed partial class Parser
                 return ParseRefSuffix(ParseArray(), allowCall: false);
             case Tok.LBrace:
                 return ParseRefSuffix(ParseBraced(), allowCall: false);
+            case Tok.Ident when IsKeywordRefHead():
+                Advance();
+                return ParseRefSuffix(new VarTerm(loc, t.Text), allowCall: true);
             case Tok.Ident:
             {
                 switch (t.Text)
@@ -146,7 +169,7 @@ internal sealed partial class Parser
                         Advance();
                         return new SetTerm(loc, []);
                 }
-                if (Keywords.Contains(t.Text))
+                if (Keywords.Contains(t.Text) && !(PeekTok().Kind == Tok.LParen && PeekTok().Start == t.End && t.Text is "contains"))
                 {
                     throw Unexpected();
                 }
@@ -205,6 +228,7 @@ internal sealed partial class Parser
                         if (Cur.Kind == Tok.Comma)
                         {
                             Advance();
+                            if (Cur.Kind == Tok.RParen) break;
                             continue;
                         }
                         break;

@@ -122,7 +122,7 @@ public static class RegoConvert
         }
     }
 
-    private static string KeyText(RegoValue key) => key is RegoString s ? s.Value : key.ToString();
+    private static string KeyText(RegoValue key) => key is RegoString s ? s.Value : ToJson(key);
 
     /// <summary>Serializes a value to JSON text.</summary>
     public static string ToJson(RegoValue value)

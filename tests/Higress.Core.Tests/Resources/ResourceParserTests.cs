@@ -250,4 +250,18 @@ public class ResourceParserTests
         Assert.Contains("tls.crt", secret.ToString(), StringComparison.Ordinal);
         Assert.Equal(Secret.RedactedValue, secret.Redacted().StringData["password"]);
     }
+
+    [Fact]
+    public void Records_serialize_to_json_for_dumps()
+    {
+        var resources = Parse(SeedExample + "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80, targetPort: http}]}\n").Resources;
+        var options = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase };
+
+        var extension = System.Text.Json.JsonSerializer.Serialize(resources[1], resources[1].GetType(), options);
+        var service = System.Text.Json.JsonSerializer.Serialize(resources[2], resources[2].GetType(), options);
+
+        Assert.Contains("\"config\":{\"jwt\":{\"issuer\":\"example.com\"", extension, StringComparison.Ordinal);
+        Assert.Contains("\"targetPort\":\"http\"", service, StringComparison.Ordinal);
+        Assert.Contains("\"labels\":{}", service, StringComparison.Ordinal);
+    }
 }

@@ -72,6 +72,14 @@ internal static class ConformanceRunner
         return outcomes;
     }
 
+    /// <summary>OPA's runner sorts the arrays inside bindings when sort_bindings is set.</summary>
+    private static RegoValue DeepSort(RegoValue v) => v switch
+    {
+        RegoArray a => RegoArray.Create(a.Select(DeepSort).OrderBy(x => x, Comparer<RegoValue>.Create(RegoValue.Compare))),
+        RegoObject o => RegoObject.Create(o.Select(kv => new KeyValuePair<RegoValue, RegoValue>(kv.Key, DeepSort(kv.Value)))),
+        _ => v,
+    };
+
     private static string Str(RegoObject c, string key) => c.Get(key) is RegoString s ? s.Value : "";
 
     private static bool Bool(RegoObject c, string key) => c.Get(key) is RegoBoolean { Value: true };
@@ -126,6 +134,8 @@ internal static class ConformanceRunner
                 var exp = want.ToList();
                 if (Bool(c, "sort_bindings"))
                 {
+                    got = got.Select(DeepSort).ToList();
+                    exp = exp.Select(DeepSort).ToList();
                     got.Sort(RegoValue.Compare);
                     exp.Sort(RegoValue.Compare);
                 }

@@ -7,6 +7,7 @@ namespace Higress.Core.Resources;
 /// Free-form JSON (a plugin's config, a loosely typed Istio sub-object) held as an immutable
 /// <see cref="JsonElement"/> with structural equality: property order does not matter.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(EquatableJsonConverter))]
 public sealed class EquatableJson : IEquatable<EquatableJson>
 {
     private readonly int _hash;

@@ -113,8 +113,9 @@ internal static class PluginSourceReader
     public static PluginVariant ParseVariant(
         IHigressPlugin? plugin, string pluginName, EquatableJson? config, string objectDisplay, string instanceId, string fieldPath, List<ConfigDiagnostic> diagnostics)
     {
-        var element = config?.Element ?? EquatableJson.EmptyObject.Element;
-        var json = element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : element.GetRawText();
+        // A missing or null config reaches the plugin as an empty object, so parsers need not special-case it.
+        var element = config is { Element.ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } given ? given.Element : EquatableJson.EmptyObject.Element;
+        var json = element.GetRawText();
         if (plugin is null)
         {
             return new PluginVariant(json, null, $"no plugin named '{pluginName}' is registered", false);

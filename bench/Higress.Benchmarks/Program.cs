@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Higress.Benchmarks;
+using Higress.Core.Resources;
+using Higress.Core.Resources.Parsing;
+using Higress.Core.Resources.Sources;
+using Higress.Core.Translation;
+
+// Higress.Benchmarks [--quick] [--only matcher|translator|reload]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
+// Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR   writes the load test's configuration
+// Higress.Benchmarks reload [--routes N] [--iterations K]   times snapshot / translate / apply of a running host by step
+return args.FirstOrDefault() switch
+{
+    "gen-config" => GenConfig(args),
+    "reload" => await ReloadAsync(args),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    var quick = args.Contains("--quick");
+    var only = Option(args, "--only");
+
+    // In process: the generated project would sit under this repository's Directory.Build.props (warnings as errors).
+    var job = (quick ? Job.Dry : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+    var config = DefaultConfig.Instance.AddJob(job).AddDiagnoser(MemoryDiagnoser.Default)
+        .WithOptions(ConfigOptions.DisableLogFile);
+    var suites = new Dictionary<string, Type>
+    {
+        ["matcher"] = typeof(MatcherBenchmarks),
+        ["translator"] = typeof(TranslatorBenchmarks),
+        ["reload"] = typeof(ReloadBenchmarks),
+    };
+    var selected = suites.Where(s => only is null || s.Key == only).Select(s => s.Value).ToArray();
+    if (selected.Length == 0)
+    {
+        Console.Error.WriteLine($"unknown suite '{only}'; one of: {string.Join(", ", suites.Keys)}");
+        return 2;
+    }
+
+    var summaries = BenchmarkRunner.Run(selected, config);
+    return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
+
+static int GenConfig(string[] args)
+{
+    var routes = IntOption(args, "--routes", 10);
+    var port = IntOption(args, "--port", 8080);
+    var backendPort = IntOption(args, "--backend-port", 5080);
+    var output = Option(args, "--out") ?? throw new ArgumentException("--out DIR is required");
+    Directory.CreateDirectory(output);
+    var yaml = BenchWorkload.Yaml(routes, port, backendPort);
+    _ = BenchWorkload.Resources(routes, port, backendPort);
+    File.WriteAllText(Path.Combine(output, "bench.yaml"), yaml);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {routes} routes on port {port} to {output}; plain route paths: /svc{BenchWorkload.Middle(routes)}/items/42 (middle), /svc0/items/42 (first)"));
+    return 0;
+}
+
+static async Task<int> ReloadAsync(string[] args)
+{
+    var routes = IntOption(args, "--routes", 10_000);
+    var iterations = IntOption(args, "--iterations", 7);
+    var yaml = new[] { BenchWorkload.Yaml(routes, 8080, 5080), BenchWorkload.Yaml(routes, 8080, 5081) };
+
+    await using var host = await ReloadHost.StartAsync([]);
+    var samples = new List<(double Parse, double Snapshot, double Translate, double Apply)>();
+    for (var i = 0; i <= iterations; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        var resources = ResourceParser.Parse(yaml[i % 2], new ResourceOrigin("bench", null, 0, 0)).Resources;
+        var parse = Lap(clock);
+        var snapshot = SnapshotBuilder.Build([("bench", new SourceContent([.. resources], []))]);
+        var built = Lap(clock);
+        var translation = Translator.Translate(snapshot, new TranslatorOptions { Generation = host.AppliedGeneration + 1 });
+        var translate = Lap(clock);
+        if (!host.Runtime.Apply(translation, snapshot))
+        {
+            Console.Error.WriteLine("apply failed: " + host.Runtime.LastApplyError);
+            return 1;
+        }
+
+        var apply = Lap(clock);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(i == 0 ? "cold " : "reload")} {i}: parse {parse,7:F1} ms  snapshot {built,6:F1} ms  translate {translate,7:F1} ms  apply {apply,7:F1} ms  translate+apply {translate + apply,7:F1} ms"));
+        if (i > 0)
+        {
+            samples.Add((parse, built, translate, apply));
+        }
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"median of {samples.Count} reloads of {routes} routes (every cluster changes): parse {Median(samples.Select(s => s.Parse)):F1} ms, snapshot {Median(samples.Select(s => s.Snapshot)):F1} ms, " +
+        $"translate {Median(samples.Select(s => s.Translate)):F1} ms, apply {Median(samples.Select(s => s.Apply)):F1} ms, translate+apply {Median(samples.Select(s => s.Translate + s.Apply)):F1} ms"));
+    return 0;
+}
+
+static double Lap(Stopwatch clock)
+{
+    var ms = clock.Elapsed.TotalMilliseconds;
+    clock.Restart();
+    return ms;
+}
+
+static string? Option(string[] args, string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static int IntOption(string[] args, string name, int fallback) =>
+    Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;

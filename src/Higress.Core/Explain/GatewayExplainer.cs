@@ -1,0 +1,164 @@
+using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+using Higress.Core.Resources.Parsing;
+using Higress.Core.Routing;
+using Higress.Core.Translation;
+
+namespace Higress.Core.Explain;
+
+/// <summary>
+/// Explains routing for users' own unit tests: a request in; the matched object, rule, filters, plugins, cluster and
+/// chosen destination out. It runs the same translator and matcher as the gateway, with no network.
+/// </summary>
+public sealed class GatewayExplainer
+{
+    private readonly RouteTable _table;
+    private readonly Dictionary<string, ClusterPlan> _clusters;
+    private readonly Random _random;
+
+    /// <summary>Explains the plan translated from <paramref name="snapshot"/>.</summary>
+    /// <param name="snapshot">The objects.</param>
+    /// <param name="options">Translator options.</param>
+    /// <param name="catalog">Plugins, built-ins when null.</param>
+    /// <param name="seed">Seed for weighted backend choice, for repeatable tests.</param>
+    public GatewayExplainer(ResourceSnapshot snapshot, TranslatorOptions? options = null, PluginCatalog? catalog = null, int seed = 0)
+    {
+        Translation = Translator.Translate(snapshot, options, catalog);
+        _table = RouteTable.Build(Translation.Plan);
+        _clusters = Translation.Plan.Clusters.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        _random = new Random(seed);
+    }
+
+    /// <summary>The translation behind the explanations (plan, statuses, diagnostics).</summary>
+    public TranslationResult Translation { get; }
+
+    /// <summary>Parses YAML or JSON objects (as a ConfigDir would hold them) and explains their plan.</summary>
+    /// <exception cref="ArgumentException">The text has errors; the message lists them.</exception>
+    public static GatewayExplainer FromYaml(string yaml, TranslatorOptions? options = null, PluginCatalog? catalog = null)
+    {
+        var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("explain", "inline.yaml", 0, 0));
+        var errors = parsed.Diagnostics.Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("The configuration has errors:\n" + string.Join('\n', errors), nameof(yaml));
+        }
+
+        return new GatewayExplainer(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics), options, catalog);
+    }
+
+    /// <summary>Explains one request.</summary>
+    public RouteExplanation Explain(ExplainRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = new Uri(request.Url, UriKind.Absolute);
+        var view = new ExplainRouteRequest(request, uri);
+        var listener = _table.FindListener(view.LocalPort, view.Host);
+        var match = _table.Match(view);
+        if (match is null)
+        {
+            return new RouteExplanation
+            {
+                LocalStatus = 404,
+                Listener = listener?.Id,
+                Summary = listener is null ? $"no listener serves port {view.LocalPort} for host {view.Host}" : "no route matched",
+            };
+        }
+
+        var route = match.Route;
+        var result = new RouteExplanation
+        {
+            Listener = match.Listener.Id,
+            Object = route.Source.ToString(),
+            RuleId = route.Id,
+            RuleName = route.RuleName,
+            MatchIndex = match.MatchIndex,
+            Rule = route,
+            Plugins = route.Plugins,
+        };
+        switch (route.Action)
+        {
+            case ForwardAction forward:
+                var backends = Backends(forward);
+                var chosen = Choose(backends);
+                var path = route.Rewrite?.Path is { } p ? RedirectLocation.ApplyPath(view.Path, p, match) : view.Path;
+                return result with
+                {
+                    LocalStatus = chosen is null || chosen.ClusterId is null ? 500 : null,
+                    Summary = chosen is null ? "no backend with a positive weight" : chosen.Error ?? $"forwarded to {chosen.ClusterId}",
+                    Backends = backends,
+                    ChosenBackend = chosen,
+                    ChosenDestination = chosen?.Destinations.FirstOrDefault(),
+                    UpstreamPath = path,
+                    UpstreamHost = route.Rewrite?.Hostname ?? uri.Authority,
+                };
+            case RedirectAction redirect:
+                return result with
+                {
+                    LocalStatus = redirect.StatusCode,
+                    Summary = "redirect",
+                    RedirectLocation = RedirectLocation.Build(uri.Scheme, uri.Authority, view.Path, uri.Query, redirect, match),
+                };
+            case DirectResponseAction direct:
+                return result with { LocalStatus = direct.StatusCode, Summary = "direct response" };
+            case FailAction fail:
+                return result with { LocalStatus = fail.StatusCode, Summary = fail.Reason };
+            default:
+                return result with { LocalStatus = 500, Summary = "unsupported action" };
+        }
+    }
+
+    private List<BackendExplanation> Backends(ForwardAction forward)
+    {
+        var total = forward.Backends.Where(b => b.Weight > 0).Sum(b => (double)b.Weight);
+        return forward.Backends.Select(b => new BackendExplanation(
+            b.ClusterId,
+            b.Weight,
+            total > 0 && b.Weight > 0 ? b.Weight / total : 0,
+            b.ClusterId is not null && _clusters.TryGetValue(b.ClusterId, out var cluster) ? cluster.Destinations.Select(d => d.Address).ToList() : [],
+            b.Error)).ToList();
+    }
+
+    private BackendExplanation? Choose(List<BackendExplanation> backends)
+    {
+        var roll = _random.NextDouble();
+        foreach (var backend in backends.Where(b => b.Share > 0))
+        {
+            roll -= backend.Share;
+            if (roll < 0)
+            {
+                return backend;
+            }
+        }
+
+        return backends.LastOrDefault(b => b.Share > 0);
+    }
+
+    private readonly struct ExplainRouteRequest(ExplainRequest request, Uri uri) : IRouteRequest
+    {
+        public int LocalPort => uri.Port;
+
+        public string Host => request.Headers.TryGetValue("Host", out var host) ? host : uri.Authority;
+
+        public string Path => Uri.UnescapeDataString(uri.AbsolutePath);
+
+        public string Method => request.Method;
+
+        public string QueryString => uri.Query;
+
+        public bool TryGetHeader(string name, out string value)
+        {
+            foreach (var (key, v) in request.Headers)
+            {
+                if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = v;
+                    return true;
+                }
+            }
+
+            value = string.Empty;
+            return false;
+        }
+    }
+}

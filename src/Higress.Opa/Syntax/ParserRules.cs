@@ -133,10 +133,21 @@ internal sealed partial class Parser
                 {
                     rule.Body = ParseBraceBody();
                 }
-                catch (RegoException)
+                catch (RegoException first)
                 {
                     _p = save;
-                    rule.Body = new Body([ParseLiteral()]);
+                    try
+                    {
+                        rule.Body = new Body([ParseLiteral()]);
+                    }
+                    catch (RegoException)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                    }
+                    if (Cur.Kind != Tok.Eof && !Cur.NewlineBefore)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                    }
                 }
             }
             else

@@ -223,7 +223,7 @@ public static class RegoConvert
             case RegoNumber n:
                 if (n.IsExactInteger)
                 {
-                    return n.TryGetInt64(out long l) ? l : n.ToBig();
+                    return n.TryGetInt64(out long l) ? (object)l : n.ToBig();
                 }
                 return n.ToDouble();
             case RegoString s: return s.Value;

@@ -209,4 +209,30 @@ public class DiagnosticsTests
         var error = Assert.Single(result.Diagnostics);
         Assert.StartsWith("a.json: not valid JSON at line 1", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata:\n", "metadata.name")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n", "metadata.name")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a, name: b}\n", "")]
+    [InlineData("just a string\n", "")]
+    [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: 80}\n", "spec.ports")]
+    public void Malformed_documents_are_errors(string yaml, string path)
+    {
+        var result = ResourceParserTests.Parse(yaml);
+
+        Assert.Empty(result.Resources);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.True(error.IsError);
+        Assert.Equal(path, error.FieldPath);
+    }
+
+    [Fact]
+    public void Anchors_and_crlf_line_endings_work()
+    {
+        var result = ResourceParserTests.Parse("apiVersion: v1\r\nkind: Service\r\nmetadata: {name: a, labels: &l {app: x}, annotations: *l}\r\n---\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata: {name: n}\r\n");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("x", result.Resources[0].Metadata.Annotations["app"]);
+        Assert.Equal(2, result.Resources.Count);
+    }
 }

@@ -47,9 +47,11 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
     }
 
     [Fact]
-    public async Task ReferenceGrantForAnotherService_DoesNotPermitThisOne()
+    public async Task PartiallyInvalidViaReferenceGrant_GrantedRuleServes_OtherRuleAnswers500()
     {
-        await World.ExpectStatusAsync("all-namespaces", "wrong-grant.example.com", "/", 500);
+        // Grants exist in app-backend, but only for app-backend-v2 (HTTPRoute from infra), for another namespace or another kind.
+        await World.ExpectBackendAsync("all-namespaces", "partially-granted.example.com", "/v2", "app-backend-v2");
+        await World.ExpectStatusAsync("all-namespaces", "partially-granted.example.com", "/v1", 500);
     }
 
     [Fact]
@@ -63,7 +65,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
     public async Task AllowedRoutesSelector_RouteFromUnlabelledNamespaceIsRejected()
     {
         // The backend-namespaces Gateway only admits namespaces labelled gateway-conformance=backend; infra is not.
-        await World.ExpectStatusAsync("backend-namespaces", "infra-route.example.com", "/", 404);
+        await World.ExpectStatusAsync("backend-namespaces", "infra-route.example.com", "/infra-route", 404);
     }
 
     [Fact]
@@ -142,7 +144,9 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
               - name: backend-namespaces
               hostnames: [infra-route.example.com]
               rules:
-              - backendRefs:
+              - matches:
+                - path: {type: PathPrefix, value: /infra-route}
+                backendRefs:
                 - name: infra-backend-v1
                   port: 8080
             ---
@@ -204,20 +208,45 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
               to:
               - group: ""
                 kind: Service
-                name: app-backend-v1
+                name: app-backend-v2
+            ---
+            apiVersion: gateway.networking.k8s.io/v1beta1
+            kind: ReferenceGrant
+            metadata:
+              name: grants-for-other-namespaces-and-kinds
+              namespace: {{ConformanceWorld.AppBackend}}
+            spec:
+              from:
+              - group: gateway.networking.k8s.io
+                kind: HTTPRoute
+                namespace: {{ConformanceWorld.WebBackend}}
+              - group: gateway.networking.k8s.io
+                kind: GRPCRoute
+                namespace: {{ConformanceWorld.Infra}}
+              to:
+              - group: ""
+                kind: Service
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
-              name: wrong-grant
+              name: partially-granted
               namespace: {{ConformanceWorld.Infra}}
             spec:
               parentRefs:
               - name: all-namespaces
-              hostnames: [wrong-grant.example.com]
+              hostnames: [partially-granted.example.com]
               rules:
-              - backendRefs:
+              - matches:
+                - path: {type: PathPrefix, value: /v2}
+                backendRefs:
                 - name: app-backend-v2
+                  namespace: {{ConformanceWorld.AppBackend}}
+                  port: 8080
+              - matches:
+                - path: {type: PathPrefix, value: /v1}
+                backendRefs:
+                - name: app-backend-v1
                   namespace: {{ConformanceWorld.AppBackend}}
                   port: 8080
             ---

@@ -178,7 +178,7 @@ public sealed partial class ConformanceWorld : IAsyncDisposable
     }
 
     /// <summary>A Service (port 8080) with an EndpointSlice pointing at 127.0.0.1:<paramref name="port"/>.</summary>
-    public static string ServiceYaml(string ns, string name, int port) => string.Create(CultureInfo.InvariantCulture, $"""
+    public static string ServiceYaml(string ns, string name, int port, int servicePort = 8080) => string.Create(CultureInfo.InvariantCulture, $"""
         ---
         apiVersion: v1
         kind: Service
@@ -190,7 +190,7 @@ public sealed partial class ConformanceWorld : IAsyncDisposable
             app: {name}
           ports:
           - protocol: TCP
-            port: 8080
+            port: {servicePort}
             targetPort: {port}
         ---
         apiVersion: discovery.k8s.io/v1

@@ -124,6 +124,9 @@ public sealed class EchoResponse
     /// <summary>The values of a request header the backend saw, or none.</summary>
     public string[] Header(string name) => Headers.TryGetValue(name, out var values) ? values : [];
 
+    /// <summary>A request header's values joined with a comma, or null when the backend did not see it.</summary>
+    public string? HeaderValue(string name) => Headers.TryGetValue(name, out var values) ? string.Join(",", values) : null;
+
     internal static EchoResponse Parse(string body)
     {
         var parsed = JsonSerializer.Deserialize<EchoResponse>(body, Json) ?? throw new InvalidOperationException("empty echo body");

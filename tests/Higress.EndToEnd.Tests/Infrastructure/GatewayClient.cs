@@ -132,6 +132,9 @@ public sealed class GatewayResponse(HttpResponseMessage response, string body)
     /// <summary>The echo server's view of the request (throws when the body is not an echo answer).</summary>
     public EchoResponse Echo => EchoResponse.Parse(Body);
 
+    /// <summary>A response header's values joined with a comma, or null when absent.</summary>
+    public string? HeaderValue(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var values) ? string.Join(",", values) : null;
+
     /// <summary>The values of a response header, or none.</summary>
     public string[] Header(string name) => Headers.TryGetValue(name.ToLowerInvariant(), out var values) ? values : [];
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -77,14 +78,76 @@ public sealed class PluginEndToEndTests
         await app.StopAsync();
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string host)
+    [Fact]
+    public async Task With_enable_on_status_a_proxied_response_is_replaced_and_others_pass_through()
+    {
+        var upstreamPort = FreePort();
+        var upstreamBuilder = WebApplication.CreateBuilder();
+        upstreamBuilder.WebHost.UseUrls($"http://127.0.0.1:{upstreamPort}");
+        await using var upstream = upstreamBuilder.Build();
+        upstream.MapGet("/ok", () => "upstream ok");
+        upstream.MapGet("/limited", () => Results.Text("upstream says slow down", statusCode: 429));
+        await upstream.StartAsync();
+
+        var port = FreePort();
+        var yaml = $$$"""
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              listeners: [{protocol: HTTP, port: {{{port}}}}]
+            ---
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Route
+            metadata: {name: api}
+            spec:
+              http:
+              - route: [{destination: {host: up, port: {{{upstreamPort}}}}}]
+            ---
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Extension
+            metadata: {name: limited-page}
+            spec:
+              plugin: custom-response
+              config:
+                enable_on_status: [429]
+                status_code: 302
+                headers: ["Location=https://example.com/busy"]
+                body: "busy"
+            """;
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort()}");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Higress:Admin:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Higress:BindAddress"] = "127.0.0.1",
+        });
+        builder.Services.AddHigress(resources => resources.AddYaml(yaml).AddService("up", upstreamPort, ["127.0.0.1"]));
+        await using var app = builder.Build();
+        app.MapHigress();
+        await app.StartAsync();
+
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var ok = await SendAsync(client, "gateway.test", "/ok");
+        using var limited = await SendAsync(client, "gateway.test", "/limited");
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("upstream ok", await ok.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, limited.StatusCode);
+        Assert.Equal("https://example.com/busy", limited.Headers.Location?.ToString());
+        Assert.Equal("busy", await limited.Content.ReadAsStringAsync());
+        await app.StopAsync();
+        await upstream.StopAsync();
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string host, string path = "/")
     {
         // The listener opens when the first plan is applied; retry briefly until it does.
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
                 request.Headers.Host = host;
                 return await client.SendAsync(request);
             }

@@ -144,7 +144,7 @@ public static class ResourceParser
 
         var context = new BindContext(display, where, stringScalars);
         var resource = (Resource)new JsonBinder(context).BindRecord(obj, type, string.Empty, TopLevelSkipped)!;
-        if (!obj.ContainsKey("metadata"))
+        if (obj["metadata"] is null)
         {
             context.Error("metadata.name", "'metadata.name' is required", "add metadata: {name: ...}");
         }

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Load test: the reference host (samples/Higress.Gateway) against a bare YARP host, in one run, on loopback.
+#
+# Starts one backend (bench/Higress.Bench.Backend), a bare YARP host (bench/Higress.Bench.BareYarp), the reference
+# host with 10 routes and a second reference host with 10,000 routes, all pointing at the same backend. Every proxy
+# is primed with load before anything is timed (the JIT's tiering and dynamic PGO take tens of seconds to settle;
+# YARP alone needs about 40 s on one core), then timed wrk runs interleave the targets, round after round, with the
+# order rotated each round so that no target always runs first. Prints requests/s per target and the ratios
+# Higress-10/YARP and Higress-10k/Higress-10; raw wrk output and every process's log go to artifacts/bench/.
+#
+# Environment (defaults in brackets):
+#   PRIME_SECONDS [60]     load applied to each proxy before timing
+#   ROUND_SECONDS [20]     length of one timed wrk run
+#   ROUNDS [3]             timed rounds; each round runs every target once
+#   WRK_THREADS [1] WRK_CONNECTIONS [32]
+#   SKIP_BUILD [0]         1 to use the existing Release build
+#   BASE_PORT [15080]      backend = BASE_PORT, YARP +1, Higress-10 +2, Higress-10k +3, admin ports +12 and +13
+#
+# Quick smoke run: PRIME_SECONDS=5 ROUND_SECONDS=3 ROUNDS=1 bench/load.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PRIME_SECONDS="${PRIME_SECONDS:-60}"
+ROUND_SECONDS="${ROUND_SECONDS:-20}"
+ROUNDS="${ROUNDS:-3}"
+WRK_THREADS="${WRK_THREADS:-1}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+SKIP_BUILD="${SKIP_BUILD:-0}"
+BASE_PORT="${BASE_PORT:-15080}"
+
+BACKEND_PORT=$BASE_PORT
+YARP_PORT=$((BASE_PORT + 1))
+HIGRESS10_PORT=$((BASE_PORT + 2))
+HIGRESS10K_PORT=$((BASE_PORT + 3))
+HIGRESS10_ADMIN=$((BASE_PORT + 12))
+HIGRESS10K_ADMIN=$((BASE_PORT + 13))
+
+OUT="$ROOT/artifacts/bench/load-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+BIN=bin/Release/net10.0
+log() { printf '[load %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/summary.txt" >&2; }
+
+# --- processes: every one we start is recorded and stopped on exit --------------------------------------------
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start() { # name, command...
+  local name=$1
+  shift
+  "$@" >"$OUT/$name.log" 2>&1 &
+  PIDS+=("$!")
+  eval "PID_${name//-/_}=$!"
+  log "started $name (pid $!)"
+}
+
+wait_for() { # url, seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null --max-time 2 "$1"; do
+    if ((SECONDS > deadline)); then
+      log "timed out waiting for $1"
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+# --- build and tools ---------------------------------------------------------------------------------------------
+if [[ "$SKIP_BUILD" != 1 ]]; then
+  log "building Release"
+  for attempt in 1 2 3; do # other builds in the same tree can hold files for a moment
+    if dotnet build "$ROOT/Higress.Net.sln" -c Release -nologo -v q >"$OUT/build.log" 2>&1; then
+      break
+    fi
+    if ((attempt == 3)); then
+      tail -30 "$OUT/build.log" >&2
+      exit 1
+    fi
+    log "build failed (attempt $attempt), retrying"
+    sleep 5
+  done
+fi
+
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get update >/dev/null && apt-get install -y wrk >/dev/null
+fi
+
+# --- configuration -----------------------------------------------------------------------------------------------
+BENCH_DLL="$ROOT/bench/Higress.Benchmarks/$BIN/Higress.Benchmarks.dll"
+gen() { # routes, port, dir -> prints the middle plain route's path
+  dotnet "$BENCH_DLL" gen-config --routes "$1" --port "$2" --backend-port "$BACKEND_PORT" --out "$3" |
+    sed -n 's/.*plain route paths: \([^ ]*\) (middle).*/\1/p'
+}
+PATH10=$(gen 10 "$HIGRESS10_PORT" "$OUT/config-10")
+PATH10K=$(gen 10000 "$HIGRESS10K_PORT" "$OUT/config-10k")
+
+# --- start -------------------------------------------------------------------------------------------------------
+gateway() { # config dir, admin port
+  exec dotnet "$ROOT/samples/Higress.Gateway/$BIN/Higress.Gateway.dll" --Higress:ConfigDir="$1" \
+    --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port="$2"
+}
+start backend dotnet "$ROOT/bench/Higress.Bench.Backend/$BIN/Higress.Bench.Backend.dll" "$BACKEND_PORT"
+start yarp dotnet "$ROOT/bench/Higress.Bench.BareYarp/$BIN/Higress.Bench.BareYarp.dll" "$YARP_PORT" "http://127.0.0.1:$BACKEND_PORT"
+start higress-10 gateway "$OUT/config-10" "$HIGRESS10_ADMIN"
+start higress-10k gateway "$OUT/config-10k" "$HIGRESS10K_ADMIN"
+
+wait_for "http://127.0.0.1:$BACKEND_PORT/" 60
+wait_for "http://127.0.0.1:$HIGRESS10_ADMIN/readyz" 120
+wait_for "http://127.0.0.1:$HIGRESS10K_ADMIN/readyz" 180
+
+TARGETS=(yarp higress-10 higress-10k)
+declare -A URL=(
+  [yarp]="http://127.0.0.1:$YARP_PORT$PATH10"
+  [higress-10]="http://127.0.0.1:$HIGRESS10_PORT$PATH10"
+  [higress-10k]="http://127.0.0.1:$HIGRESS10K_PORT$PATH10K"
+)
+declare -A PID=([yarp]=$PID_yarp [higress-10]=$PID_higress_10 [higress-10k]=$PID_higress_10k)
+for target in "${TARGETS[@]}"; do
+  wait_for "${URL[$target]}" 60
+  curl -sS -D - -o /dev/null "${URL[$target]}" >"$OUT/check-$target.txt"
+done
+grep -h "Applied plan" "$OUT"/higress-*.log | tee -a "$OUT/summary.txt" >&2 || true
+
+# --- measure -----------------------------------------------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run_wrk() { # target, seconds, output file -> "requests/s cpu-µs-per-request errors"
+  local target=$1 before after
+  before=$(cpu_ticks "${PID[$target]}")
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$2"s --latency "${URL[$target]}" >"$3"
+  after=$(cpu_ticks "${PID[$target]}")
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+    /^Requests\/sec:/ { rps = $2 }
+    /requests in/ { requests = $1 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { errors += 1 }
+    END { printf "%.0f %.1f %d\n", rps, requests ? ticks / hz * 1e6 / requests : 0, errors }' "$3"
+}
+
+log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS; priming ${PRIME_SECONDS}s per proxy, then $ROUNDS round(s) of ${ROUND_SECONDS}s per target"
+for target in "${TARGETS[@]}"; do
+  log "priming $target for ${PRIME_SECONDS}s: ${URL[$target]}"
+  read -r rps _ _ < <(run_wrk "$target" "$PRIME_SECONDS" "$OUT/prime-$target.txt")
+  log "  primed at $rps req/s"
+done
+
+RESULTS="$OUT/results.tsv"
+printf 'round\ttarget\trps\tcpu_us_per_req\terrors\n' >"$RESULTS"
+for ((round = 1; round <= ROUNDS; round++)); do
+  for ((i = 0; i < ${#TARGETS[@]}; i++)); do
+    target=${TARGETS[$(((i + round - 1) % ${#TARGETS[@]}))]}
+    read -r rps cpu errors < <(run_wrk "$target" "$ROUND_SECONDS" "$OUT/round$round-$target.txt")
+    printf '%d\t%s\t%s\t%s\t%s\n' "$round" "$target" "$rps" "$cpu" "$errors" >>"$RESULTS"
+    log "round $round $target: $rps req/s, proxy CPU ${cpu} µs/request, errors $errors"
+  done
+done
+
+# --- report ------------------------------------------------------------------------------------------------------
+awk -F'\t' -v rounds="$ROUNDS" '
+  NR == 1 { next }
+  { rps[$2] += $3; cpu[$2] += $4; err[$2] += $5; r[$1, $2] = $3 }
+  END {
+    printf "\n%-12s %12s %16s %8s\n", "target", "req/s (mean)", "CPU µs/req", "errors"
+    n = split("yarp higress-10 higress-10k", t, " ")
+    for (i = 1; i <= n; i++)
+      printf "%-12s %12.0f %16.1f %8d\n", t[i], rps[t[i]] / rounds, cpu[t[i]] / rounds, err[t[i]]
+    printf "\nper round: Higress-10/YARP   Higress-10k/Higress-10\n"
+    for (k = 1; k <= rounds; k++)
+      printf "  round %d:   %6.1f%%            %6.1f%%\n", k, 100 * r[k, "higress-10"] / r[k, "yarp"], 100 * r[k, "higress-10k"] / r[k, "higress-10"]
+    printf "\nHigress-10 / YARP (mean req/s):          %6.1f%%  (target >= 90%%)\n", 100 * rps["higress-10"] / rps["yarp"]
+    printf "Higress-10k / Higress-10 (mean req/s):   %6.1f%%  (target >= 85%%)\n", 100 * rps["higress-10k"] / rps["higress-10"]
+    printf "YARP / Higress-10 (CPU per request):     %6.1f%%\n", 100 * cpu["yarp"] / cpu["higress-10"]
+  }' "$RESULTS" | tee -a "$OUT/summary.txt"
+log "raw output in $OUT"

@@ -27,7 +27,8 @@ static int RunBenchmarks(string[] args)
     var only = Option(args, "--only");
 
     // In process: the generated project would sit under this repository's Directory.Build.props (warnings as errors).
-    var job = (quick ? Job.Dry : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+    // A fixed number of iterations keeps a full run bounded (about 15 minutes) on a small, shared machine.
+    var job = (quick ? Job.Dry : Job.Default.WithWarmupCount(3).WithIterationCount(12)).WithToolchain(InProcessEmitToolchain.Instance);
     var config = DefaultConfig.Instance.AddJob(job).AddDiagnoser(MemoryDiagnoser.Default)
         .WithOptions(ConfigOptions.DisableLogFile);
     var suites = new Dictionary<string, Type>

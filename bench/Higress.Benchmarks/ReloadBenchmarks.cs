@@ -10,6 +10,7 @@ namespace Higress.Benchmarks;
 /// configurations, so every one is a real change. <see cref="Change"/> says what differs between the two.
 /// </summary>
 [MemoryDiagnoser]
+[InvocationCount(1)] // one reload per iteration: the iteration setup puts the next change in place
 public class ReloadBenchmarks
 {
     private ReloadHost? _host;

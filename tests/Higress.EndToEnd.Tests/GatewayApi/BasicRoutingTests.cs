@@ -96,12 +96,12 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: gateway-conformance-infra-test
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: same-namespace
@@ -122,11 +122,11 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: cross-namespace
-              namespace: {{ConformanceWorld.WebBackend}}
+              namespace: gateway-conformance-web-backend
             spec:
               parentRefs:
               - name: backend-namespaces
-                namespace: {{ConformanceWorld.Infra}}
+                namespace: gateway-conformance-infra
               rules:
               - matches:
                 - path: {type: Exact, value: /}
@@ -138,7 +138,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: infra-route
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: backend-namespaces
@@ -154,7 +154,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: granted
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: all-namespaces
@@ -162,19 +162,19 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
               rules:
               - backendRefs:
                 - name: web-backend
-                  namespace: {{ConformanceWorld.WebBackend}}
+                  namespace: gateway-conformance-web-backend
                   port: 8080
             ---
             apiVersion: gateway.networking.k8s.io/v1beta1
             kind: ReferenceGrant
             metadata:
               name: allow-infra-to-web-backend
-              namespace: {{ConformanceWorld.WebBackend}}
+              namespace: gateway-conformance-web-backend
             spec:
               from:
               - group: gateway.networking.k8s.io
                 kind: HTTPRoute
-                namespace: {{ConformanceWorld.Infra}}
+                namespace: gateway-conformance-infra
               to:
               - group: ""
                 kind: Service
@@ -184,7 +184,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: not-granted
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: all-namespaces
@@ -192,19 +192,19 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
               rules:
               - backendRefs:
                 - name: app-backend-v1
-                  namespace: {{ConformanceWorld.AppBackend}}
+                  namespace: gateway-conformance-app-backend
                   port: 8080
             ---
             apiVersion: gateway.networking.k8s.io/v1beta1
             kind: ReferenceGrant
             metadata:
               name: grant-for-another-service
-              namespace: {{ConformanceWorld.AppBackend}}
+              namespace: gateway-conformance-app-backend
             spec:
               from:
               - group: gateway.networking.k8s.io
                 kind: HTTPRoute
-                namespace: {{ConformanceWorld.Infra}}
+                namespace: gateway-conformance-infra
               to:
               - group: ""
                 kind: Service
@@ -214,15 +214,15 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: ReferenceGrant
             metadata:
               name: grants-for-other-namespaces-and-kinds
-              namespace: {{ConformanceWorld.AppBackend}}
+              namespace: gateway-conformance-app-backend
             spec:
               from:
               - group: gateway.networking.k8s.io
                 kind: HTTPRoute
-                namespace: {{ConformanceWorld.WebBackend}}
+                namespace: gateway-conformance-web-backend
               - group: gateway.networking.k8s.io
                 kind: GRPCRoute
-                namespace: {{ConformanceWorld.Infra}}
+                namespace: gateway-conformance-infra
               to:
               - group: ""
                 kind: Service
@@ -231,7 +231,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: partially-granted
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: all-namespaces
@@ -241,24 +241,24 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
                 - path: {type: PathPrefix, value: /v2}
                 backendRefs:
                 - name: app-backend-v2
-                  namespace: {{ConformanceWorld.AppBackend}}
+                  namespace: gateway-conformance-app-backend
                   port: 8080
               - matches:
                 - path: {type: PathPrefix, value: /v1}
                 backendRefs:
                 - name: app-backend-v1
-                  namespace: {{ConformanceWorld.AppBackend}}
+                  namespace: gateway-conformance-app-backend
                   port: 8080
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: invalid-parent
-              namespace: {{ConformanceWorld.WebBackend}}
+              namespace: gateway-conformance-web-backend
             spec:
               parentRefs:
               - name: same-namespace
-                namespace: {{ConformanceWorld.Infra}}
+                namespace: gateway-conformance-infra
               hostnames: [invalid-parent.example.com]
               rules:
               - backendRefs:
@@ -269,7 +269,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: Gateway
             metadata:
               name: grpc-only
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               gatewayClassName: higress
               listeners:
@@ -284,7 +284,7 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: disallowed-kind
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - name: grpc-only

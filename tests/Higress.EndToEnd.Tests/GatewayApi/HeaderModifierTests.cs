@@ -109,15 +109,15 @@ public sealed class HeaderModifierTests(HeaderModifierTests.Fixture fixture) : I
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: request-header-modifier
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
-              hostnames: [{{Host}}]
+              hostnames: [headers.example.com]
               rules:
               - matches: [{path: {type: PathPrefix, value: /set}}]
                 filters:

@@ -85,12 +85,12 @@ public sealed class HeaderQueryMethodMatchingTests(HeaderQueryMethodMatchingTest
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: header-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [headers.example.com]
@@ -112,7 +112,7 @@ public sealed class HeaderQueryMethodMatchingTests(HeaderQueryMethodMatchingTest
             kind: HTTPRoute
             metadata:
               name: query-param-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [query.example.com]
@@ -128,7 +128,7 @@ public sealed class HeaderQueryMethodMatchingTests(HeaderQueryMethodMatchingTest
             kind: HTTPRoute
             metadata:
               name: method-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [method.example.com]

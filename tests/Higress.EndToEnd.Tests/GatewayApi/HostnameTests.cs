@@ -116,12 +116,12 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: Gateway
             metadata:
               name: httproute-listener-hostname-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               gatewayClassName: higress
               listeners:
@@ -134,7 +134,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: backend-v1
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-listener-hostname-matching, sectionName: listener-1}]
               rules:
@@ -144,7 +144,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: backend-v2
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-listener-hostname-matching, sectionName: listener-2}]
               rules:
@@ -154,7 +154,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: backend-v3
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs:
               - {name: httproute-listener-hostname-matching, sectionName: listener-3}
@@ -166,7 +166,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: Gateway
             metadata:
               name: httproute-hostname-intersection
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               gatewayClassName: higress
               listeners:
@@ -178,7 +178,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: specific-host-matches-listener-specific-host
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-hostname-intersection}]
               hostnames: [non.matching.com, "*.nonmatchingwildcard.io", very.specific.com]
@@ -190,7 +190,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: specific-host-matches-listener-wildcard-host
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-hostname-intersection}]
               hostnames: [non.matching.com, wildcard.io, foo.wildcard.io, bar.wildcard.io, "*.anotherwildcard.io"]
@@ -202,7 +202,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: wildcard-host-matches-listener-specific-host
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-hostname-intersection}]
               hostnames: [non.matching.com, "*.specific.com"]
@@ -214,7 +214,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: wildcard-host-matches-listener-wildcard-host
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-hostname-intersection}]
               hostnames: ["*.wildcard.io"]
@@ -226,7 +226,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: no-intersecting-hosts
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: httproute-hostname-intersection}]
               hostnames: [specific.but.wrong.com, wildcard.io]
@@ -238,7 +238,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: Gateway
             metadata:
               name: http-listener-isolation
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               gatewayClassName: higress
               listeners:
@@ -251,7 +251,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: attaches-to-empty-hostname
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: http-listener-isolation, sectionName: empty-hostname}]
               rules:
@@ -262,7 +262,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: attaches-to-wildcard-example-com
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: http-listener-isolation, sectionName: wildcard-example-com}]
               rules:
@@ -273,7 +273,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: attaches-to-wildcard-foo-example-com
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: http-listener-isolation, sectionName: wildcard-foo-example-com}]
               rules:
@@ -284,7 +284,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: attaches-to-abc-foo-example-com
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: http-listener-isolation, sectionName: abc-foo-example-com}]
               rules:
@@ -295,7 +295,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: only-same-namespace
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               rules:
@@ -306,7 +306,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: Gateway
             metadata:
               name: two-ports
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               gatewayClassName: higress
               listeners:
@@ -317,7 +317,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
             kind: HTTPRoute
             metadata:
               name: section-a
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: two-ports, sectionName: a}]
               rules:

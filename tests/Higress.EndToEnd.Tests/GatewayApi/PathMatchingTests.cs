@@ -99,12 +99,12 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: exact-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [exact.example.com]
@@ -118,7 +118,7 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: prefix-matching
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [prefix.example.com]
@@ -134,7 +134,7 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: matching-part1
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [example.com, example.net]
@@ -150,7 +150,7 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: matching-part2
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [example.com]
@@ -164,7 +164,7 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
             kind: HTTPRoute
             metadata:
               name: path-matching-order
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [order.example.com]

@@ -105,15 +105,15 @@ public sealed class RedirectTests(RedirectTests.Fixture fixture) : IClassFixture
                     ("/full-path-and-status", "statusCode: 301, path: {type: ReplaceFullPath, replaceFullPath: /replacement-full}"),
                     ("/strip-prefix", "path: {type: ReplacePrefixMatch, replacePrefixMatch: /}"),
                 };
-                var yaml = $$"""
+                var yaml = """
                     apiVersion: gateway.networking.k8s.io/v1
                     kind: HTTPRoute
                     metadata:
                       name: redirects
-                      namespace: {{ConformanceWorld.Infra}}
+                      namespace: gateway-conformance-infra
                     spec:
                       parentRefs: [{name: same-namespace}]
-                      hostnames: [{{Host}}]
+                      hostnames: [redirect.example.com]
                       rules:
 
                     """;

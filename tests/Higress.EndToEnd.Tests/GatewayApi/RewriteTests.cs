@@ -69,15 +69,15 @@ public sealed class RewriteTests(RewriteTests.Fixture fixture) : IClassFixture<R
 
     public sealed class Fixture : WorldFixture
     {
-        protected override string Scenario => $$"""
+        protected override string Scenario => """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata:
               name: rewrite-path
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
-              hostnames: [{{Host}}]
+              hostnames: [rewrite.example.com]
               rules:
               - matches: [{path: {type: PathPrefix, value: /prefix/one}}]
                 filters:
@@ -122,7 +122,7 @@ public sealed class RewriteTests(RewriteTests.Fixture fixture) : IClassFixture<R
             kind: HTTPRoute
             metadata:
               name: rewrite-host
-              namespace: {{ConformanceWorld.Infra}}
+              namespace: gateway-conformance-infra
             spec:
               parentRefs: [{name: same-namespace}]
               hostnames: [rewrite-host.example.com]

@@ -44,6 +44,16 @@ if (args.Length > 0 && args[0] == "--soak")
     return;
 }
 
+if (args.Length > 1 && args[0] == "--alloc")
+{
+    var pq = RbacPolicy.Compile().PrepareQuery(args[1]);
+    var input = RbacPolicy.Input("GET", "/api/books/42", RbacPolicy.Jwt("alice", "reader", "ops"));
+    using var probe = new AllocProbe();
+    for (int i = 0; i < 300_000; i++) pq.Evaluate(input);
+    foreach (var (t, c) in probe.Counts.OrderByDescending(kv => kv.Value).Take(25)) Console.WriteLine($"{c,6} {t}");
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--quick")
 {
     var query = RbacPolicy.Compile().PrepareQuery("data.envoy.authz.allow");

@@ -98,7 +98,10 @@ internal sealed class HigressTransformProvider : ITransformProvider
 
         foreach (var add in modifier.Add)
         {
-            RequestTransform.AddHeader(context, add.Name, new StringValues(add.Value));
+            // Append into one comma-joined value, as Envoy does: HttpClient would otherwise join values with ", ".
+            var existing = RequestTransform.TakeHeader(context, add.Name);
+            var value = StringValues.IsNullOrEmpty(existing) ? add.Value : string.Join(',', existing.Append(add.Value));
+            RequestTransform.AddHeader(context, add.Name, new StringValues(value));
         }
 
         foreach (var name in modifier.Remove)

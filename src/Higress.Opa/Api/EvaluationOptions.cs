@@ -30,6 +30,8 @@ public sealed class EvaluationOptions
     /// <summary>HTTP client for http.send when <see cref="AllowNetwork"/> is true.</summary>
     public HttpClient? HttpClient { get; init; }
 
+    internal Func<Values.RegoValue>? RuntimeFactory { get; set; }
+
     /// <summary>Receives the output of <c>print</c>.</summary>
     public Action<string>? Print { get; init; }
 }

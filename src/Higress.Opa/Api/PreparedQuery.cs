@@ -38,20 +38,45 @@ public sealed class PreparedQuery
     public QueryResult Evaluate(RegoValue? input, EvaluationOptions? options = null)
     {
         options ??= EvaluationOptions.Default;
-        var ctx = new BuiltinContext
+        // one cached evaluator per thread (no locks); a nested evaluation on the same thread gets a fresh one
+        var ev = t_evaluator;
+        if (ev is null || ev.InUse || ev.Root != _policy.Root)
         {
-            StrictBuiltinErrors = options.StrictBuiltinErrors,
-            Now = options.Now ?? DateTimeOffset.UtcNow,
-            Runtime = BuildRuntime(options),
-            AllowNetwork = options.AllowNetwork,
-            HttpClient = options.HttpClient,
-            PrintSink = options.Print,
-        };
+            ev = new Evaluator(_policy.Root, new BuiltinContext());
+            if (t_evaluator is null || !t_evaluator.InUse)
+            {
+                t_evaluator = ev;
+            }
+        }
+        var ctx = ev.Ctx;
+        ctx.StrictBuiltinErrors = options.StrictBuiltinErrors;
+        ctx.Now = options.Now ?? DateTimeOffset.UtcNow;
+        ctx.RuntimeFactory = options.RuntimeFactory ??= () => BuildRuntime(options);
+        ctx.AllowNetwork = options.AllowNetwork;
+        ctx.HttpClient = options.HttpClient;
+        ctx.PrintSink = options.Print;
         long deadline = options.Timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        var ev = new Evaluator(_policy.Root, ctx);
         ev.Reset(input, options.MaxDepth, deadline, options.CancellationToken);
-        var items = new List<QueryResultItem>();
+        var items = new List<QueryResultItem>(1);
         var frame = new RegoValue?[_slots];
+        ev.InUse = true;
+        try
+        {
+            EvalInto(ev, frame, items);
+        }
+        finally
+        {
+            ev.InUse = false;
+            ev.Release();
+        }
+        return new QueryResult(items);
+    }
+
+    [ThreadStatic]
+    private static Evaluator? t_evaluator;
+
+    private void EvalInto(Evaluator ev, RegoValue?[] frame, List<QueryResultItem> items)
+    {
         ev.EvalQuery(_body, frame, f =>
         {
             RegoObject bindings = RegoObject.Empty;
@@ -73,7 +98,6 @@ public sealed class PreparedQuery
             }
             items.Add(new QueryResultItem(bindings, _resultSlot >= 0 ? f[_resultSlot] : null));
         });
-        return new QueryResult(items);
     }
 
     private static RegoValue BuildRuntime(EvaluationOptions options)

@@ -24,7 +24,11 @@ public sealed class BuiltinContext
     public long NowNanoseconds => (Now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
     /// <summary>The value returned by <c>opa.runtime()</c> (an object with <c>env</c>, <c>version</c>, ...).</summary>
-    public RegoValue Runtime { get; internal set; } = RegoObject.Empty;
+    public RegoValue Runtime => _runtime ??= RuntimeFactory?.Invoke() ?? RegoObject.Empty;
+
+    private RegoValue? _runtime;
+
+    internal Func<RegoValue>? RuntimeFactory { get; set; }
 
     /// <summary>True when network built-ins (<c>http.send</c>, <c>net.lookup_ip_addr</c>) may be used.</summary>
     public bool AllowNetwork { get; internal set; }
@@ -79,5 +83,6 @@ public sealed class BuiltinContext
     internal void Reset()
     {
         _cache?.Clear();
+        _runtime = null;
     }
 }

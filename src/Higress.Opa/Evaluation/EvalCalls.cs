@@ -52,6 +52,42 @@ internal sealed partial class Evaluator
         return EvalTermList(c.Args, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
     }
 
+    /// <summary>Evaluates a call whose operands are ground and whose function yields at most one value.</summary>
+    private RegoValue? EvalCallGround(CallTerm c, RegoValue?[] s)
+    {
+        object? target = c.Function ?? (object?)c.Builtin;
+        if (_funcOverrides is not null && _funcOverrides.TryGetValue(c.Name, out var repl))
+        {
+            target = repl is RuleSet rf ? new MockCall(rf) : repl;
+        }
+        var args = new RegoValue[c.Args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            var v = EvalGround(c.Args[i], s);
+            if (v is null) return null;
+            args[i] = v;
+        }
+        switch (target)
+        {
+            case RuleSet fs:
+                return CallFunction(fs, args, c);
+            case BuiltinDefinition { Generator: null } b:
+                return InvokeBuiltin(b, args, c);
+            case RegoValue v:
+                return v;
+            default:
+            {
+                RegoValue? result = null;
+                Invoke(target, c, args, v =>
+                {
+                    result = v;
+                    return true;
+                });
+                return result;
+            }
+        }
+    }
+
     private bool Invoke(object? target, CallTerm c, RegoValue[] args, ValueCont k)
     {
         switch (target)

@@ -30,6 +30,89 @@ internal sealed partial class Evaluator
         return WalkData(node, r.Path, i, s, k);
     }
 
+    /// <summary>Evaluates a reference whose path terms are all ground, without continuations.</summary>
+    private RegoValue? EvalRefGround(RefTerm r, RegoValue?[] s)
+    {
+        RegoValue? cur;
+        int i = 0;
+        bool storage = false;
+        var path = r.Path;
+        switch (r.Head)
+        {
+            case VarTerm { Kind: VarKind.Data }:
+            {
+                if (_dataOverrides is not null)
+                {
+                    return EvalRefViaContinuation(r, s);
+                }
+                var node = r.StartNode ?? _root;
+                i = r.StartNode is null ? 0 : r.PathStart;
+                while (true)
+                {
+                    if (node.Rules is not null || node.Functions is not null || i == path.Length)
+                    {
+                        cur = DataValue(node, 0);
+                        break;
+                    }
+                    var key = path[i] is ScalarTerm st ? st.Value : EvalGround(path[i], s);
+                    if (key is null) return null;
+                    if (key is RegoString ks && node.Children.TryGetValue(ks.Value, out var child))
+                    {
+                        if (child.Rules is not null && child.BaseData is { } cbd)
+                        {
+                            cur = cbd;
+                            storage = true;
+                            i++;
+                            break;
+                        }
+                        node = child;
+                        i++;
+                        continue;
+                    }
+                    if (node.BaseData is null) return null;
+                    cur = StorageLookup(node.BaseData, key);
+                    storage = true;
+                    i++;
+                    break;
+                }
+                break;
+            }
+            case VarTerm { Kind: VarKind.Input }:
+                cur = _input;
+                break;
+            case VarTerm { Kind: VarKind.Local } lv:
+                cur = s[lv.Slot];
+                break;
+            default:
+                cur = EvalGround(r.Head, s);
+                break;
+        }
+        for (; i < path.Length && cur is not null; i++)
+        {
+            var p = path[i];
+            var key = p switch
+            {
+                ScalarTerm st => st.Value,
+                VarTerm { Kind: VarKind.Local } v => s[v.Slot],
+                _ => EvalGround(p, s),
+            };
+            if (key is null) return null;
+            cur = storage ? StorageLookup(cur, key) : Lookup(cur, key);
+        }
+        return cur;
+    }
+
+    private RegoValue? EvalRefViaContinuation(RefTerm r, RegoValue?[] s)
+    {
+        RegoValue? result = null;
+        EvalRef(r, s, v =>
+        {
+            result = v;
+            return true;
+        });
+        return result;
+    }
+
     private RegoValue? BaseOrNull(string[] path)
     {
         RegoValue? v = _root.BaseData;

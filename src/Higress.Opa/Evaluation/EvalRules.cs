@@ -12,7 +12,7 @@ internal sealed partial class Evaluator
         {
             return memo;
         }
-        Enter(rs.Defs.FirstOrDefault()?.Loc);
+        Enter(rs.Defs.Count > 0 ? rs.Defs[0].Loc : null);
         RegoValue? result;
         try
         {

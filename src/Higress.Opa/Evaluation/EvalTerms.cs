@@ -22,15 +22,9 @@ internal sealed partial class Evaluator
                     _ => null,
                 };
             case RefTerm r:
-            {
-                RegoValue? result = null;
-                EvalRef(r, s, v =>
-                {
-                    result = v;
-                    return true;
-                });
-                return result;
-            }
+                return EvalRefGround(r, s);
+            case CallTerm c when c.Name != "print" && c.Builtin?.Generator is null:
+                return EvalCallGround(c, s);
             case CallTerm c:
             {
                 RegoValue? result = null;

@@ -65,13 +65,17 @@ internal sealed partial class Evaluator
             case VarTerm v:
                 return v.Kind is not (VarKind.Local or VarKind.Wildcard) || (v.Kind == VarKind.Local && s[v.Slot] is not null);
             case ArrayTerm a:
-                return a.Items.All(x => IsEnumerable(x, s));
+                foreach (var x in a.Items) if (!IsEnumerable(x, s)) return false;
+                return true;
             case ObjectTerm o:
-                return o.Pairs.All(p => IsEnumerable(p.Key, s) && IsEnumerable(p.Value, s));
+                foreach (var (pk, pv) in o.Pairs) if (!IsEnumerable(pk, s) || !IsEnumerable(pv, s)) return false;
+                return true;
             case SetTerm st:
-                return st.Items.All(x => IsEnumerable(x, s));
+                foreach (var x in st.Items) if (!IsEnumerable(x, s)) return false;
+                return true;
             case CallTerm c:
-                return c.Args.All(x => IsEnumerable(x, s));
+                foreach (var x in c.Args) if (!IsEnumerable(x, s)) return false;
+                return true;
             case RefTerm r:
                 return r.Head is not VarTerm || IsEnumerable(r.Head, s);
             default:

@@ -33,6 +33,24 @@ internal sealed partial class Evaluator
 
     public BuiltinContext Ctx { get; }
 
+    public DataNode Root => _root;
+
+    public bool InUse { get; set; }
+
+    /// <summary>Drops references to the last evaluation's values so a cached evaluator does not keep them alive.</summary>
+    public void Release()
+    {
+        ClearTrail();
+        _input = null;
+        _memo.Clear();
+        _dataOverrides = null;
+        _funcOverrides = null;
+        Ctx.Reset();
+        Ctx.PrintSink = null;
+        Ctx.HttpClient = null;
+        Ctx.RuntimeFactory = null;
+    }
+
     public void Reset(RegoValue? input, int maxDepth, long deadline, CancellationToken cancel)
     {
         _input = input;
@@ -44,6 +62,7 @@ internal sealed partial class Evaluator
         _steps = 0;
         _deadline = deadline;
         _cancel = cancel;
+        ClearTrail();
         Ctx.DeadlineTimestamp = deadline;
         Ctx.CancellationToken = cancel;
         Ctx.Reset();
@@ -105,20 +124,6 @@ internal sealed partial class Evaluator
     private static RegoException Conflict(string msg, RegoLocation? loc) => new(RegoErrorCodes.EvalConflictError, msg, loc);
 
     // ---------------------------------------------------------------- bodies and expressions
-
-    private bool EvalBody(List<Expr> exprs, int i, RegoValue?[] s, Cont k)
-    {
-        if (i == exprs.Count)
-        {
-            return k();
-        }
-        var e = exprs[i];
-        if (i + 1 == exprs.Count)
-        {
-            return EvalExpr(e, s, k);
-        }
-        return EvalExpr(e, s, () => EvalBody(exprs, i + 1, s, k));
-    }
 
     private bool EvalExpr(Expr e, RegoValue?[] s, Cont k)
     {

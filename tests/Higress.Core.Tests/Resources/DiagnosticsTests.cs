@@ -235,4 +235,16 @@ public class DiagnosticsTests
         Assert.Equal("x", result.Resources[0].Metadata.Annotations["app"]);
         Assert.Equal(2, result.Resources.Count);
     }
+
+    [Fact]
+    public void Hostnames_are_validated()
+    {
+        var result = ResourceParserTests.Parse(RouteHeader + """
+              hosts: ["api.example.com", "*.example.org", "*", "a.*.com", "api.example.com:8080", "-bad.com"]
+              http: [{route: [{destination: {host: a}}]}]
+            """);
+
+        Assert.Equal(["spec.hosts[3]", "spec.hosts[4]", "spec.hosts[5]"], result.Diagnostics.Select(d => d.FieldPath));
+        Assert.Equal("'a.*.com' is not a valid hostname", result.Diagnostics[0].Message);
+    }
 }

@@ -53,9 +53,9 @@ public sealed class BackendTests(BackendTests.Fixture fixture) : IClassFixture<B
     [Fact]
     public async Task UnknownBackendKind_Answers500()
     {
-        await World.ExpectStatusAsync("same-namespace", "invalid.example.com", "/unknown-kind", 500);
+        await World.ExpectStatusAsync("same-namespace", "invalid-kind.example.com", "/", 500);
         var dump = await World.Gateway.Client.ConfigDumpAsync();
-        var status = dump["statuses"]!.AsArray().Single(s => ((string?)s!["object"])!.EndsWith("/invalid-backends", StringComparison.Ordinal));
+        var status = dump["statuses"]!.AsArray().Single(s => ((string?)s!["object"])!.EndsWith("/invalid-backend-kind", StringComparison.Ordinal));
         Assert.Contains("InvalidKind", status!.ToJsonString(), StringComparison.Ordinal);
     }
 
@@ -115,14 +115,23 @@ public sealed class BackendTests(BackendTests.Fixture fixture) : IClassFixture<B
                 backendRefs: [{name: does-not-exist, port: 8080}]
               - matches: [{path: {type: PathPrefix, value: /valid}}]
                 backendRefs: [{name: infra-backend-v1, port: 8080}]
-              - matches: [{path: {type: PathPrefix, value: /unknown-kind}}]
-                backendRefs: [{group: unknown.example.com, kind: UnknownKind, name: infra-backend-v1, port: 8080}]
               - matches: [{path: {type: PathPrefix, value: /all-zero}}]
                 backendRefs: [{name: infra-backend-v1, port: 8080, weight: 0}]
               - matches: [{path: {type: PathPrefix, value: /half-invalid}}]
                 backendRefs:
                 - {name: infra-backend-v1, port: 8080, weight: 50}
                 - {name: does-not-exist-either, port: 8080, weight: 50}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: invalid-backend-kind
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [invalid-kind.example.com]
+              rules:
+              - backendRefs: [{group: unknown.example.com, kind: UnknownKind, name: infra-backend-v1, port: 8080}]
             """;
     }
 }

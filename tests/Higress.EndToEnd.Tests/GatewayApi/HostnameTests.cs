@@ -104,7 +104,7 @@ public sealed class HostnameTests(HostnameTests.Fixture fixture) : IClassFixture
         await World.ExpectBackendAsync("same-namespace", "ports.example.com", "/only-same-namespace", "infra-backend-v2");
         await World.ExpectStatusAsync("all-namespaces", "ports.example.com", "/only-same-namespace", 404);
         await World.ExpectStatusAsync("backend-namespaces", "ports.example.com", "/only-same-namespace", 404);
-        await World.ExpectStatusAsync("listener-hostnames", "bar.com", "/only-same-namespace/x", 404);
+        await World.ExpectStatusAsync("two-ports-b", "ports.example.com", "/only-same-namespace", 404);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed record Listener
     public string Name { get; init; } = string.Empty;
 
     /// <summary>The hostname served (wildcard allowed); none = any.</summary>
+    [Hostname]
     public string? Hostname { get; init; }
 
     /// <summary>The port.</summary>

@@ -16,6 +16,7 @@ public sealed record GrpcRouteSpec
     public EquatableArray<ParentReference> ParentRefs { get; init; }
 
     /// <summary>Hostnames matched; none = the listeners'.</summary>
+    [Hostname]
     public EquatableArray<string> Hostnames { get; init; }
 
     /// <summary>The rules.</summary>

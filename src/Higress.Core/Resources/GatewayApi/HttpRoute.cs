@@ -1,3 +1,5 @@
+using Higress.Core.Resources.Parsing;
+
 namespace Higress.Core.Resources;
 
 /// <summary>A Gateway API HTTPRoute (v1; v1beta1 accepted).</summary>
@@ -14,6 +16,7 @@ public sealed record HttpRouteSpec
     public EquatableArray<ParentReference> ParentRefs { get; init; }
 
     /// <summary>Hostnames matched; none = the listeners'.</summary>
+    [Hostname]
     public EquatableArray<string> Hostnames { get; init; }
 
     /// <summary>The rules; none = one rule matching <c>PathPrefix /</c> with no backends.</summary>

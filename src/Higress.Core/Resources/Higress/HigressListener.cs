@@ -24,6 +24,7 @@ public sealed record HigressListener
     public int Port { get; init; }
 
     /// <summary>Hostnames served (wildcards like <c>*.example.com</c> allowed); none = any host.</summary>
+    [Hostname]
     public EquatableArray<string> Hostnames { get; init; }
 
     /// <summary>TLS settings (HTTPS and TLS listeners).</summary>

@@ -1,3 +1,5 @@
+using Higress.Core.Resources.Parsing;
+
 namespace Higress.Core.Resources;
 
 /// <summary>A native Higress Route (<c>networking.higress.io/v1alpha1</c>): HTTP rules for hosts on gateways, Istio VirtualService <c>http[]</c> shape.</summary>
@@ -14,6 +16,7 @@ public sealed record RouteSpec
     public EquatableArray<string> Gateways { get; init; }
 
     /// <summary>Hosts matched (<c>*.example.org</c> wildcards allowed); none = any host.</summary>
+    [Hostname]
     public EquatableArray<string> Hosts { get; init; }
 
     /// <summary>The rules, in order.</summary>

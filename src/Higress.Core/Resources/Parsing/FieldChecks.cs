@@ -28,9 +28,37 @@ internal static class FieldChecks
             context.Error(path, $"{code} is not allowed", $"use one of: {string.Join(", ", oneOf.Values)}");
         }
 
+        if (field.Hostname && value is string host)
+        {
+            CheckHostname(host, path, context);
+        }
+
+        if (field.Hostname && value is EquatableArray<string> hosts)
+        {
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                CheckHostname(hosts[i], $"{path}[{i}]", context);
+            }
+        }
+
         if (field.Regex && value is string pattern && !RegexValidation.TryValidate(pattern, out var message))
         {
             context.Error(path, message, $"fix the regular expression '{pattern}'");
+        }
+    }
+
+    private static void CheckHostname(string host, string path, BindContext context)
+    {
+        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        if (host == "*")
+        {
+            return;
+        }
+
+        var labels = name.Split('.');
+        if (name.Length is 0 or > 253 || labels.Any(l => l.Length is 0 or > 63 || l.StartsWith('-') || l.EndsWith('-') || !l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')))
+        {
+            context.Error(path, $"'{host}' is not a valid hostname", "write a DNS name such as api.example.com, optionally with a leading '*.' wildcard; no ports or paths");
         }
     }
 

@@ -43,6 +43,7 @@ internal sealed class FieldModel
         Port = property.GetCustomAttribute<PortAttribute>() is not null;
         PortSelector = property.GetCustomAttribute<PortSelectorAttribute>() is not null;
         Regex = property.GetCustomAttribute<RegexPatternAttribute>() is not null;
+        Hostname = property.GetCustomAttribute<HostnameAttribute>() is not null;
         Range = property.GetCustomAttribute<RangeAttribute>();
         OneOf = property.GetCustomAttribute<OneOfAttribute>();
     }
@@ -58,6 +59,8 @@ internal sealed class FieldModel
     public bool PortSelector { get; }
 
     public bool Regex { get; }
+
+    public bool Hostname { get; }
 
     public RangeAttribute? Range { get; }
 

@@ -38,3 +38,7 @@ internal sealed class IgnoredFieldsAttribute(params string[] names) : Attribute
 {
     public IReadOnlyList<string> Names { get; } = names;
 }
+
+/// <summary>The string (or each string of the list) must be a hostname, optionally with a leading <c>*.</c> wildcard, or <c>*</c>.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class HostnameAttribute : Attribute;

@@ -19,12 +19,15 @@ internal sealed class TranslationContext(ResourceSnapshot snapshot, TranslatorOp
     public void Warning(Resource resource, string field, string message, string? fix = null) =>
         Diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, resource.Display, field, message, fix, resource.Origin.FilePath is null ? null : resource.Origin.Display));
 
-    public StatusBuilder Status(Resource resource)
+    public StatusBuilder Status(Resource resource) => Status(resource.Display, resource.Metadata.Generation);
+
+    /// <summary>The status of an object known only by its display name (e.g. one dropped while reading).</summary>
+    public StatusBuilder Status(string display, long generation = 0)
     {
-        if (!_statuses.TryGetValue(resource.Display, out var builder))
+        if (!_statuses.TryGetValue(display, out var builder))
         {
-            builder = new StatusBuilder(resource.Display, resource.Metadata.Generation);
-            _statuses[resource.Display] = builder;
+            builder = new StatusBuilder(display, generation);
+            _statuses[display] = builder;
         }
 
         return builder;

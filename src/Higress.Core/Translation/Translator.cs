@@ -51,6 +51,7 @@ public static class Translator
             context.Status(listener.Gateway).SetParent(listener.StatusKey, "ResolvedRefs", true, "ResolvedRefs", $"{listener.AttachedRoutes} route(s) attached");
         }
 
+        ReportDroppedObjects(context);
         var usable = listeners.Where(l => l.Usable).Select(l => l.Plan).ToEquatableArray();
         foreach (var gateway in listeners.GroupBy(l => l.Gateway))
         {
@@ -64,5 +65,20 @@ public static class Translator
             routes.ToEquatableArray(),
             backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray());
         return new TranslationResult(plan, context.BuildStatuses(), context.Diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// An object the reader dropped (e.g. a regex that does not compile) never reaches translation; give it a status
+    /// anyway, so that whoever looks at the object (not only at <c>/config_dump</c>'s errors) sees why it is not served.
+    /// </summary>
+    private static void ReportDroppedObjects(TranslationContext context)
+    {
+        var present = context.Snapshot.Resources.Select(r => r.Display).ToHashSet(StringComparer.Ordinal);
+        foreach (var dropped in context.Snapshot.Diagnostics.Where(d => d.IsError && d.Object.Contains(' ', StringComparison.Ordinal) && !present.Contains(d.Object)))
+        {
+            var path = dropped.FieldPath.Length == 0 ? string.Empty : dropped.FieldPath + ": ";
+            var fix = string.IsNullOrEmpty(dropped.Fix) ? string.Empty : "; " + dropped.Fix;
+            context.Status(dropped.Object).Set("Accepted", false, "Invalid", $"{path}{dropped.Message}{fix}; the object is not served");
+        }
     }
 }

@@ -48,6 +48,10 @@ public sealed class HigressTestHostBuilder
         return this;
     }
 
+    /// <summary>Registers a plugin, as <c>services.AddHigress(...).AddPlugin&lt;T&gt;()</c> does in a host.</summary>
+    public HigressTestHostBuilder AddPlugin<TPlugin>()
+        where TPlugin : class, Core.Plugins.IHigressPlugin => Services(s => new HigressBuilder(s).AddPlugin<TPlugin>());
+
     internal static string BackendHost(string service, string @namespace) => $"{service}.{@namespace}.backend.test";
 
     internal void Apply(ResourceBuilder builder)

@@ -44,6 +44,16 @@ if (args.Length > 0 && args[0] == "--soak")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--types")
+{
+    var asm = typeof(PolicyCompiler).Assembly;
+    foreach (var t in asm.GetTypes().Where(t => t.Name.Contains("DisplayClass", StringComparison.Ordinal)))
+    {
+        Console.WriteLine($"{t.DeclaringType?.Name}.{t.Name}: {string.Join(", ", t.GetFields().Select(f => f.Name))}");
+    }
+    return;
+}
+
 if (args.Length > 1 && args[0] == "--alloc")
 {
     var pq = RbacPolicy.Compile().PrepareQuery(args[1]);

@@ -67,7 +67,7 @@ internal sealed partial class HigressConfigurationLoop(
     {
         try
         {
-            var snapshot = SnapshotBuilder.Build(_sources, _snapshot);
+            var snapshot = LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot));
             if (_snapshot is not null && snapshot.ContentEquals(_snapshot) && snapshot.Diagnostics == _snapshot.Diagnostics && runtime.HasAppliedPlan)
             {
                 return;

@@ -192,4 +192,38 @@ public class GatewayApiParsingTests
         Assert.True(slice.Endpoints[0].Conditions.Ready);
         Assert.Equal("10.0.0.2", Assert.IsType<Endpoints>(result.Resources[2]).Subsets[0].Addresses[0].Ip);
     }
+
+    [Fact]
+    public void Kubectl_output_reads_without_warnings()
+    {
+        var result = ResourceParserTests.Parse("""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: orders
+              namespace: shop
+              uid: 6f1c-11
+              resourceVersion: "12345"
+              generation: 3
+              creationTimestamp: "2024-05-01T10:00:00Z"
+              managedFields: [{manager: kubectl}]
+              ownerReferences: [{kind: Deployment, name: x}]
+              annotations: {kubectl.kubernetes.io/last-applied-configuration: "{}"}
+            spec:
+              clusterIP: 10.96.0.10
+              clusterIPs: [10.96.0.10]
+              ipFamilies: [IPv4]
+              ipFamilyPolicy: SingleStack
+              sessionAffinity: None
+              type: ClusterIP
+              selector: {app: orders}
+              ports: [{name: http, port: 80, protocol: TCP, targetPort: 8080, appProtocol: http}]
+            status: {loadBalancer: {}}
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        var service = Assert.IsType<Service>(Assert.Single(result.Resources));
+        Assert.Equal(("6f1c-11", "12345", 3L), (service.Metadata.Uid, service.Metadata.ResourceVersion, service.Metadata.Generation));
+        Assert.Equal("http", service.Spec.Ports[0].AppProtocol);
+    }
 }

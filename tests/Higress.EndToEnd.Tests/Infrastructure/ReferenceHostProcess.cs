@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Higress.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The reference host (<c>samples/Higress.Gateway</c>) as a child process, started exactly as an operator would:
+/// <c>dotnet Higress.Gateway.dll --Higress:ConfigDir=DIR --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port=N</c>,
+/// from a working directory that is not the binary's.
+/// </summary>
+public sealed class ReferenceHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ReferenceHostProcess(Process process, string configDir, string workingDir, GatewayClient client)
+    {
+        _process = process;
+        ConfigDir = configDir;
+        WorkingDir = workingDir;
+        Client = client;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The watched directory.</summary>
+    public string ConfigDir { get; }
+
+    /// <summary>The process's working directory (a fresh temporary one).</summary>
+    public string WorkingDir { get; }
+
+    /// <summary>A client for the listeners and the admin port.</summary>
+    public GatewayClient Client { get; }
+
+    /// <summary>What the process wrote so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The built reference host: the sample's own output when present, else the copy beside the tests.</summary>
+    public static string HostDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var sample = Path.Combine(dir.FullName, "samples", "Higress.Gateway", "bin", "Release", "net10.0", "Higress.Gateway.dll");
+            if (File.Exists(Path.Combine(dir.FullName, "Higress.Net.sln")) && File.Exists(sample))
+            {
+                return sample;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "Higress.Gateway.dll");
+    }
+
+    /// <summary>Starts the host on <paramref name="files"/> and waits for <c>/readyz</c>.</summary>
+    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files)
+    {
+        var configDir = Directory.CreateTempSubdirectory("higress-e2e-ref-config-").FullName;
+        var workingDir = Directory.CreateTempSubdirectory("higress-e2e-ref-cwd-").FullName;
+        foreach (var (name, yaml) in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(configDir, name), yaml);
+        }
+
+        var adminPort = FreePorts.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostDll());
+        start.ArgumentList.Add($"--Higress:ConfigDir={configDir}");
+        start.ArgumentList.Add("--Higress:BindAddress=127.0.0.1");
+        start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.ToString(CultureInfo.InvariantCulture)}");
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("ASPNETCORE_URLS");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        var host = new ReferenceHostProcess(process, configDir, workingDir, new GatewayClient(adminPort));
+        try
+        {
+            await host.Client.WaitReadyAsync(timeout: TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            var output = host.Output;
+            await host.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}; output:\n{output}", ex);
+        }
+
+        return host;
+    }
+
+    /// <summary>Writes (or replaces) one file and waits for a newer plan.</summary>
+    public async Task ApplyAsync(string name, string yaml)
+    {
+        var before = await Client.GenerationAsync();
+        var temp = Path.Combine(Path.GetTempPath(), $"higress-e2e-{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(temp, yaml);
+        File.Move(temp, Path.Combine(ConfigDir, name), overwrite: true);
+        await Client.WaitReadyAsync(before + 1);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        foreach (var dir in new[] { ConfigDir, WorkingDir })
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

@@ -42,6 +42,11 @@ internal sealed partial class Evaluator
             bool stop = EvalBody(cur.Body.Exprs, 0, s, () =>
             {
                 any = true;
+                if (IsGround(cur.Value!, s))
+                {
+                    var v = EvalGround(cur.Value!, s);
+                    return v is not null && onValue(v);
+                }
                 return EvalTerm(cur.Value!, s, onValue);
             });
             if (stop) return true;
@@ -82,15 +87,24 @@ internal sealed partial class Evaluator
     private RegoSet EvalMultiValue(RuleSet rs)
     {
         var set = new HashSet<RegoValue>();
+        ValueCont add = v =>
+        {
+            set.Add(v);
+            return false;
+        };
         foreach (var def in rs.Defs)
         {
             var s = new RegoValue?[def.SlotCount];
             var d = def;
-            EvalBody(d.Body.Exprs, 0, s, () => EvalTerm(d.Key!, s, v =>
+            EvalBody(d.Body.Exprs, 0, s, () =>
             {
-                set.Add(v);
-                return false;
-            }));
+                if (IsGround(d.Key!, s))
+                {
+                    var v = EvalGround(d.Key!, s);
+                    return v is not null && add(v);
+                }
+                return EvalTerm(d.Key!, s, add);
+            });
         }
         return RegoSet.FromUnsorted([.. set]);
     }
@@ -182,22 +196,51 @@ internal sealed partial class Evaluator
         try
         {
             RegoValue? result = null;
+            RuleDef current = fs.Defs.Count > 0 ? fs.Defs[0] : null!;
+            ValueCont onValue = v =>
+            {
+                if (result is null)
+                {
+                    result = v;
+                }
+                else if (!result.Equals(v))
+                {
+                    throw Conflict("functions must not produce multiple outputs for same inputs", current.Loc);
+                }
+                return false;
+            };
             foreach (var def in fs.Defs)
             {
                 var s = new RegoValue?[def.SlotCount];
                 var d = def;
-                BindMany(d.Args!, args, 0, s, () => EvalChain(d, s, v =>
+                current = d;
+                bool simple = true;
+                foreach (var a in d.Args!)
                 {
-                    if (result is null)
+                    if (!IsSimplePattern(a, s))
                     {
-                        result = v;
+                        simple = false;
+                        break;
                     }
-                    else if (!result.Equals(v))
+                }
+                if (simple)
+                {
+                    int mark = _trailTop;
+                    bool ok = true;
+                    for (int i = 0; i < args.Length && ok; i++)
                     {
-                        throw Conflict("functions must not produce multiple outputs for same inputs", d.Loc);
+                        ok = BindInline(d.Args![i], args[i], s);
                     }
-                    return false;
-                }));
+                    if (ok)
+                    {
+                        EvalChain(d, s, onValue);
+                    }
+                    UndoTrail(mark);
+                }
+                else
+                {
+                    BindMany(d.Args!, args, 0, s, () => EvalChain(d, s, onValue));
+                }
             }
             if (result is null && fs.Default is not null)
             {

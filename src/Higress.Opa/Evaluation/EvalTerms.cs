@@ -258,6 +258,16 @@ internal sealed partial class Evaluator
         }
     }
 
+    private bool EvalHead(Term t, RegoValue?[] s, ValueCont k)
+    {
+        if (IsGround(t, s))
+        {
+            var v = EvalGround(t, s);
+            return v is not null && k(v);
+        }
+        return EvalTerm(t, s, k);
+    }
+
     private RegoValue EvalComprehension(ComprehensionTerm c, RegoValue?[] s)
     {
         switch (c.Kind)
@@ -265,21 +275,23 @@ internal sealed partial class Evaluator
             case ComprehensionKind.Array:
             {
                 var list = new List<RegoValue>();
-                EvalBody(c.Body.Exprs, 0, s, () => EvalTerm(c.Value, s, v =>
+                ValueCont add = v =>
                 {
                     list.Add(v);
                     return false;
-                }));
+                };
+                EvalBody(c.Body.Exprs, 0, s, () => EvalHead(c.Value, s, add));
                 return RegoArray.Wrap(list.ToArray());
             }
             case ComprehensionKind.Set:
             {
                 var set = new HashSet<RegoValue>();
-                EvalBody(c.Body.Exprs, 0, s, () => EvalTerm(c.Value, s, v =>
+                ValueCont add = v =>
                 {
                     set.Add(v);
                     return false;
-                }));
+                };
+                EvalBody(c.Body.Exprs, 0, s, () => EvalHead(c.Value, s, add));
                 return RegoSet.FromUnsorted([.. set]);
             }
             default:

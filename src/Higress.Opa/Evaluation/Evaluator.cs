@@ -162,6 +162,11 @@ internal sealed partial class Evaluator
             case ExprKind.SomeDecl:
                 return k();
             case ExprKind.SomeIn:
+                if (IsGround(e.C!, s))
+                {
+                    var coll = EvalGround(e.C!, s);
+                    return coll is not null && IterateCollection(coll, e.A, e.B!, s, k);
+                }
                 return EvalTerm(e.C!, s, coll => IterateCollection(coll, e.A, e.B!, s, k));
             case ExprKind.Every:
                 return EvalTerm(e.C!, s, domain => EvalEvery(e, domain, s) && k());
@@ -207,6 +212,13 @@ internal sealed partial class Evaluator
         if (keyPat is null)
         {
             return Bind(valPat, val, s, k);
+        }
+        if (IsSimplePattern(keyPat, s) && IsSimplePattern(valPat, s))
+        {
+            int mark = _trailTop;
+            bool r = BindInline(keyPat, key, s) && BindInline(valPat, val, s) && k();
+            UndoTrail(mark);
+            return r;
         }
         return Bind(keyPat, key, s, () => Bind(valPat, val, s, k));
     }

@@ -1,0 +1,390 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Higress.Opa.Values;
+
+namespace Higress.Opa.Builtins.Library;
+
+/// <summary>sprintf with Go's fmt semantics for the argument kinds OPA passes (big integers, float64, strings).</summary>
+internal static class SprintfBuiltins
+{
+    public static void Register(BuiltinRegistry r)
+    {
+        r.Register2("sprintf", (a, b, _) =>
+        {
+            string format = Operand.AsString(a, 1);
+            var args = Operand.AsArray(b, 2);
+            var list = new List<object>(args.Count);
+            foreach (var x in args.AsSpan())
+            {
+                list.Add(x switch
+                {
+                    RegoNumber n when n.IsInteger && n.TryGetBigInteger(out var bi) => bi,
+                    RegoNumber n => n.ToDouble(),
+                    RegoString s => s.Value,
+                    _ => x.ToString(),
+                });
+            }
+            return RegoString.Create(Format(format, list));
+        });
+    }
+
+    private sealed class Spec
+    {
+        public bool Minus, Plus, Zero, Space, Sharp;
+        public int Width = -1, Prec = -1;
+    }
+
+    internal static string Format(string format, List<object> args)
+    {
+        var sb = new StringBuilder();
+        int argi = 0;
+        int i = 0;
+        while (i < format.Length)
+        {
+            char c = format[i];
+            if (c != '%')
+            {
+                sb.Append(c);
+                i++;
+                continue;
+            }
+            i++;
+            var spec = new Spec();
+            while (i < format.Length)
+            {
+                char f = format[i];
+                if (f == '-') { spec.Minus = true; }
+                else if (f == '+') { spec.Plus = true; }
+                else if (f == '0') { spec.Zero = true; }
+                else if (f == ' ') { spec.Space = true; }
+                else if (f == '#') { spec.Sharp = true; }
+                else { break; }
+                i++;
+            }
+            spec.Width = ReadNum(format, ref i);
+            if (i < format.Length && format[i] == '.')
+            {
+                i++;
+                spec.Prec = ReadNum(format, ref i);
+                if (spec.Prec < 0)
+                {
+                    spec.Prec = 0;
+                }
+            }
+            if (i >= format.Length)
+            {
+                sb.Append("%!(NOVERB)");
+                break;
+            }
+            char verb = format[i];
+            i++;
+            if (verb == '%')
+            {
+                sb.Append('%');
+                continue;
+            }
+            if (argi >= args.Count)
+            {
+                sb.Append("%!").Append(verb).Append("(MISSING)");
+                continue;
+            }
+            var arg = args[argi++];
+            sb.Append(Pad(FormatOne(verb, arg, spec), spec, arg is not string));
+        }
+        if (argi < args.Count)
+        {
+            sb.Append("%!(EXTRA ");
+            for (int k = argi; k < args.Count; k++)
+            {
+                if (k > argi)
+                {
+                    sb.Append(", ");
+                }
+                sb.Append(TypeName(args[k])).Append('=').Append(Plain(args[k]));
+            }
+            sb.Append(')');
+        }
+        return sb.ToString();
+    }
+
+    private static int ReadNum(string s, ref int i)
+    {
+        int start = i, n = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            n = Math.Min(n * 10 + (s[i] - '0'), 1_000_000);
+            i++;
+        }
+        return i == start ? -1 : n;
+    }
+
+    private static string TypeName(object a) => a switch
+    {
+        BigInteger b => b >= long.MinValue && b <= long.MaxValue ? "int" : "*big.Int",
+        double => "float64",
+        _ => "string",
+    };
+
+    private static string Plain(object a) => a switch
+    {
+        BigInteger b => b.ToString(CultureInfo.InvariantCulture),
+        double d => FormatFloat(d, 'g', -1),
+        _ => (string)a,
+    };
+
+    private static string Bad(char verb, object a) => "%!" + verb + "(" + TypeName(a) + "=" + Plain(a) + ")";
+
+    private static string Pad(string s, Spec spec, bool numeric)
+    {
+        int len = LibraryHelpers.RuneCount(s);
+        if (spec.Width <= len)
+        {
+            return s;
+        }
+        int pad = spec.Width - len;
+        if (spec.Minus)
+        {
+            return s + new string(' ', pad);
+        }
+        if (spec.Zero && (numeric || true))
+        {
+            int signLen = s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' ') && numeric ? 1 : 0;
+            return s[..signLen] + new string('0', pad) + s[signLen..];
+        }
+        return new string(' ', pad) + s;
+    }
+
+    private static string FormatOne(char verb, object arg, Spec spec)
+    {
+        switch (arg)
+        {
+            case BigInteger b:
+                return verb switch
+                {
+                    'v' or 'd' or 's' => Sign(b, spec, Digits(b, 10, spec)),
+                    'x' => Sign(b, spec, (spec.Sharp ? "0x" : "") + Digits(b, 16, spec)),
+                    'X' => Sign(b, spec, (spec.Sharp ? "0X" : "") + Digits(b, 16, spec).ToUpperInvariant()),
+                    'o' => Sign(b, spec, (spec.Sharp ? "0" : "") + Digits(b, 8, spec)),
+                    'O' => Sign(b, spec, "0o" + Digits(b, 8, spec)),
+                    'b' => Sign(b, spec, Digits(b, 2, spec)),
+                    'c' => b >= 0 && b <= 0x10FFFF ? char.ConvertFromUtf32((int)b) : "\uFFFD",
+                    _ => Bad(verb, arg),
+                };
+            case double d:
+                string body = verb switch
+                {
+                    'v' or 'g' => FormatFloat(Math.Abs(d), 'g', spec.Prec),
+                    'G' => FormatFloat(Math.Abs(d), 'g', spec.Prec).ToUpperInvariant(),
+                    'f' or 'F' => FormatFloat(Math.Abs(d), 'f', spec.Prec < 0 ? 6 : spec.Prec),
+                    'e' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec),
+                    'E' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec).ToUpperInvariant(),
+                    _ => "",
+                };
+                if (body.Length == 0)
+                {
+                    return Bad(verb, arg);
+                }
+                string sign = d < 0 || (d == 0 && double.IsNegative(d)) ? "-" : spec.Plus ? "+" : spec.Space ? " " : "";
+                return sign + body;
+            default:
+                string s = (string)arg;
+                switch (verb)
+                {
+                    case 'v':
+                    case 's':
+                        if (spec.Prec >= 0)
+                        {
+                            var runes = LibraryHelpers.Runes(s);
+                            if (runes.Length > spec.Prec)
+                            {
+                                s = LibraryHelpers.FromRunes(runes.AsSpan(0, spec.Prec));
+                            }
+                        }
+                        return s;
+                    case 'q':
+                        return Quote(s);
+                    case 'x':
+                    case 'X':
+                        var bytes = Encoding.UTF8.GetBytes(s);
+                        string hex = Convert.ToHexString(bytes);
+                        return verb == 'x' ? hex.ToLowerInvariant() : hex;
+                    default:
+                        return Bad(verb, arg);
+                }
+        }
+    }
+
+    private static string Digits(BigInteger b, int radix, Spec spec)
+    {
+        string digits = StringBuiltins.FormatBig(BigInteger.Abs(b), radix);
+        if (spec.Prec >= 0)
+        {
+            if (spec.Prec == 0 && b.IsZero)
+            {
+                digits = "";
+            }
+            else if (digits.Length < spec.Prec)
+            {
+                digits = new string('0', spec.Prec - digits.Length) + digits;
+            }
+        }
+        return digits;
+    }
+
+    private static string Sign(BigInteger b, Spec spec, string digits) =>
+        (b.Sign < 0 ? "-" : spec.Plus ? "+" : spec.Space ? " " : "") + digits;
+
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder();
+        RegoString.AppendQuoted(sb, s);
+        return sb.ToString();
+    }
+
+    /// <summary>Go's strconv.FormatFloat for a non-negative finite value with 'g', 'f' or 'e' (prec -1 = shortest).</summary>
+    internal static string FormatFloat(double d, char fmt, int prec)
+    {
+        if (fmt == 'f')
+        {
+            return d.ToString("F" + prec.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+        string digs;
+        int dp;
+        if (prec < 0)
+        {
+            (digs, dp) = ShortestDigits(d);
+        }
+        else
+        {
+            int p = fmt == 'g' ? Math.Max(prec, 1) : prec + 1;
+            (digs, dp) = RoundedDigits(d, p);
+        }
+        if (fmt == 'e')
+        {
+            return FmtE(digs, dp, prec < 0 ? digs.Length - 1 : prec);
+        }
+        bool shortest = prec < 0;
+        int pr = shortest ? digs.Length : (prec == 0 ? 1 : prec);
+        int eprec = pr;
+        if (eprec > digs.Length && digs.Length >= dp)
+        {
+            eprec = digs.Length;
+        }
+        if (shortest)
+        {
+            eprec = 6;
+        }
+        int exp = dp - 1;
+        if (exp < -4 || exp >= eprec)
+        {
+            if (pr > digs.Length)
+            {
+                pr = digs.Length;
+            }
+            return FmtE(digs, dp, pr - 1);
+        }
+        if (pr > dp)
+        {
+            pr = digs.Length;
+        }
+        return FmtF(digs, dp, Math.Max(pr - dp, 0));
+    }
+
+    private static (string Digits, int Dp) ShortestDigits(double d)
+    {
+        if (d == 0)
+        {
+            return ("0", 1);
+        }
+        string s = d.ToString("R", CultureInfo.InvariantCulture);
+        return Normalize(s);
+    }
+
+    private static (string Digits, int Dp) RoundedDigits(double d, int p)
+    {
+        if (d == 0)
+        {
+            return ("0", 1);
+        }
+        string s = d.ToString("E" + (p - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return Normalize(s);
+    }
+
+    private static (string Digits, int Dp) Normalize(string s)
+    {
+        int e = 0;
+        int ei = s.IndexOfAny(['E', 'e']);
+        string m = s;
+        if (ei >= 0)
+        {
+            e = int.Parse(s.AsSpan(ei + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            m = s[..ei];
+        }
+        int dot = m.IndexOf('.', StringComparison.Ordinal);
+        string digits = dot < 0 ? m : m.Remove(dot, 1);
+        int dp = (dot < 0 ? m.Length : dot) + e;
+        int lead = 0;
+        while (lead < digits.Length - 1 && digits[lead] == '0')
+        {
+            lead++;
+        }
+        digits = digits[lead..];
+        dp -= lead;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            return ("0", 1);
+        }
+        return (digits, dp);
+    }
+
+    private static string FmtE(string digs, int dp, int prec)
+    {
+        var sb = new StringBuilder();
+        sb.Append(digs[0]);
+        if (prec > 0)
+        {
+            sb.Append('.');
+            for (int i = 1; i <= prec; i++)
+            {
+                sb.Append(i < digs.Length ? digs[i] : '0');
+            }
+        }
+        int exp = digs == "0" ? 0 : dp - 1;
+        sb.Append('e').Append(exp < 0 ? '-' : '+');
+        exp = Math.Abs(exp);
+        if (exp < 10)
+        {
+            sb.Append('0');
+        }
+        sb.Append(exp.ToString(CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    private static string FmtF(string digs, int dp, int prec)
+    {
+        var sb = new StringBuilder();
+        if (dp > 0)
+        {
+            for (int i = 0; i < dp; i++)
+            {
+                sb.Append(i < digs.Length ? digs[i] : '0');
+            }
+        }
+        else
+        {
+            sb.Append('0');
+        }
+        if (prec > 0)
+        {
+            sb.Append('.');
+            for (int i = 0; i < prec; i++)
+            {
+                int j = dp + i;
+                sb.Append(j >= 0 && j < digs.Length ? digs[j] : '0');
+            }
+        }
+        return sb.ToString();
+    }
+}

@@ -33,7 +33,7 @@ public sealed class RouteTable
     {
         ArgumentNullException.ThrowIfNull(plan);
         var ports = new Dictionary<int, HostIndex<ListenerNode>>();
-        var listeners = new Dictionary<string, ListenerNode>(StringComparer.Ordinal);
+        var listeners = new Dictionary<string, List<ListenerNode>>(StringComparer.Ordinal);
         foreach (var listener in plan.Listeners)
         {
             if (!listener.IsHttp)
@@ -47,17 +47,19 @@ public sealed class RouteTable
                 ports[listener.Port] = hosts;
             }
 
-            var node = new ListenerNode(listener);
-            listeners[listener.Id] = node;
-            if (listener.Hostnames.IsEmpty)
+            // A listener with several hostnames reaches several nodes; the translator never lets two listeners
+            // claim the same port and hostname, so a node belongs to one listener.
+            var nodes = new List<ListenerNode>();
+            foreach (var hostname in listener.Hostnames.IsEmpty ? [null] : listener.Hostnames.Select(h => (string?)h))
             {
-                hosts.GetOrAdd(null, () => node);
+                var node = hosts.GetOrAdd(hostname, () => new ListenerNode(listener));
+                if (!nodes.Contains(node))
+                {
+                    nodes.Add(node);
+                }
             }
 
-            foreach (var hostname in listener.Hostnames)
-            {
-                hosts.GetOrAdd(hostname, () => node);
-            }
+            listeners[listener.Id] = nodes;
         }
 
         var ranks = RankMatches(plan.Routes);
@@ -65,24 +67,32 @@ public sealed class RouteTable
         {
             foreach (var attachment in route.Attachments)
             {
-                if (!listeners.TryGetValue(attachment.ListenerId, out var node))
+                if (!listeners.TryGetValue(attachment.ListenerId, out var nodes))
                 {
                     continue;
                 }
 
                 var hostnames = attachment.Hostnames.IsEmpty ? [null] : attachment.Hostnames.Select(h => (string?)h);
-                foreach (var hostname in hostnames.Distinct(StringComparer.OrdinalIgnoreCase))
+                foreach (var node in nodes)
                 {
-                    var bucket = node.Hosts.GetOrAdd(hostname, () => new Bucket());
-                    for (var i = 0; i < route.Matches.Count; i++)
+                    foreach (var hostname in hostnames.Distinct(StringComparer.OrdinalIgnoreCase))
                     {
-                        bucket.Entries.Add(new RouteMatchResult(route, i, node.Listener, hostname) { Rank = ranks[(route, i)] });
+                        var bucket = node.Hosts.GetOrAdd(hostname, () => new Bucket());
+                        if (!bucket.Routes.Add(route))
+                        {
+                            continue;
+                        }
+
+                        for (var i = 0; i < route.Matches.Count; i++)
+                        {
+                            bucket.Entries.Add(new RouteMatchResult(route, i, node.Listener, hostname) { Rank = ranks[(route, i)] });
+                        }
                     }
                 }
             }
         }
 
-        foreach (var node in listeners.Values)
+        foreach (var node in listeners.Values.SelectMany(n => n).Distinct())
         {
             foreach (var bucket in node.Hosts.Values)
             {
@@ -183,6 +193,8 @@ public sealed class RouteTable
     private sealed class Bucket
     {
         public List<RouteMatchResult> Entries { get; } = [];
+
+        public HashSet<RoutePlan> Routes { get; } = new(ReferenceEqualityComparer.Instance);
 
         public PathIndex? Index { get; private set; }
 

@@ -7,9 +7,12 @@ internal sealed class RecursionChecker(DataNode root)
 {
     private readonly Dictionary<RuleSet, List<RuleSet>> _edges = [];
 
+    private List<RuleSet> _sets = [];
+
     public void Check()
     {
         var sets = root.AllRuleSets().ToList();
+        _sets = sets;
         foreach (var rs in sets)
         {
             var deps = new HashSet<RuleSet>();
@@ -57,6 +60,16 @@ internal sealed class RecursionChecker(DataNode root)
         state[rs] = 2;
     }
 
+    private static bool Matches(string[] path, List<string?> segs)
+    {
+        int n = Math.Min(path.Length, segs.Count);
+        for (int i = 0; i < n; i++)
+        {
+            if (segs[i] is { } c && !string.Equals(c, path[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+
     private static void VisitExpr(Expr e, HashSet<RuleSet> deps)
     {
         foreach (var t in new[] { e.A, e.B, e.C })
@@ -86,7 +99,16 @@ internal sealed class RecursionChecker(DataNode root)
                     }
                     else if (r.PathStart >= r.Path.Length || r.Path[r.PathStart] is not ScalarTerm)
                     {
-                        foreach (var rs in node.AllRuleSets()) deps.Add(rs);
+                        // a dynamic reference depends on the rules whose path matches its constant segments
+                        var segs = new List<string?>(node.Path);
+                        for (int i = r.PathStart; i < r.Path.Length; i++)
+                        {
+                            segs.Add(r.Path[i] is ScalarTerm { Value: Values.RegoString s } ? s.Value : null);
+                        }
+                        foreach (var rs in node.AllRuleSets())
+                        {
+                            if (Matches(rs.Path, segs)) deps.Add(rs);
+                        }
                     }
                 }
                 VisitTerm(r.Head, deps);

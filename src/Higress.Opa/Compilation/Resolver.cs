@@ -11,12 +11,22 @@ internal sealed partial class Resolver
     {
         public Dictionary<string, int> Vars { get; } = new(StringComparer.Ordinal);
         public Scope? Parent { get; } = parent;
+        /// <summary>Index of the expression that declares a variable with :=; nested bodies before it do not see it.</summary>
+        public Dictionary<string, int> DeclaredAt { get; } = new(StringComparer.Ordinal);
+        public int CurrentIndex { get; set; } = int.MaxValue;
 
         public bool TryGet(string name, out int slot)
         {
             for (var s = this; s is not null; s = s.Parent)
             {
-                if (s.Vars.TryGetValue(name, out slot)) return true;
+                if (s.Vars.TryGetValue(name, out slot))
+                {
+                    if (s != this && s.DeclaredAt.TryGetValue(name, out int at) && at > s.CurrentIndex)
+                    {
+                        continue;
+                    }
+                    return true;
+                }
             }
             slot = -1;
             return false;
@@ -98,6 +108,7 @@ internal sealed partial class Resolver
                     break;
                 case ExprKind.Assign:
                     DeclarePatternVars(e.A!, scope, redeclare: true);
+                    MarkDeclared(e.A!, scope, body.Exprs.IndexOf(e));
                     break;
                 case ExprKind.SomeIn:
                     if (e.A is not null) DeclarePatternVars(e.A, scope, redeclare: true);
@@ -125,6 +136,7 @@ internal sealed partial class Resolver
         // 4. nested bodies
         foreach (var e in body.Exprs)
         {
+            scope.CurrentIndex = body.Exprs.IndexOf(e);
             if (e.A is not null && e.Kind != ExprKind.Every) ResolveNested(e.A, scope);
             if (e.B is not null && e.Kind != ExprKind.Every) ResolveNested(e.B, scope);
             if (e.C is not null) ResolveNested(e.C, scope);
@@ -138,6 +150,7 @@ internal sealed partial class Resolver
                 e.LocalSlots = [.. inner.Vars.Values];
             }
         }
+        scope.CurrentIndex = int.MaxValue;
         return body;
     }
 
@@ -147,6 +160,22 @@ internal sealed partial class Resolver
         DeclarePatternVars(t, inner, redeclare: true);
         var r = ResolveTerm(t, inner);
         if (isKey) e.A = r; else e.B = r;
+    }
+
+    private static void MarkDeclared(Term t, Scope scope, int index)
+    {
+        switch (t)
+        {
+            case VarTerm v when !v.IsWildcard:
+                scope.DeclaredAt[v.Name] = index;
+                break;
+            case ArrayTerm a:
+                foreach (var i in a.Items) MarkDeclared(i, scope, index);
+                break;
+            case ObjectTerm o:
+                foreach (var (_, val) in o.Pairs) MarkDeclared(val, scope, index);
+                break;
+        }
     }
 
     private void DeclarePatternVars(Term t, Scope scope, bool redeclare = false)

@@ -7,6 +7,10 @@ internal static class Safety
 {
     private enum Mode { Eval, Pattern, RefPath }
 
+    /// <summary>When set, variables that comprehensions share with the body do not block an expression (OPA treats them as local then).</summary>
+    [ThreadStatic]
+    private static bool t_skipClosures;
+
     public static void CheckRule(RuleDef def)
     {
         var bound = new HashSet<int>();
@@ -139,7 +143,10 @@ internal static class Safety
                 }
                 break;
             case ComprehensionTerm c:
-                needs.UnionWith(FreeSlots(c.Body, c.LocalSlots, c.Key, c.Value));
+                if (!t_skipClosures)
+                {
+                    needs.UnionWith(FreeSlots(c.Body, c.LocalSlots, c.Key, c.Value));
+                }
                 break;
         }
     }
@@ -264,6 +271,8 @@ internal static class Safety
         {
             case ExprKind.Term:
                 Collect(e.A!, Mode.Eval, needs, binds);
+                // variables bound by iterating a reference may be used elsewhere in the same expression
+                needs.ExceptWith(binds);
                 break;
             case ExprKind.Unify:
             case ExprKind.Assign:
@@ -296,15 +305,26 @@ internal static class Safety
         {
             int pick = -1;
             HashSet<int>? pickBinds = null;
-            for (int i = 0; i < remaining.Count; i++)
+            for (int pass = 0; pass < 2 && pick < 0; pass++)
             {
-                var e = remaining[i];
-                Analyze(e, out var needs, out var binds);
-                if (!needs.IsSubsetOf(bound)) continue;
-                if (!e.Negated && e.Kind is ExprKind.Unify or ExprKind.Assign && !UnifyReady(e.A!, e.B!, bound)) continue;
-                pick = i;
-                pickBinds = binds;
-                break;
+                t_skipClosures = pass == 1;
+                try
+                {
+                    for (int i = 0; i < remaining.Count; i++)
+                    {
+                        var e = remaining[i];
+                        Analyze(e, out var needs, out var binds);
+                        if (!needs.IsSubsetOf(bound)) continue;
+                        if (!e.Negated && e.Kind is ExprKind.Unify or ExprKind.Assign && !UnifyReady(e.A!, e.B!, bound)) continue;
+                        pick = i;
+                        pickBinds = binds;
+                        break;
+                    }
+                }
+                finally
+                {
+                    t_skipClosures = false;
+                }
             }
             if (pick < 0)
             {

@@ -49,7 +49,12 @@ internal sealed partial class Evaluator
         {
             return Invoke(target, c, args, k);
         }
-        return EvalTermList(c.Args, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
+        // evaluate the operands that enumerate first, so that variables they bind are ground for the others
+        var order = new int[c.Args.Length];
+        int n = 0;
+        for (int i = 0; i < order.Length; i++) if (IsEnumerable(c.Args[i], s)) order[n++] = i;
+        for (int i = 0; i < order.Length; i++) if (!IsEnumerable(c.Args[i], s)) order[n++] = i;
+        return EvalArgsOrdered(c.Args, order, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
     }
 
     /// <summary>Evaluates a call whose operands are ground and whose function yields at most one value.</summary>
@@ -144,6 +149,17 @@ internal sealed partial class Evaluator
             default:
                 throw new RegoException(RegoErrorCodes.EvalInternalError, $"unknown function {c.Name}", c.Loc);
         }
+    }
+
+    private bool EvalArgsOrdered(Term[] terms, int[] order, int i, RegoValue[] acc, RegoValue?[] s, Func<RegoValue[], bool> k)
+    {
+        if (i == order.Length) return k(acc);
+        int idx = order[i];
+        return EvalTerm(terms[idx], s, v =>
+        {
+            acc[idx] = v;
+            return EvalArgsOrdered(terms, order, i + 1, acc, s, k);
+        });
     }
 
     private sealed record MockCall(RuleSet Function);

@@ -264,6 +264,10 @@ internal sealed partial class Evaluator
             }
             return result;
         }
+        if (a is RegoSet sa && b is RegoSet sb)
+        {
+            return sa.Union(sb);
+        }
         if (a.Equals(b))
         {
             return a;

@@ -151,8 +151,10 @@ internal static class ConformanceRunner
             {
                 return new CaseOutcome(folder, file, note, false, false, "unexpected error: " + e.FullMessage);
             }
+            // OPA formats errors as "file:line: code: message"
+            string opaStyle = e.Location is null ? $"{e.Code}: {e.Message}" : $"{e.Location.File}:{e.Location.Line}: {e.Code}: {e.Message}";
             bool ok = (wantCode is null || e.Code == wantCode) &&
-                      (!strict || wantError is null || e.Message.Contains(wantError, StringComparison.Ordinal) || e.FullMessage.Contains(wantError, StringComparison.Ordinal));
+                      (!strict || wantError is null || e.Message.Contains(wantError, StringComparison.Ordinal) || opaStyle.Contains(wantError, StringComparison.Ordinal));
             return new CaseOutcome(folder, file, note, ok, false, ok ? "" : $"want error {wantCode}: {wantError}\n      got {e.FullMessage}");
         }
         catch (Exception e)

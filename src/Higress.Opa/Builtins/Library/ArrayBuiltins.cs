@@ -54,7 +54,7 @@ internal static class ArrayBuiltins
         {
             if (e is RegoArray inner)
             {
-                Flatten(inner, list);
+                list.AddRange(inner);
             }
             else
             {

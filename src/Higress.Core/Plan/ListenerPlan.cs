@@ -39,6 +39,9 @@ public sealed record ListenerPlan(
     /// <summary>The address to bind, from the Gateway's <c>spec.addresses</c>; null for the configured bind address.</summary>
     public string? Address { get; init; }
 
+    /// <summary>TLS termination for HTTPS listeners; null for cleartext.</summary>
+    public ListenerTls? Tls { get; init; }
+
     /// <summary>True for protocols served by the HTTP pipeline.</summary>
     public bool IsHttp => Protocol is ListenerProtocol.Http or ListenerProtocol.Https or ListenerProtocol.Http2 or ListenerProtocol.Grpc;
 }

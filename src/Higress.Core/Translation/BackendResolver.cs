@@ -23,7 +23,7 @@ internal sealed class BackendResolver
     private readonly TranslationContext _context;
     private readonly Dictionary<(string, string), List<EndpointSlice>> _slices = [];
     private readonly Dictionary<string, ServiceEntry> _serviceEntries = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, List<ReferenceGrant>> _grants = new(StringComparer.Ordinal);
+    private readonly ReferenceGrants _grants;
 
     public BackendResolver(TranslationContext context)
     {
@@ -51,16 +51,7 @@ internal sealed class BackendResolver
             }
         }
 
-        foreach (var grant in context.Snapshot.OfType<ReferenceGrant>())
-        {
-            if (!_grants.TryGetValue(grant.Namespace, out var list))
-            {
-                list = [];
-                _grants[grant.Namespace] = list;
-            }
-
-            list.Add(grant);
-        }
+        _grants = new ReferenceGrants(context.Snapshot);
     }
 
     public Dictionary<string, ClusterPlan> Clusters { get; } = new(StringComparer.Ordinal);
@@ -116,23 +107,8 @@ internal sealed class BackendResolver
         return parts.Length >= 2 ? (parts[0], parts[1]) : (host, defaultNamespace);
     }
 
-    private bool Permitted(Resource route, string targetNamespace, string targetName)
-    {
-        if (string.Equals(targetNamespace, route.Namespace, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        if (!_grants.TryGetValue(targetNamespace, out var grants))
-        {
-            return false;
-        }
-
-        var group = route.ResourceKind.Group;
-        return grants.Any(g =>
-            g.Spec.From.Any(f => f.Group == group && f.Kind == route.Kind && f.Namespace == route.Namespace)
-            && g.Spec.To.Any(t => t.Group.Length == 0 && t.Kind == "Service" && (t.Name is null || t.Name == targetName)));
-    }
+    private bool Permitted(Resource route, string targetNamespace, string targetName) =>
+        _grants.Permits(route, string.Empty, "Service", targetNamespace, targetName);
 
     private BackendResult ResolveService(string ns, string name, int? port, string? subset, UpstreamProtocol? protocol)
     {

@@ -35,6 +35,9 @@ internal sealed class GatewayListener
 
     public int AttachedRoutes { get; set; }
 
+    /// <summary>The listener's TLS settings as written.</summary>
+    public GatewayTls? Tls { get; init; }
+
     /// <summary>The listener's conditions, reported under the Gateway's status.</summary>
     public string StatusKey => "listener " + Name;
 

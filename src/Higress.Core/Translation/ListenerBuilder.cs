@@ -23,7 +23,7 @@ internal static class ListenerBuilder
             {
                 var l = gateway.Spec.Listeners[i];
                 var plan = new ListenerPlan(ListenerId(gateway, l.Name), Ref(gateway), l.Name, l.Port, ToPlan(l.Protocol), l.Hostnames.Where(h => h != "*").ToEquatableArray());
-                all.Add(new GatewayListener(gateway, plan, i, l.AllowedRoutes, l.Routes));
+                all.Add(new GatewayListener(gateway, plan, i, l.AllowedRoutes, l.Routes) { Tls = l.Tls });
             }
         }
 
@@ -49,7 +49,7 @@ internal static class ListenerBuilder
 
                 EquatableArray<string> hostnames = l.Hostname is { Length: > 0 } h && h != "*" ? [h] : [];
                 var plan = new ListenerPlan(ListenerId(gateway, l.Name), Ref(gateway), l.Name, l.Port, protocol, hostnames) { Address = address };
-                all.Add(new GatewayListener(gateway, plan, i, l.AllowedRoutes, default));
+                all.Add(new GatewayListener(gateway, plan, i, l.AllowedRoutes, default) { Tls = l.Tls });
             }
         }
 
@@ -90,6 +90,7 @@ internal static class ListenerBuilder
             .ThenBy(l => l.Index)
             .ToList();
         var owners = new Dictionary<(string?, int), List<GatewayListener>>();
+        var grants = new ReferenceGrants(context.Snapshot);
         foreach (var listener in ordered)
         {
             var status = context.Status(listener.Gateway);
@@ -103,10 +104,16 @@ internal static class ListenerBuilder
 
             if (listener.Plan.Protocol == PlanProtocol.Https)
             {
-                listener.Usable = false;
-                status.SetParent(listener.StatusKey, "Programmed", false, "Pending", "TLS termination is not available yet; the listener is not opened");
-                context.Warning(listener.Gateway, $"spec.listeners[{listener.Index}].tls", "TLS termination is not available yet; the listener is not opened", "serve plain HTTP or terminate TLS in front of the gateway");
-                continue;
+                var tls = ListenerTlsResolver.Resolve(context, grants, listener.Gateway, listener.Tls, $"spec.listeners[{listener.Index}]", out var problem);
+                if (tls is null)
+                {
+                    listener.Usable = false;
+                    status.SetParent(listener.StatusKey, "ResolvedRefs", false, "InvalidCertificateRef", problem ?? "no usable certificate");
+                    status.SetParent(listener.StatusKey, "Programmed", false, "Invalid", "no usable certificate; the listener is not opened");
+                    continue;
+                }
+
+                listener.Plan = listener.Plan with { Tls = tls };
             }
 
             var key = (listener.Plan.Address, listener.Plan.Port);

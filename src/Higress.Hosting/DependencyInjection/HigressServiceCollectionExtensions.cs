@@ -72,12 +72,17 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton<PrometheusText>();
         services.TryAddSingleton<HigressProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
+        services.TryAddSingleton<TlsCertificateStore>();
         services.TryAddSingleton<ListenerManager>();
         services.TryAddSingleton<HigressRuntime>();
         services.TryAddSingleton<HigressConfigurationLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<HigressConfigurationLoop>());
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
-        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) => kestrel.Configure(listeners.Configuration, reloadOnChange: true));
+        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
+        {
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);
+            kestrel.Configure(listeners.Configuration, reloadOnChange: true);
+        });
         return new HigressBuilder(services);
     }
 }

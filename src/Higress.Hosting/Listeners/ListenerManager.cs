@@ -23,9 +23,10 @@ internal sealed partial class ListenerManager
     private IReadOnlyList<(string Host, int Port)> _desired = [];
     private IReadOnlyList<(string Host, int Port)>? _verified;
 
-    public ListenerManager(IOptions<HigressOptions> options, IConfiguration hostConfiguration, ILogger<ListenerManager> logger)
+    public ListenerManager(IOptions<HigressOptions> options, IConfiguration hostConfiguration, TlsCertificateStore certificates, ILogger<ListenerManager> logger)
     {
         _options = options.Value;
+        Certificates = certificates;
         _logger = logger;
         var builder = new ConfigurationBuilder().AddConfiguration(hostConfiguration.GetSection("Kestrel"));
         builder.Add(new ListenerConfigurationSource(_provider));
@@ -34,13 +35,23 @@ internal sealed partial class ListenerManager
         Set([]);
     }
 
+    /// <summary>The certificates HTTPS listeners serve.</summary>
+    public TlsCertificateStore Certificates { get; }
+
     /// <summary>The configuration Kestrel loads its endpoints from (reloaded on change).</summary>
     public IConfiguration Configuration { get; }
 
     private string[] HostUrls { get; }
 
     /// <summary>Opens the ports of <paramref name="listeners"/> and closes the others.</summary>
-    public void Update(EquatableArray<ListenerPlan> listeners) => Set(_options.OpenListeners ? listeners.Where(l => l.IsHttp).ToList() : []);
+    public void Update(EquatableArray<ListenerPlan> listeners)
+    {
+        var open = _options.OpenListeners ? listeners.Where(l => l.IsHttp).ToList() : [];
+
+        // Certificates first, so that a new HTTPS endpoint has them when it opens.
+        Certificates.Update(open);
+        Set(open);
+    }
 
     /// <summary>True when every listener port (and the admin port) accepts TCP connections.</summary>
     public bool AreOpen()
@@ -98,8 +109,14 @@ internal sealed partial class ListenerManager
         {
             var (address, port) = group.Key;
             var name = $"higress-{address.Replace(':', '_').Replace('.', '_')}-{port}";
-            data[$"Endpoints:{name}:Url"] = Url(address, port);
-            data[$"Endpoints:{name}:Protocols"] = group.First().Protocol is ListenerProtocol.Http2 or ListenerProtocol.Grpc ? "Http2" : "Http1";
+            var protocol = group.First().Protocol;
+            data[$"Endpoints:{name}:Url"] = Url(address, port, protocol == ListenerProtocol.Https ? "https" : "http");
+            data[$"Endpoints:{name}:Protocols"] = protocol switch
+            {
+                ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
+                ListenerProtocol.Https => "Http1AndHttp2",
+                _ => "Http1",
+            };
             desired.Add((address, port));
         }
 
@@ -114,10 +131,10 @@ internal sealed partial class ListenerManager
         }
     }
 
-    private static string Url(string address, int port)
+    private static string Url(string address, int port, string scheme = "http")
     {
         var host = address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;
-        return $"http://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
+        return $"{scheme}://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static IPAddress ProbeAddress(string host)

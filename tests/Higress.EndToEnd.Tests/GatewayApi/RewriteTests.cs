@@ -28,6 +28,24 @@ public sealed class RewriteTests(RewriteTests.Fixture fixture) : IClassFixture<R
         Assert.Equal(Host, echo.Host);
     }
 
+    /// <summary>The ReplacePrefixMatch table of the Gateway API spec (HTTPPathModifier), one host per prefix/replacement pair.</summary>
+    [Theory]
+    [InlineData("foo-xyz.example.com", "/foo/bar", "/xyz/bar")]
+    [InlineData("foo-xyz.example.com", "/foo", "/xyz")]
+    [InlineData("foo-xyz.example.com", "/foo/", "/xyz/")]
+    [InlineData("foo-xyzslash.example.com", "/foo/bar", "/xyz/bar")]
+    [InlineData("foo-xyzslash.example.com", "/foo/", "/xyz/")]
+    [InlineData("fooslash-xyz.example.com", "/foo/bar", "/xyz/bar")]
+    [InlineData("fooslash-xyz.example.com", "/foo", "/xyz")]
+    [InlineData("fooslash-xyz.example.com", "/foo/", "/xyz/")]
+    [InlineData("fooslash-xyzslash.example.com", "/foo/bar", "/xyz/bar")]
+    [InlineData("fooslash-xyzslash.example.com", "/foo/", "/xyz/")]
+    public async Task ReplacePrefixMatch_SpecTable(string host, string path, string expected)
+    {
+        var echo = await World.ExpectBackendAsync("same-namespace", host, path, "infra-backend-v3");
+        Assert.Equal(expected, echo.PathOnly);
+    }
+
     [Fact]
     public async Task RewritePrefix_KeepsQueryString()
     {
@@ -142,6 +160,66 @@ public sealed class RewriteTests(RewriteTests.Fixture fixture) : IClassFixture<R
                 - type: URLRewrite
                   urlRewrite: {hostname: three.example.org, path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}
                 backendRefs: [{name: infra-backend-v2, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: table-foo-xyz
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [foo-xyz.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /foo}}]
+                filters:
+                - type: URLRewrite
+                  urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: table-foo-xyzslash
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [foo-xyzslash.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /foo}}]
+                filters:
+                - type: URLRewrite
+                  urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz/}}
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: table-fooslash-xyz
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [fooslash-xyz.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /foo/}}]
+                filters:
+                - type: URLRewrite
+                  urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: table-fooslash-xyzslash
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [fooslash-xyzslash.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /foo/}}]
+                filters:
+                - type: URLRewrite
+                  urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz/}}
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
             """;
     }
 }

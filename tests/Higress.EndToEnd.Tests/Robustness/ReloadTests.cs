@@ -112,6 +112,10 @@ public sealed class ReloadTests(ReloadTests.Fixture fixture) : IClassFixture<Rel
               - backendRefs: [{name: infra-backend-v1, port: 8080}]
             """);
         await World.ExpectBackendAsync("same-namespace", "replaceable.example.com", "/", "infra-backend-v1");
+
+        await World.Gateway.DeleteAsync("30-replaceable.yaml");
+        await World.ExpectStatusAsync("same-namespace", "replaceable.example.com", "/", 404);
+        await World.ExpectBackendAsync("same-namespace", "reload.example.com", "/stable", "infra-backend-v3");
     }
 
     private async Task WaitForErrorAsync(string file)

@@ -42,6 +42,6 @@ public sealed record RoutePlan(
     /// <summary>The plugin instances that run for this rule, in execution order.</summary>
     public EquatableArray<PluginBinding> Plugins { get; init; } = EquatableArray<PluginBinding>.Empty;
 
-    /// <summary>The whole-request timeout, if any.</summary>
+    /// <summary>The whole-request timeout, if any (carried for the resilience layer; not enforced yet).</summary>
     public TimeSpan? Timeout { get; init; }
 }

@@ -31,6 +31,11 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                 continue;
             }
 
+            if (rule.Timeouts is not null)
+            {
+                context.Warning(route, field + ".timeouts", "is not applied by this version yet", "remove it, or expect it in a later version");
+            }
+
             var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, rule.Filters, rule.BackendRefs, matches, field, null);
             refsOk &= ok;
             output.Add(plugins.Apply(route, $"{field}", route.Spec.Hostnames, attachments, new RoutePlan(

@@ -179,6 +179,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         Warn(rule.CorsPolicy, "corsPolicy");
         Warn(rule.Fault, "fault");
         Warn(rule.RateLimit, "rateLimit");
+        Warn(rule.Timeout, "timeout");
     }
 
     private static HeaderModifier Request(HeaderOperations? headers) => ToModifier(headers?.Request);

@@ -32,18 +32,14 @@ public static class HigressServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<HigressOptions>().Bind(configuration);
-        services.AddSingleton<IResourceSource>(sp => new ConfigurationResourceSource(configuration, "Resources"));
-        services.AddSingleton<IResourceSource>(sp =>
-        {
-            var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;
-            return string.IsNullOrWhiteSpace(dir)
-                ? new CodeResourceSource(null, "no-config-dir")
-                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>());
-        });
+        AddConfiguredSources(services, _ => configuration);
         return AddCore(services, configure);
     }
 
-    /// <summary>Adds the gateway configured from code only (plus the host's <c>Higress</c> section when present).</summary>
+    /// <summary>
+    /// Adds the gateway with objects declared in code, plus whatever the host's <c>Higress</c> configuration section
+    /// declares (<c>ConfigDir</c>, <c>Resources</c>, ...). Call <c>app.MapHigress()</c> to serve it.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Routes, services and other objects declared in code.</param>
     /// <returns>A builder to chain <c>AddPlugin&lt;T&gt;()</c> and other registrations.</returns>
@@ -51,7 +47,26 @@ public static class HigressServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<HigressOptions>().BindConfiguration("Higress");
+        AddConfiguredSources(services, sp => sp.GetRequiredService<IConfiguration>().GetSection("Higress"));
         return AddCore(services, configure);
+    }
+
+    private static void AddConfiguredSources(IServiceCollection services, Func<IServiceProvider, IConfiguration> section)
+    {
+        if (services.Any(d => d.ServiceType == typeof(HigressRuntime)))
+        {
+            // Sources from configuration are registered once, by the first AddHigress call.
+            return;
+        }
+
+        services.AddSingleton<IResourceSource>(sp => new ConfigurationResourceSource(section(sp), "Resources"));
+        services.AddSingleton<IResourceSource>(sp =>
+        {
+            var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;
+            return string.IsNullOrWhiteSpace(dir)
+                ? new CodeResourceSource(null, "no-config-dir")
+                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>());
+        });
     }
 
     private static HigressBuilder AddCore(IServiceCollection services, Action<ResourceBuilder>? configure)

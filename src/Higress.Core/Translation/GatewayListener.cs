@@ -68,6 +68,12 @@ internal sealed class GatewayListener
         return allowed;
     }
 
+    /// <summary>The kinds in <c>allowedRoutes.kinds</c> that this listener cannot carry (reported as <c>InvalidRouteKinds</c>).</summary>
+    public IReadOnlyList<string> UnsupportedKinds() => AllowedRoutes.Kinds
+        .Where(k => !DefaultKinds(Plan.Protocol).Contains(k.Kind))
+        .Select(k => string.IsNullOrEmpty(k.Group) ? k.Kind : $"{k.Group}/{k.Kind}")
+        .ToList();
+
     private static IReadOnlyDictionary<string, string> NamespaceLabels(ResourceSnapshot snapshot, string ns)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["kubernetes.io/metadata.name"] = ns };

@@ -116,6 +116,16 @@ internal static class ListenerBuilder
                 listener.Plan = listener.Plan with { Tls = tls };
             }
 
+            if (context.Options.ReservedPorts.Contains(listener.Plan.Port))
+            {
+                listener.Usable = false;
+                var reserved = $"port {listener.Plan.Port} is reserved for the gateway's admin endpoints";
+                status.SetParent(listener.StatusKey, "Conflicted", true, "ProtocolConflict", reserved);
+                status.SetParent(listener.StatusKey, "Programmed", false, "Invalid", reserved + "; the listener is not opened");
+                context.Error(listener.Gateway, $"spec.listeners[{listener.Index}].port", reserved, "use another port, or move the admin port with Higress:Admin:Port");
+                continue;
+            }
+
             var key = (listener.Plan.Address, listener.Plan.Port);
             if (!owners.TryGetValue(key, out var sharing))
             {

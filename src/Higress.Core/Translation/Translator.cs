@@ -48,6 +48,13 @@ public static class Translator
 
         foreach (var listener in listeners)
         {
+            if (listener.UnsupportedKinds() is { Count: > 0 } unsupported)
+            {
+                var kinds = string.Join(", ", unsupported);
+                context.Status(listener.Gateway).SetParent(listener.StatusKey, "ResolvedRefs", false, "InvalidRouteKinds", $"allowedRoutes.kinds: {kinds} cannot attach to a {listener.Plan.Protocol} listener");
+                context.Warning(listener.Gateway, $"spec.listeners[{listener.Index}].allowedRoutes.kinds", $"{kinds} cannot attach to a {listener.Plan.Protocol} listener", "list HTTPRoute or GRPCRoute");
+            }
+
             context.Status(listener.Gateway).SetParent(listener.StatusKey, "ResolvedRefs", true, "ResolvedRefs", $"{listener.AttachedRoutes} route(s) attached");
         }
 

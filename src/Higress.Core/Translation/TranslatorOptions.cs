@@ -9,6 +9,9 @@ public sealed record TranslatorOptions
     /// <summary>The controller name a GatewayClass must carry for its Gateways to be served.</summary>
     public string ControllerName { get; init; } = "higress.io/gateway-controller";
 
+    /// <summary>Ports listeners may not use, such as the admin port.</summary>
+    public IReadOnlyCollection<int> ReservedPorts { get; init; } = [];
+
     /// <summary>The generation to stamp on the plan.</summary>
     public long Generation { get; init; }
 }

@@ -1,41 +1,45 @@
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// The management endpoints on <c>Higress:Admin:Port</c>: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and
-/// <c>/config_dump</c>. They answer only on the admin port, never on a gateway listener.
+/// The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and <c>/config_dump</c>. They answer
+/// only for connections that arrived on <c>Higress:Admin:Port</c> (the local port, not the Host header), so they are
+/// never reachable through a gateway listener or the host's own ports, whatever the client sends.
 /// </summary>
-internal static class AdminEndpoints
+internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics)
 {
-    public static void Map(IEndpointRouteBuilder endpoints, HigressOptions options)
+    public async Task HandleAsync(HttpContext context)
     {
-        if (!options.Admin.Enabled)
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
+            await LocalResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "use GET\n");
             return;
         }
 
-        var host = $"*:{options.Admin.Port}";
-        endpoints.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(host).ExcludeFromDescription();
-        endpoints.MapGet("/readyz", (HigressRuntime runtime, ListenerManager listeners) =>
+        switch (request.Path.Value)
         {
-            if (!runtime.HasAppliedPlan)
-            {
-                return Results.Text("not ready: no configuration applied yet\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-
-            return listeners.AreOpen()
-                ? Results.Text("ready\n")
-                : Results.Text("not ready: listeners are opening\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).RequireHost(host).ExcludeFromDescription();
-        endpoints.MapGet("/config_dump", (HigressRuntime runtime) => Results.Text(ConfigDump.ToJson(ConfigDump.Build(runtime)), "application/json"))
-            .RequireHost(host).ExcludeFromDescription();
-        endpoints.MapGet("/metrics", (PrometheusText metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
-            .RequireHost(host).ExcludeFromDescription();
+            case "/healthz":
+                await LocalResponse.WriteAsync(context, StatusCodes.Status200OK, "ok\n");
+                return;
+            case "/readyz":
+                var (ready, reason) = !runtime.HasAppliedPlan
+                    ? (false, "not ready: no configuration applied yet\n")
+                    : listeners.AreOpen() ? (true, "ready\n") : (false, "not ready: listeners are opening\n");
+                await LocalResponse.WriteAsync(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, reason);
+                return;
+            case "/config_dump":
+                await LocalResponse.WriteAsync(context, StatusCodes.Status200OK, ConfigDump.ToJson(ConfigDump.Build(runtime)) + "\n", null, null, "application/json");
+                return;
+            case "/metrics":
+                await LocalResponse.WriteAsync(context, StatusCodes.Status200OK, metrics.Render(), null, null, "text/plain; version=0.0.4; charset=utf-8");
+                return;
+            default:
+                await LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /metrics /config_dump\n");
+                return;
+        }
     }
 }

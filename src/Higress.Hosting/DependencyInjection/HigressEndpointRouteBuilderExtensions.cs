@@ -1,9 +1,6 @@
-using Higress.Hosting;
-using Higress.Hosting.Admin;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -11,8 +8,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class HigressEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Serves the gateway: requests on gateway listener ports are matched and proxied by Higress (which takes them
-    /// over from here on in the pipeline), and the admin endpoints answer on the admin port.
+    /// Serves the gateway: requests on gateway listener ports are matched and proxied by Higress, and requests on the
+    /// admin port get the admin endpoints; Higress takes both over from this point of the pipeline. Other ports
+    /// pass through to the host's own endpoints.
     /// </summary>
     /// <param name="endpoints">The application (a <c>WebApplication</c>).</param>
     /// <returns>YARP's convention builder, to add conventions to the proxy endpoints.</returns>
@@ -41,7 +39,6 @@ public static class HigressEndpointRouteBuilderExtensions
         _ = yarp.Endpoints;
         runtime.AttachYarp(yarp);
 
-        AdminEndpoints.Map(endpoints, services.GetRequiredService<IOptions<HigressOptions>>().Value);
         app.UseMiddleware<HigressMiddleware>();
         return conventions;
     }

@@ -85,6 +85,7 @@ public static class HigressServiceCollectionExtensions
         HigressPluginServices.Add(services);
         services.TryAddSingleton<HigressMetrics>();
         services.TryAddSingleton<PrometheusText>();
+        services.TryAddSingleton<AdminEndpoints>();
         services.TryAddSingleton<HigressProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
         services.TryAddSingleton<TlsCertificateStore>();

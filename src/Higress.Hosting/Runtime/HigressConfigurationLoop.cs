@@ -80,6 +80,7 @@ internal sealed partial class HigressConfigurationLoop(
                 GatewayClassName = options.Value.GatewayClassName,
                 ControllerName = options.Value.ControllerName,
                 Generation = Generation,
+                ReservedPorts = options.Value.Admin.Enabled ? [options.Value.Admin.Port] : [],
             };
             var translation = Translator.Translate(snapshot, translatorOptions, catalog);
             runtime.Apply(translation, snapshot);

@@ -1,7 +1,9 @@
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
+using Higress.Hosting.Admin;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Higress.Hosting.Runtime;
 
@@ -10,15 +12,22 @@ namespace Higress.Hosting.Runtime;
 /// plugins, then forward through the cluster's YARP endpoint or answer locally (redirect, direct response, 404, 500).
 /// Requests on other ports pass through to the host's own pipeline.
 /// </summary>
-internal sealed partial class HigressMiddleware(RequestDelegate next, HigressRuntime runtime, ILogger<HigressMiddleware> logger)
+internal sealed partial class HigressMiddleware(
+    RequestDelegate next,
+    HigressRuntime runtime,
+    AdminEndpoints admin,
+    IOptions<HigressOptions> options,
+    ILogger<HigressMiddleware> logger)
 {
+    private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
+
     public Task InvokeAsync(HttpContext context)
     {
         var state = runtime.Current;
         var port = context.Connection.LocalPort;
         if (!state.Table.ServesPort(port))
         {
-            return next(context);
+            return port == _adminPort ? admin.HandleAsync(context) : next(context);
         }
 
         var match = state.Table.Match(new HttpContextRouteRequest(context, port));

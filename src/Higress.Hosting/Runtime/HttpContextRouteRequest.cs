@@ -8,6 +8,8 @@ internal readonly struct HttpContextRouteRequest(HttpContext context, int localP
 {
     public int LocalPort { get; } = localPort;
 
+    public string? LocalAddress => context.Connection.LocalIpAddress?.ToString();
+
     public string Host => context.Request.Host.Value ?? string.Empty;
 
     public string Path => context.Request.Path.Value ?? "/";

@@ -6,7 +6,7 @@ namespace Higress.Hosting;
 /// </summary>
 public sealed class HigressOptions
 {
-    /// <summary>A directory of YAML/JSON objects, watched and applied without restart. Relative paths resolve against the content root.</summary>
+    /// <summary>A directory of YAML/JSON objects, watched and applied without restart. A relative path resolves against the working directory.</summary>
     public string? ConfigDir { get; set; }
 
     /// <summary>The address every gateway listener binds (default <c>0.0.0.0</c>).</summary>

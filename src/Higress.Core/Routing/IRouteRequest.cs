@@ -9,6 +9,12 @@ public interface IRouteRequest
     /// <summary>The local port the request arrived on (selects the listeners).</summary>
     int LocalPort { get; }
 
+    /// <summary>
+    /// The local address the request arrived on, which selects between Gateways that share a port on distinct
+    /// addresses (<c>spec.addresses</c>); null when unknown (the listeners on the bind address are used).
+    /// </summary>
+    string? LocalAddress => null;
+
     /// <summary>The Host header (or :authority), possibly with a port.</summary>
     string Host { get; }
 

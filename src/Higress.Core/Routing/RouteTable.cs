@@ -1,3 +1,4 @@
+using System.Net;
 using Higress.Core.Resources;
 using Higress.Core.Plan;
 
@@ -11,9 +12,9 @@ namespace Higress.Core.Routing;
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly Dictionary<int, HostIndex<ListenerNode>> _ports;
+    private readonly Dictionary<int, PortListeners> _ports;
 
-    private RouteTable(GatewayPlan plan, Dictionary<int, HostIndex<ListenerNode>> ports)
+    private RouteTable(GatewayPlan plan, Dictionary<int, PortListeners> ports)
     {
         Plan = plan;
         _ports = ports;
@@ -32,7 +33,7 @@ public sealed class RouteTable
     public static RouteTable Build(GatewayPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var ports = new Dictionary<int, HostIndex<ListenerNode>>();
+        var ports = new Dictionary<int, PortListeners>();
         var listeners = new Dictionary<string, List<ListenerNode>>(StringComparer.Ordinal);
         foreach (var listener in plan.Listeners)
         {
@@ -41,11 +42,14 @@ public sealed class RouteTable
                 continue;
             }
 
-            if (!ports.TryGetValue(listener.Port, out var hosts))
+            if (!ports.TryGetValue(listener.Port, out var port))
             {
-                hosts = new HostIndex<ListenerNode>();
-                ports[listener.Port] = hosts;
+                port = new PortListeners();
+                ports[listener.Port] = port;
             }
+
+            // Gateways may share a port on distinct addresses (spec.addresses); each address has its own listeners.
+            var hosts = port.For(NormalizeAddress(listener.Address));
 
             // A listener with several hostnames reaches several nodes; the translator never lets two listeners
             // claim the same port and hostname, so a node belongs to one listener.
@@ -108,19 +112,20 @@ public sealed class RouteTable
 
     /// <summary>The listener that a request on <paramref name="port"/> for <paramref name="host"/> belongs to, or null.</summary>
     public ListenerPlan? FindListener(int port, string host) =>
-        _ports.TryGetValue(port, out var hosts) ? hosts.Find(HostWithoutPort(host))?.Listener : null;
+        _ports.TryGetValue(port, out var listeners) ? listeners.Select(null)?.Find(HostWithoutPort(host))?.Listener : null;
 
     /// <summary>Finds the rule that serves the request, or null (404).</summary>
     public RouteMatchResult? Match<TRequest>(TRequest request)
         where TRequest : IRouteRequest
     {
-        if (!_ports.TryGetValue(request.LocalPort, out var listeners))
+        if (!_ports.TryGetValue(request.LocalPort, out var port))
         {
             return null;
         }
 
+        var listeners = port.HasAddresses ? port.Select(NormalizeAddress(request.LocalAddress)) : port.Select(null);
         var host = HostWithoutPort(request.Host);
-        var node = listeners.Find(host);
+        var node = listeners?.Find(host);
         if (node is null)
         {
             return null;
@@ -181,6 +186,54 @@ public sealed class RouteTable
         }
 
         return ranks;
+    }
+
+    /// <summary>An address in one spelling (<c>::ffff:127.0.0.2</c> is <c>127.0.0.2</c>), or null for the bind address.</summary>
+    private static string? NormalizeAddress(string? address)
+    {
+        if (address is null || !IPAddress.TryParse(address.Trim('[', ']'), out var ip))
+        {
+            return address;
+        }
+
+        return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+    }
+
+    /// <summary>The listeners of one port: those on the configured bind address, and those on explicit addresses.</summary>
+    private sealed class PortListeners
+    {
+        private HostIndex<ListenerNode>? _bindAddress;
+        private Dictionary<string, HostIndex<ListenerNode>>? _byAddress;
+
+        public bool HasAddresses => _byAddress is not null;
+
+        public HostIndex<ListenerNode> For(string? address)
+        {
+            if (address is null)
+            {
+                return _bindAddress ??= new HostIndex<ListenerNode>();
+            }
+
+            _byAddress ??= new Dictionary<string, HostIndex<ListenerNode>>(StringComparer.OrdinalIgnoreCase);
+            if (!_byAddress.TryGetValue(address, out var hosts))
+            {
+                hosts = new HostIndex<ListenerNode>();
+                _byAddress[address] = hosts;
+            }
+
+            return hosts;
+        }
+
+        /// <summary>The listeners on <paramref name="address"/>, else those on the bind address; with no address known, any.</summary>
+        public HostIndex<ListenerNode>? Select(string? address)
+        {
+            if (address is not null && _byAddress is not null && _byAddress.TryGetValue(address, out var hosts))
+            {
+                return hosts;
+            }
+
+            return _bindAddress ?? (address is null ? _byAddress?.Values.FirstOrDefault() : null);
+        }
     }
 
     private sealed class ListenerNode(ListenerPlan listener)

@@ -59,6 +59,15 @@ public sealed class BackendTests(BackendTests.Fixture fixture) : IClassFixture<B
         Assert.Contains("InvalidKind", status!.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/wrong-port")]
+    [InlineData("/no-port")]
+    public async Task ServicePortMissingOrUnknown_Answers500(string path)
+    {
+        await World.ExpectStatusAsync("same-namespace", "invalid.example.com", path, 500);
+        await World.ExpectBackendAsync("same-namespace", "invalid.example.com", "/valid", "infra-backend-v1");
+    }
+
     [Fact]
     public async Task OnlyBackendHasWeightZero_Answers500()
     {
@@ -115,6 +124,10 @@ public sealed class BackendTests(BackendTests.Fixture fixture) : IClassFixture<B
                 backendRefs: [{name: does-not-exist, port: 8080}]
               - matches: [{path: {type: PathPrefix, value: /valid}}]
                 backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /wrong-port}}]
+                backendRefs: [{name: infra-backend-v2, port: 9999}]
+              - matches: [{path: {type: PathPrefix, value: /no-port}}]
+                backendRefs: [{name: infra-backend-v2}]
               - matches: [{path: {type: PathPrefix, value: /all-zero}}]
                 backendRefs: [{name: infra-backend-v1, port: 8080, weight: 0}]
               - matches: [{path: {type: PathPrefix, value: /half-invalid}}]

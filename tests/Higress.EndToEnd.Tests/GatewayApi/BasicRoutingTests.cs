@@ -78,6 +78,15 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task GatewayInvalidRouteKind_ListenerReportsInvalidRouteKinds_AndAcceptsNoHttpRoute()
+    {
+        await World.ExpectStatusAsync("invalid-route-kind", "example.com", "/", 404);
+        var dump = await World.Gateway.Client.ConfigDumpAsync();
+        var status = dump["statuses"]!.AsArray().Single(s => (string?)s!["object"] == "Gateway gateway-conformance-infra/gateway-only-invalid-route-kind");
+        Assert.Contains("InvalidRouteKinds", status!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NothingMatches_Answers404()
     {
         await World.ExpectStatusAsync("same-namespace", "example.com", "/nothing-here", 404);
@@ -279,6 +288,31 @@ public sealed class BasicRoutingTests(BasicRoutingTests.Fixture fixture) : IClas
                 allowedRoutes:
                   kinds:
                   - kind: GRPCRoute
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: gateway-only-invalid-route-kind
+              namespace: gateway-conformance-infra
+            spec:
+              gatewayClassName: higress
+              listeners:
+              - name: http
+                port: PORT(invalid-route-kind)
+                protocol: HTTP
+                allowedRoutes:
+                  kinds:
+                  - kind: FooRoute
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: to-invalid-route-kind
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: gateway-only-invalid-route-kind}]
+              rules:
+              - backendRefs: [{name: infra-backend-v1, port: 8080}]
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute

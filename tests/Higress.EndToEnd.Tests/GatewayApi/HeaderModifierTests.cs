@@ -68,7 +68,7 @@ public sealed class HeaderModifierTests(HeaderModifierTests.Fixture fixture) : I
     public async Task ResponseSet_Add_Remove()
     {
         var response = await World.SendAsync("same-namespace", Host, "/response", headers: H(
-            ("X-Echo-Set-Header", "X-Header-Set:original, X-Header-Add:original, X-Header-Remove:gone, X-Untouched:kept")));
+            ("X-Echo-Set-Header", "X-Header-Set:original, X-Header-Set:second, X-Header-Add:original, X-Header-Remove:gone, X-Header-Remove:gone-too, X-Untouched:kept")));
         Assert.Equal(200, response.Code);
         Assert.Equal("set-overwrites-values", response.HeaderValue("X-Header-Set"));
         Assert.Equal("original,add-appends-values", response.HeaderValue("X-Header-Add"));

@@ -91,6 +91,28 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task IdenticalMatchesAcrossRoutes_OlderRouteWins()
+    {
+        // zz-older sorts after aa-newer by name, but its creationTimestamp is older.
+        await World.ExpectBackendAsync("same-namespace", "tie.example.com", "/tie", "infra-backend-v1");
+    }
+
+    [Fact]
+    public async Task IdenticalMatchesAndTimestamps_NamespaceNameDecides()
+    {
+        await World.ExpectBackendAsync("same-namespace", "tie.example.com", "/same-age", "infra-backend-v2");
+    }
+
+    [Theory]
+    [InlineData("a.prec.example.com", "infra-backend-v2")]
+    [InlineData("b.prec.example.com", "infra-backend-v1")]
+    [InlineData("x.deep.prec.example.com", "infra-backend-v3")]
+    public async Task ExactHostnameBeatsWildcard_LongerWildcardBeatsShorter(string host, string pod)
+    {
+        await World.ExpectBackendAsync("same-namespace", host, "/", pod);
+    }
+
+    [Fact]
     public async Task QueryStringIsForwardedUnchanged()
     {
         var echo = await World.ExpectBackendAsync("same-namespace", "prefix.example.com", "/abc/x?a=1&b=two", "infra-backend-v1");
@@ -179,6 +201,93 @@ public sealed class PathMatchingTests(PathMatchingTests.Fixture fixture) : IClas
                 backendRefs: [{name: infra-backend-v2, port: 8080}]
               - matches: [{path: {type: Exact, value: /match/exact/one}}]
                 backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: aa-newer
+              namespace: gateway-conformance-infra
+              creationTimestamp: "2021-06-01T00:00:00Z"
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [tie.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /tie}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /same-age}}]
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: zz-older
+              namespace: gateway-conformance-infra
+              creationTimestamp: "2020-01-01T00:00:00Z"
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [tie.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /tie}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: same-age-b
+              namespace: gateway-conformance-infra
+              creationTimestamp: "2020-01-01T00:00:00Z"
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [tie.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /same-age}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: same-age-a
+              namespace: gateway-conformance-infra
+              creationTimestamp: "2020-01-01T00:00:00Z"
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [tie.example.com]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /same-age}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: wildcard-host
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: ["*.prec.example.com"]
+              rules:
+              - backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: exact-host
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [a.prec.example.com]
+              rules:
+              - backendRefs: [{name: infra-backend-v2, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: deeper-wildcard-host
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: ["*.deep.prec.example.com"]
+              rules:
+              - backendRefs: [{name: infra-backend-v3, port: 8080}]
             """;
     }
 }

@@ -4,7 +4,8 @@ using Higress.EndToEnd.Tests.Infrastructure;
 namespace Higress.EndToEnd.Tests.GatewayApi;
 
 /// <summary>
-/// The reference host binary, run as the acceptance suite runs it: command-line keys, another working directory,
+/// The reference host binary, run as the acceptance suite runs it: command-line keys, another working directory (with
+/// ConfigDir relative to it),
 /// <c>/readyz</c>, a Gateway API route to a real backend, and a watched change applied without restart.
 /// </summary>
 public sealed class ReferenceHostTests : IAsyncLifetime
@@ -36,7 +37,7 @@ public sealed class ReferenceHostTests : IAsyncLifetime
                     protocol: HTTP
                 """,
             ["route.yaml"] = Route("infra-backend-v1"),
-        });
+        }, relativeConfigDir: true);
     }
 
     public async Task DisposeAsync()

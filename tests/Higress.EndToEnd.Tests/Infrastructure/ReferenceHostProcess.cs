@@ -63,10 +63,14 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host on <paramref name="files"/> and waits for <c>/readyz</c>.</summary>
-    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files)
+    /// <param name="files">File name → YAML.</param>
+    /// <param name="relativeConfigDir">Pass ConfigDir as a path relative to the working directory (as docs/operations.md allows).</param>
+    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files, bool relativeConfigDir = false)
     {
-        var configDir = Directory.CreateTempSubdirectory("higress-e2e-ref-config-").FullName;
         var workingDir = Directory.CreateTempSubdirectory("higress-e2e-ref-cwd-").FullName;
+        var configDir = relativeConfigDir
+            ? Directory.CreateDirectory(Path.Combine(workingDir, "config")).FullName
+            : Directory.CreateTempSubdirectory("higress-e2e-ref-config-").FullName;
         foreach (var (name, yaml) in files)
         {
             await File.WriteAllTextAsync(Path.Combine(configDir, name), yaml);
@@ -81,7 +85,7 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(HostDll());
-        start.ArgumentList.Add($"--Higress:ConfigDir={configDir}");
+        start.ArgumentList.Add($"--Higress:ConfigDir={(relativeConfigDir ? "config" : configDir)}");
         start.ArgumentList.Add("--Higress:BindAddress=127.0.0.1");
         start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.ToString(CultureInfo.InvariantCulture)}");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -118,6 +118,80 @@ public sealed class ReloadTests(ReloadTests.Fixture fixture) : IClassFixture<Rel
         await World.ExpectBackendAsync("same-namespace", "reload.example.com", "/stable", "infra-backend-v3");
     }
 
+    [Fact]
+    public async Task ListenerAddedAtRuntime_Opens_AndClosesWhenRemoved()
+    {
+        var port = World.Port("added-later");
+        await World.Gateway.ApplyAsync("40-added.yaml", World.Expand("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: added-later
+              namespace: gateway-conformance-infra
+            spec:
+              gatewayClassName: higress
+              listeners:
+              - {name: http, port: PORT(added-later), protocol: HTTP}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: on-added-later
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: added-later}]
+              rules:
+              - backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """));
+        await World.ExpectBackendAsync("added-later", "example.com", "/anything", "infra-backend-v2");
+
+        await World.Gateway.DeleteAsync("40-added.yaml");
+        await World.ExpectBackendAsync("same-namespace", "reload.example.com", "/stable", "infra-backend-v3");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"port {port} is still open after its Gateway was removed");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task EndpointSliceChange_MovesTrafficToTheNewEndpoint()
+    {
+        await using var first = await EchoBackend.StartAsync("gateway-conformance-infra", "moving-v1");
+        await using var second = await EchoBackend.StartAsync("gateway-conformance-infra", "moving-v2");
+        const string route = """
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: moving
+              namespace: gateway-conformance-infra
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [moving.example.com]
+              rules:
+              - backendRefs: [{name: moving, port: 8080}]
+            """;
+        await World.Gateway.ApplyAsync("50-moving.yaml", ConformanceWorld.ServiceYaml("gateway-conformance-infra", "moving", first.Port) + route);
+        Assert.Equal("moving-v1", (await World.SendAsync("same-namespace", "moving.example.com", "/")).Echo.Pod);
+
+        await World.Gateway.ApplyAsync("50-moving.yaml", ConformanceWorld.ServiceYaml("gateway-conformance-infra", "moving", second.Port) + route);
+        Assert.Equal("moving-v2", (await World.SendAsync("same-namespace", "moving.example.com", "/")).Echo.Pod);
+
+        await World.Gateway.DeleteAsync("50-moving.yaml");
+    }
+
     private async Task WaitForErrorAsync(string file)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -36,22 +36,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                 context.Warning(route, field + ".timeouts", "is not applied by this version yet", "remove it, or expect it in a later version");
             }
 
-            var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, rule.Filters, rule.BackendRefs, matches, field, null);
-            refsOk &= ok;
-            output.Add(plugins.Apply(route, $"{field}", route.Spec.Hostnames, attachments, new RoutePlan(
-                $"HTTPRoute/{route.Namespace}/{route.Name}/rules/{i}",
-                ListenerBuilder.Ref(route),
-                rule.Name,
-                new RouteOrder(route.Metadata.CreationTimestamp, route.Origin.ReadOrder, i),
-                attachments.ToEquatableArray(),
-                matches.ToEquatableArray(),
-                action)
-            {
-                RequestHeaders = requestHeaders,
-                ResponseHeaders = responseHeaders,
-                Rewrite = rewrite,
-                Timeout = rule.Timeouts?.Request,
-            }));
+            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
         }
 
         SetResolvedRefs(status, refsOk);
@@ -69,24 +54,41 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             var matches = rule.Matches.IsEmpty
                 ? [PlanRouteMatch.Any]
                 : rule.Matches.Select(m => new PlanRouteMatch(GrpcPath(m.Method), null, HeaderMatches(m.Headers), default)).ToList();
-            var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, rule.Filters, rule.BackendRefs, matches, field, UpstreamProtocol.Http2);
-            refsOk &= ok;
-            output.Add(plugins.Apply(route, field, route.Spec.Hostnames, attachments, new RoutePlan(
-                $"GRPCRoute/{route.Namespace}/{route.Name}/rules/{i}",
-                ListenerBuilder.Ref(route),
-                rule.Name,
-                new RouteOrder(route.Metadata.CreationTimestamp, route.Origin.ReadOrder, i),
-                attachments.ToEquatableArray(),
-                matches.ToEquatableArray(),
-                action)
-            {
-                RequestHeaders = requestHeaders,
-                ResponseHeaders = responseHeaders,
-                Rewrite = rewrite,
-            }));
+            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, UpstreamProtocol.Http2, output);
         }
 
         SetResolvedRefs(status, refsOk);
+    }
+
+    /// <summary>Builds rule <paramref name="index"/> of a Gateway API route; returns false when a backend reference did not resolve.</summary>
+    private bool AddRule(
+        Resource route,
+        int index,
+        string? name,
+        EquatableArray<string> hostnames,
+        List<RouteAttachment> attachments,
+        IReadOnlyList<PlanRouteMatch> matches,
+        EquatableArray<HttpRouteFilter> filters,
+        EquatableArray<BackendRef> backendRefs,
+        UpstreamProtocol? protocol,
+        List<RoutePlan> output)
+    {
+        var field = $"spec.rules[{index}]";
+        var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, filters, backendRefs, matches, field, protocol);
+        output.Add(plugins.Apply(route, field, hostnames, attachments, new RoutePlan(
+            $"{route.Kind}/{route.Namespace}/{route.Name}/rules/{index}",
+            ListenerBuilder.Ref(route),
+            name,
+            new RouteOrder(route.Metadata.CreationTimestamp, route.Origin.ReadOrder, index),
+            attachments.ToEquatableArray(),
+            matches.ToEquatableArray(),
+            action)
+        {
+            RequestHeaders = requestHeaders,
+            ResponseHeaders = responseHeaders,
+            Rewrite = rewrite,
+        }));
+        return ok;
     }
 
     private static void SetResolvedRefs(StatusBuilder status, bool ok)

@@ -3,7 +3,7 @@ using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Benchmarks;
 
@@ -34,7 +34,8 @@ public class MiddlewareBenchmarks
         // The runtime only takes plans; swapping its state is the one way to keep YARP out of the measurement.
         typeof(HigressRuntime).GetField("_current", BindingFlags.Instance | BindingFlags.NonPublic)!
             .SetValue(runtime, new RuntimeState(state.Translation, state.Table, endpoints, state.Routes));
-        _middleware = new HigressMiddleware(_ => throw new InvalidOperationException("not a gateway port"), runtime, NullLogger<HigressMiddleware>.Instance);
+        RequestDelegate next = _ => throw new InvalidOperationException("not a gateway port");
+        _middleware = ActivatorUtilities.CreateInstance<HigressMiddleware>(_host.Services, next);
 
         _context = new DefaultHttpContext();
         _context.Connection.LocalPort = 8080;

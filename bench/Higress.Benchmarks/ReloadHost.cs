@@ -32,6 +32,9 @@ internal sealed class ReloadHost : IAsyncDisposable
 
     internal HigressRuntime Runtime { get; }
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The generation of the plan that serves requests.</summary>
     public long AppliedGeneration => Runtime.Current.Plan.Generation;
 

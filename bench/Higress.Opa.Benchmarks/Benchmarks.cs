@@ -5,6 +5,8 @@ using Higress.Opa.Values;
 namespace Higress.Opa.Benchmarks;
 
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class RbacDecisionBenchmark
 {
     private PreparedQuery _allow = null!;
@@ -32,6 +34,8 @@ public class RbacDecisionBenchmark
 }
 
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class CompileBenchmark
 {
     private string _large = "";

@@ -44,6 +44,27 @@ if (args.Length > 0 && args[0] == "--soak")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--compile")
+{
+    foreach (int n in new[] { 250, 500, 1000, 2000 })
+    {
+        var src = RbacPolicy.Large(n);
+        new PolicyCompiler().AddModule("large.rego", src).Compile();
+        var times = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            new PolicyCompiler().AddModule("large.rego", src).Compile();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        times.Sort();
+        long p0 = Stopwatch.GetTimestamp();
+        PolicyCompiler.Parse("large.rego", src);
+        Console.WriteLine($"compile {n} rules: median {times[2]:F1} ms (parse alone {Stopwatch.GetElapsedTime(p0).TotalMilliseconds:F1} ms)");
+    }
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--types")
 {
     var asm = typeof(PolicyCompiler).Assembly;

@@ -21,7 +21,7 @@ public sealed class EvaluationOptions
     /// <summary>Cancellation of the evaluation.</summary>
     public CancellationToken CancellationToken { get; init; }
 
-    /// <summary>Environment variables exposed by <c>opa.runtime().env</c> (default: none).</summary>
+    /// <summary>Environment variables exposed by <c>opa.runtime().env</c> (default: none, and <c>opa.runtime()</c> is <c>{}</c>).</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
 
     /// <summary>Allow network built-ins (http.send, net.lookup_ip_addr). Default false.</summary>

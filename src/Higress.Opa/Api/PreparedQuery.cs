@@ -102,13 +102,11 @@ public sealed class PreparedQuery
 
     private static RegoValue BuildRuntime(EvaluationOptions options)
     {
-        var env = options.Environment is null
-            ? RegoObject.Empty
-            : RegoObject.Create(options.Environment.Select(kv => new KeyValuePair<string, RegoValue>(kv.Key, RegoString.Create(kv.Value))));
-        return RegoObject.Create(new[]
+        if (options.Environment is null)
         {
-            new KeyValuePair<string, RegoValue>("env", env),
-            new KeyValuePair<string, RegoValue>("version", RegoString.Create("1.0.0-higress")),
-        });
+            return RegoObject.Empty;
+        }
+        var env = RegoObject.Create(options.Environment.Select(kv => new KeyValuePair<string, RegoValue>(kv.Key, RegoString.Create(kv.Value))));
+        return RegoObject.Create([new KeyValuePair<string, RegoValue>("env", env)]);
     }
 }

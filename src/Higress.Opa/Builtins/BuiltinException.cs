@@ -21,6 +21,9 @@ public sealed class BuiltinException : Exception
     /// <summary>Creates an <c>eval_builtin_error</c> wrapping an exception.</summary>
     public BuiltinException(string message, Exception inner) : base(message, inner) => Code = RegoErrorCodes.EvalBuiltinError;
 
+    /// <summary>True for errors made by <see cref="OperandType"/> (the compiler reports them for constant operands).</summary>
+    internal bool IsOperandTypeError { get; private set; }
+
     /// <summary><c>eval_type_error</c> or <c>eval_builtin_error</c>.</summary>
     public string Code { get; }
 
@@ -39,6 +42,8 @@ public sealed class BuiltinException : Exception
         ArgumentNullException.ThrowIfNull(got);
         ArgumentNullException.ThrowIfNull(expected);
         string want = expected.Length == 1 ? expected[0] : "one of {" + string.Join(", ", expected.OrderBy(s => s, StringComparer.Ordinal)) + "}";
-        return TypeError($"operand {position} must be {want} but got {got.TypeName}");
+        var e = TypeError($"operand {position} must be {want} but got {got.TypeName}");
+        e.IsOperandTypeError = true;
+        return e;
     }
 }

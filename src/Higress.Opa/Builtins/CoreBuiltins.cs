@@ -23,6 +23,19 @@ internal static class CoreBuiltins
         r.Register2("internal.member_2", (x, coll, _) => RegoValue.Boolean(Member(x, coll)));
         r.Register3("internal.member_3", (k, v, coll, _) => RegoValue.Boolean(Member3(k, v, coll)));
         r.Register0("opa.runtime", c => c.Runtime, BuiltinFlags.Nondeterministic);
+        r.Register2("rego.parse_module", (file, text, _) =>
+        {
+            try
+            {
+                return Syntax.AstJson.Module(new Syntax.Parser(Operand.AsString(file, 1), Operand.AsString(text, 2)).ParseModule());
+            }
+            catch (RegoException e)
+            {
+                throw BuiltinException.Error(e.FullMessage);
+            }
+        });
+        r.Register0("rego.metadata.rule", _ => RegoObject.Empty);
+        r.Register0("rego.metadata.chain", _ => RegoArray.Empty);
         r.Register1("trace", (a, _) => { Operand.AsString(a, 1); return RegoValue.True; });
         r.RegisterGenerator("walk", 1, (args, c) => Walk(args[0], c));
         r.Register1("internal.template_string", (parts, _) => TemplateString(Operand.AsArray(parts, 1)));

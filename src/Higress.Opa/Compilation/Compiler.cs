@@ -19,6 +19,38 @@ internal sealed class Compiler
 
     public Dictionary<string, ModuleScope> PackageScopes { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, (string[] Path, RegoObject Annotations)> PackageAnnotations { get; } = new(StringComparer.Ordinal);
+
+    private static RegoValue PathValue(IEnumerable<string> path) => RegoArray.Create(path.Select(p => (RegoValue)RegoString.Create(p)));
+
+    private static string Scope(RegoObject a) => a.Get("scope") is RegoString s ? s.Value : "rule";
+
+    /// <summary>The value of rego.metadata.rule() / rego.metadata.chain() inside a rule definition.</summary>
+    internal RegoValue Metadata(RuleDef def, bool chain)
+    {
+        var own = def.Ast.Annotations is { } a && Scope(a) == "rule" ? a : null;
+        if (!chain)
+        {
+            return own ?? RegoObject.Empty;
+        }
+        var rs = def.Owner!;
+        var entries = new List<RegoValue>();
+        var first = new List<KeyValuePair<string, RegoValue>> { new("path", PathValue(rs.Path)) };
+        if (own is not null) first.Add(new("annotations", own));
+        entries.Add(RegoObject.Create(first));
+        var doc = rs.Defs.Append(rs.Default).Select(d => d?.Ast.Annotations).FirstOrDefault(x => x is not null && Scope(x) == "document");
+        if (doc is not null)
+        {
+            entries.Add(RegoObject.Create([new KeyValuePair<string, RegoValue>("annotations", doc), new("path", PathValue(rs.Path))]));
+        }
+        string pkg = string.Join(".", def.Module.Package);
+        if (PackageAnnotations.TryGetValue(pkg, out var pa))
+        {
+            entries.Add(RegoObject.Create([new KeyValuePair<string, RegoValue>("annotations", pa.Annotations), new("path", PathValue(pa.Path))]));
+        }
+        return RegoArray.Create(entries);
+    }
+
     public void Compile(IEnumerable<ModuleAst> modules, RegoValue baseData)
     {
         foreach (var m in modules)
@@ -50,6 +82,10 @@ internal sealed class Compiler
             foreach (var seg in m.Package) pkgNode = pkgNode.GetOrAdd(seg);
             pkgNode.IsPackage = true;
             PackageScopes.TryAdd(string.Join(".", m.Package), scope);
+            if (m.PackageAnnotations is not null)
+            {
+                PackageAnnotations.TryAdd(string.Join(".", m.Package), (m.Package.ToArray(), m.PackageAnnotations));
+            }
             foreach (var r in m.Rules)
             {
                 AddRule(scope, r);
@@ -57,7 +93,7 @@ internal sealed class Compiler
         }
         AttachBaseData(Root, baseData);
         MarkHasRules(Root);
-        var resolver = new Resolver(_builtins, Root);
+        var resolver = new Resolver(_builtins, Root) { MetadataProvider = Metadata };
         foreach (var def in _allDefs)
         {
             resolver.ResolveRule(def);
@@ -69,6 +105,7 @@ internal sealed class Compiler
         foreach (var rs in Root.AllRuleSets())
         {
             ComputeConstant(rs);
+            rs.Index = RuleIndex.TryBuild(rs);
         }
         if (CheckRecursion)
         {
@@ -163,6 +200,7 @@ internal sealed class Compiler
                 throw new RegoException(RegoErrorCodes.TypeError, $"conflicting rules {rs.DisplayName} found", r.Loc);
             }
         }
+        def.Owner = rs;
         if (r.IsDefault)
         {
             if (rs.Default is not null)
@@ -178,6 +216,32 @@ internal sealed class Compiler
         _allDefs.Add(def);
     }
 
+    private static bool IsPatternArg(Term t) => t switch
+    {
+        VarTerm or ScalarTerm => true,
+        ArrayTerm a => a.Items.All(IsPatternArg),
+        ObjectTerm o => o.Pairs.All(p => p.Key is ScalarTerm && IsPatternArg(p.Value)),
+        RefTerm r => r.Head is VarTerm && r.Path.All(p => p is ScalarTerm),
+        _ => false,
+    };
+
+    private int _argVars;
+
+    /// <summary>Function arguments that are not patterns (calls, comprehensions, templates) become a variable unified in the body.</summary>
+    private Term[]? RewriteArgs(RuleAst r, Body body)
+    {
+        if (r.Args is null) return null;
+        var args = r.Args.ToArray();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (IsPatternArg(args[i])) continue;
+            var v = new VarTerm(args[i].Loc, "__arg" + (_argVars++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            body.Exprs.Add(new Expr(args[i].Loc, ExprKind.Unify) { A = new VarTerm(v.Loc, v.Name), B = args[i] });
+            args[i] = v;
+        }
+        return args;
+    }
+
     private RuleDef BuildDef(ModuleScope scope, RuleAst r, Term[] suffix)
     {
         var def = new RuleDef(r, scope.Ast.File)
@@ -187,7 +251,7 @@ internal sealed class Compiler
             Key = r.Key,
             Value = r.Contains ? null : r.Value,
             Suffix = suffix,
-            Args = r.Args?.ToArray(),
+            Args = RewriteArgs(r, r.Body),
         };
         var tail = def;
         for (var e = r.Else; e is not null; e = e.Else)

@@ -46,10 +46,16 @@ internal sealed partial class Resolver
 
     public Dictionary<string, int> QueryVars { get; private set; } = [];
 
+    /// <summary>Computes rego.metadata.rule()/chain() for the rule being resolved.</summary>
+    public Func<RuleDef, bool, RegoValue>? MetadataProvider { get; set; }
+
+    private RuleDef? _currentDef;
+
     /// <summary>Resolves a rule definition and its else chain; all share one frame.</summary>
     public void ResolveRule(RuleDef def)
     {
         _module = def.Module;
+        _currentDef = def;
         _slots = 0;
         var scope = new Scope(null);
         if (def.Args is not null)
@@ -79,6 +85,7 @@ internal sealed partial class Resolver
     public int ResolveQuery(ModuleScope module, Body body, out Body resolved)
     {
         _module = module;
+        _currentDef = null;
         _slots = 0;
         var scope = new Scope(null);
         resolved = ResolveBody(body, scope);
@@ -259,6 +266,7 @@ internal sealed partial class Resolver
             case CallTerm c:
                 ResolveCall(c, scope);
                 for (int i = 0; i < c.Args.Length; i++) c.Args[i] = ResolveTerm(c.Args[i], scope);
+                CheckConstantCall(c);
                 return c;
             case ArrayTerm a:
                 for (int i = 0; i < a.Items.Length; i++) a.Items[i] = ResolveTerm(a.Items[i], scope);
@@ -320,6 +328,33 @@ internal sealed partial class Resolver
         v.Kind = VarKind.Local;
         v.Slot = s;
         return v;
+    }
+
+    /// <summary>OPA's compile-time type check, for calls whose operands are constants: an operand of the wrong type is a rego_type_error.</summary>
+    private static void CheckConstantCall(CallTerm c)
+    {
+        if (c.Builtin is not { Function: { } f } b || (b.Flags & BuiltinFlags.Nondeterministic) != 0 || c.Args.Length != b.Arity)
+        {
+            return;
+        }
+        var args = new RegoValue[c.Args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (c.Args[i] is not ScalarTerm st) return;
+            args[i] = st.Value;
+        }
+        try
+        {
+            f(args, new BuiltinContext());
+        }
+        catch (BuiltinException e) when (e.IsOperandTypeError)
+        {
+            throw new RegoException(RegoErrorCodes.TypeError, $"{b.Name}: {e.Message}", c.Loc);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException))
+        {
+            // other failures are run-time errors, as in OPA
+        }
     }
 
     /// <summary>For data refs, precomputes the deepest tree node reached by the leading constant segments.</summary>

@@ -108,6 +108,11 @@ internal sealed partial class Resolver
         c.Name = name;
         if (target is RuleSet rs) c.Function = rs;
         else if (target is Builtins.BuiltinDefinition b) c.Builtin = b;
+        if (name is "rego.metadata.rule" or "rego.metadata.chain" && _currentDef?.Owner is not null && MetadataProvider is not null)
+        {
+            var value = MetadataProvider(_currentDef, name == "rego.metadata.chain");
+            c.Builtin = new Builtins.BuiltinDefinition(name, 0, (_, _) => value, null, Builtins.BuiltinFlags.None);
+        }
     }
 
     private int ArityOf(CallTerm c) => c.Builtin?.Arity ?? (c.Function as RuleSet)?.Arity ?? -1;

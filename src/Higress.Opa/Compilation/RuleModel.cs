@@ -23,6 +23,7 @@ internal sealed class RuleDef
     public int SlotCount { get; set; }
     public RegoLocation Loc => Ast.Loc;
     public ModuleScope Module { get; set; } = null!;
+    public RuleSet? Owner { get; set; }
 }
 
 /// <summary>All definitions of one rule path (or one function).</summary>
@@ -38,6 +39,8 @@ internal sealed class RuleSet
     /// <summary>All definitions produce this same constant (so evaluation may stop at the first success).</summary>
     public RegoValue? ConstantValue { get; set; }
     public string DisplayName => "data." + string.Join(".", Path);
+    /// <summary>Index on an input equality, when it pays.</summary>
+    public RuleIndex? Index { get; set; }
     public int Id { get; set; }
 }
 

@@ -233,7 +233,8 @@ internal sealed partial class Evaluator
             else
             {
                 int idx = keys.FindIndex(x => x is RegoString xs && xs.Value == name);
-                vals[idx] = MergeVirtual(vals[idx], cv, node);
+                int depth = node.Rules is { Defs.Count: > 0 } rr ? rr.Defs.Min(d => d.Suffix.Length) - 1 : int.MaxValue;
+                vals[idx] = MergeVirtual(vals[idx], cv, node, depth);
             }
         }
         if (node.BaseData is RegoObject bo)
@@ -253,14 +254,15 @@ internal sealed partial class Evaluator
         return result;
     }
 
-    private static RegoValue MergeVirtual(RegoValue a, RegoValue b, DataNode node)
+    /// <summary>Merges a rule-produced object with the value of a child node; <paramref name="depth"/> levels below, the rule's values are leaves that cannot be merged into.</summary>
+    private static RegoValue MergeVirtual(RegoValue a, RegoValue b, DataNode node, int depth)
     {
-        if (a is RegoObject oa && b is RegoObject ob)
+        if (depth > 0 && a is RegoObject oa && b is RegoObject ob)
         {
             var result = oa;
             foreach (var (k, v) in ob)
             {
-                result = result.TryGetValue(k, out var existing) ? result.With(k, MergeVirtual(existing, v, node)) : result.With(k, v);
+                result = result.TryGetValue(k, out var existing) ? result.With(k, MergeVirtual(existing, v, node, depth - 1)) : result.With(k, v);
             }
             return result;
         }

@@ -55,26 +55,53 @@ internal sealed partial class Evaluator
         return false;
     }
 
+
+    /// <summary>The definitions to evaluate: all of them, or the ones the rule index selects for the current input.</summary>
+    private IReadOnlyList<RuleDef> Candidates(RuleSet rs)
+    {
+        if (rs.Index is not { } index || _funcOverrides is not null)
+        {
+            return rs.Defs;
+        }
+        var v = EvalRefGround(index.Key, []);
+        int[] ids = v is not null && index.ByValue.TryGetValue(v, out var hit) ? hit : index.Unconstrained;
+        if (ids.Length == 0) return Array.Empty<RuleDef>();
+        var list = new RuleDef[ids.Length];
+        for (int i = 0; i < ids.Length; i++) list[i] = rs.Defs[ids[i]];
+        return list;
+    }
+
+    private static int MaxSlots(IReadOnlyList<RuleDef> defs)
+    {
+        int n = 0;
+        for (int i = 0; i < defs.Count; i++) n = Math.Max(n, defs[i].SlotCount);
+        return n;
+    }
+
     private RegoValue? EvalComplete(RuleSet rs)
     {
         RegoValue? result = null;
         bool early = rs.ConstantValue is not null;
-        foreach (var def in rs.Defs)
+        var defs = Candidates(rs);
+        // one frame for all definitions: every binding is undone when a body returns
+        var s = new RegoValue?[MaxSlots(defs)];
+        RuleDef d = null!;
+        ValueCont onValue = v =>
         {
-            var s = new RegoValue?[def.SlotCount];
-            var d = def;
-            EvalChain(def, s, v =>
+            if (result is null)
             {
-                if (result is null)
-                {
-                    result = v;
-                }
-                else if (!result.Equals(v))
-                {
-                    throw Conflict("complete rules must not produce multiple outputs", d.Loc);
-                }
-                return early;
-            });
+                result = v;
+            }
+            else if (!result.Equals(v))
+            {
+                throw Conflict("complete rules must not produce multiple outputs", d.Loc);
+            }
+            return early;
+        };
+        for (int i = 0; i < defs.Count; i++)
+        {
+            d = defs[i];
+            EvalChain(d, s, onValue);
             if (early && result is not null) break;
         }
         if (result is null && rs.Default is not null)
@@ -92,19 +119,22 @@ internal sealed partial class Evaluator
             set.Add(v);
             return false;
         };
-        foreach (var def in rs.Defs)
+        var defs = Candidates(rs);
+        var s = new RegoValue?[MaxSlots(defs)];
+        RuleDef d = null!;
+        Cont onBody = () =>
         {
-            var s = new RegoValue?[def.SlotCount];
-            var d = def;
-            EvalBody(d.Body.Exprs, 0, s, () =>
+            if (IsGround(d.Key!, s))
             {
-                if (IsGround(d.Key!, s))
-                {
-                    var v = EvalGround(d.Key!, s);
-                    return v is not null && add(v);
-                }
-                return EvalTerm(d.Key!, s, add);
-            });
+                var v = EvalGround(d.Key!, s);
+                return v is not null && add(v);
+            }
+            return EvalTerm(d.Key!, s, add);
+        };
+        for (int i = 0; i < defs.Count; i++)
+        {
+            d = defs[i];
+            EvalBody(d.Body.Exprs, 0, s, onBody);
         }
         return RegoSet.FromUnsorted([.. set]);
     }
@@ -117,8 +147,10 @@ internal sealed partial class Evaluator
     private RegoObject EvalPartialObject(RuleSet rs)
     {
         var root = new ObjNode();
-        foreach (var def in rs.Defs)
+        var candidates = Candidates(rs);
+        for (int ci = 0; ci < candidates.Count; ci++)
         {
+            var def = candidates[ci];
             var s = new RegoValue?[def.SlotCount];
             var d = def;
             var keys = new RegoValue[d.Suffix.Length];
@@ -187,7 +219,13 @@ internal sealed partial class Evaluator
             };
             i++;
         }
-        return RegoObject.FromUnsorted(keys, vals, i);
+        var order = (RegoValue[])keys.Clone();
+        var result = RegoObject.FromUnsorted(keys, vals, i);
+        if (result.Count == order.Length)
+        {
+            result.ProductionOrder = order;
+        }
+        return result;
     }
 
     private RegoValue? CallFunction(RuleSet fs, RegoValue[] args, CallTerm site)

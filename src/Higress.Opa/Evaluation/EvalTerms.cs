@@ -233,6 +233,14 @@ internal sealed partial class Evaluator
                     if (Bind(p, RegoNumber.FromInt64(j), s, next)) return true;
                 }
                 return false;
+            case RegoObject { ProductionOrder: { } order } po:
+                foreach (var key in order)
+                {
+                    Tick();
+                    po.TryGetValue(key, out child);
+                    if (Bind(p, key, s, next)) return true;
+                }
+                return false;
             case RegoObject o:
             {
                 var keys = o.Keys;

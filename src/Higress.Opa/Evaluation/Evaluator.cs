@@ -128,6 +128,10 @@ internal sealed partial class Evaluator
     private bool EvalExpr(Expr e, RegoValue?[] s, Cont k)
     {
         Tick();
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new RegoException(RegoErrorCodes.EvalDepthError, "evaluation exceeded the maximum stack depth", e.Loc);
+        }
         if (e.Withs.Count > 0)
         {
             return EvalWith(e, s, k);

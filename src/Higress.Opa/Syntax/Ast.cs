@@ -117,6 +117,8 @@ internal sealed class RuleAst(RegoLocation loc)
     public Body Body { get; set; } = new([]);
     public RuleAst? Else { get; set; }
     public bool IsElse { get; set; }
+    /// <summary>METADATA annotations written above the rule (with a "scope").</summary>
+    public Values.RegoObject? Annotations { get; set; }
 }
 
 internal sealed class ImportAst(RegoLocation loc, RefTerm path, string? alias)
@@ -131,6 +133,7 @@ internal sealed class ModuleAst(string file)
     public string File { get; } = file;
     public List<string> Package { get; } = [];
     public RegoLocation PackageLoc { get; set; } = new(file, 1, 1);
+    public Values.RegoObject? PackageAnnotations { get; set; }
     public List<ImportAst> Imports { get; } = [];
     public List<RuleAst> Rules { get; } = [];
 }

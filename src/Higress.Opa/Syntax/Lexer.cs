@@ -26,6 +26,9 @@ internal sealed class Lexer
         _src = src;
     }
 
+    /// <summary>Comment text (after '#') by line.</summary>
+    public Dictionary<int, string> Comments { get; } = [];
+
     public List<Token> Tokenize()
     {
         var list = new List<Token>();
@@ -62,10 +65,12 @@ internal sealed class Lexer
             }
             else if (c == '#')
             {
+                int startComment = _pos + 1;
                 while (_pos < _src.Length && _src[_pos] != '\n')
                 {
                     _pos++;
                 }
+                Comments[_line] = _src[startComment.._pos].TrimEnd('\r');
             }
             else
             {

@@ -9,6 +9,7 @@ internal sealed partial class Parser
     private readonly List<Token> _toks;
     private int _p;
     private int _wildcards;
+    private readonly Dictionary<int, string> _comments;
 
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
@@ -18,7 +19,9 @@ internal sealed partial class Parser
     public Parser(string file, string src)
     {
         _file = file;
-        _toks = new Lexer(file, src).Tokenize();
+        var lexer = new Lexer(file, src);
+        _toks = lexer.Tokenize();
+        _comments = lexer.Comments;
     }
 
     private Token Cur => _toks[_p];
@@ -76,6 +79,7 @@ internal sealed partial class Parser
         Tok.String => "string",
         Tok.Number => "number",
         Tok.Assign => "assign",
+        Tok.Eof => "eof",
         _ => t.Text,
     };
 
@@ -90,6 +94,7 @@ internal sealed partial class Parser
         }
         var pkgTok = Advance();
         m.PackageLoc = Loc(pkgTok);
+        m.PackageAnnotations = Annotations(pkgTok.Line, "package");
         var pkg = ParseRefOnly();
         foreach (var seg in RefSegments(pkg, allowVarHead: true))
         {

@@ -7,7 +7,7 @@ internal sealed partial class Parser
     private void ParseRule(List<RuleAst> rules)
     {
         var start = Cur;
-        var rule = new RuleAst(Loc(start));
+        var rule = new RuleAst(Loc(start)) { Annotations = Annotations(start.Line, "rule") };
         if (IsIdent("default"))
         {
             Advance();

@@ -93,7 +93,25 @@ internal sealed partial class Parser
         return left;
     }
 
+    private int _nesting;
+
     private Term ParsePrimary()
+    {
+        if (++_nesting > 512 || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error("term nesting too deep");
+        }
+        try
+        {
+            return ParsePrimaryCore();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private Term ParsePrimaryCore()
     {
         var t = Cur;
         var loc = Loc(t);
@@ -204,7 +222,7 @@ internal sealed partial class Parser
                 var id = Cur;
                 if (id.Kind != Tok.Ident)
                 {
-                    throw Error("unexpected " + Describe(id) + " token: expected identifier");
+                    throw Error("unexpected " + Describe(id) + " token: expected ident");
                 }
                 Advance();
                 path.Add(new ScalarTerm(Loc(id), RegoString.Create(id.Text)));

@@ -9,9 +9,9 @@ namespace Higress.Opa.Values;
 /// numbers with a fraction or an exponent are IEEE doubles. Integer arithmetic stays exact as in OPA (big.Int);
 /// mixed or fractional arithmetic uses doubles.
 /// </summary>
-public sealed class RegoNumber : RegoValue
+public sealed partial class RegoNumber : RegoValue
 {
-    private enum Rep : byte { Int, Big, Float }
+    private enum Rep : byte { Int, Big, Float, Dec }
 
     private static readonly RegoNumber[] SmallInts = CreateSmallInts();
 
@@ -19,12 +19,18 @@ public sealed class RegoNumber : RegoValue
     private readonly long _long;
     private readonly double _double;
     private readonly BigInteger _big;
+    private readonly int _exp; // Dec: value = _big * 10^_exp
+    private readonly string? _text; // literal text kept for printing (exponent literals, decimals beyond double)
 
     private RegoNumber(long value) { _rep = Rep.Int; _long = value; }
 
     private RegoNumber(BigInteger value) { _rep = Rep.Big; _big = value; }
 
     private RegoNumber(double value) { _rep = Rep.Float; _double = value; }
+
+    private RegoNumber(BigInteger value, string? text) { _rep = Rep.Big; _big = value; _text = text; }
+
+    private RegoNumber(BigInteger unscaled, int exp, string text) { _rep = Rep.Dec; _big = unscaled; _exp = exp; _text = text; }
 
     private static RegoNumber[] CreateSmallInts()
     {
@@ -99,18 +105,34 @@ public sealed class RegoNumber : RegoValue
             }
             return null;
         }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d))
+        if (!TryParseDecimal(text, out var unscaled, out int exp))
+        {
+            return null;
+        }
+        if (exp >= 0)
+        {
+            if (exp > 100_000) return null;
+            var value = unscaled * BigInteger.Pow(10, exp);
+            bool hasExponent = text.Contains('e', StringComparison.OrdinalIgnoreCase);
+            if (value >= long.MinValue && value <= long.MaxValue)
+            {
+                return FromInt64((long)value);
+            }
+            return new RegoNumber(value, hasExponent ? text : null);
+        }
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d) && d != 0 &&
+            TryParseDecimal(d.ToString("R", CultureInfo.InvariantCulture), out var du, out int de) && du == unscaled && de == exp)
         {
             return new RegoNumber(d);
         }
-        return null;
+        return new RegoNumber(unscaled, exp, text);
     }
 
     /// <summary>True when the number is an integer (exactly; an integral double also counts).</summary>
-    public bool IsInteger => _rep != Rep.Float || Math.Floor(_double) == _double;
+    public bool IsInteger => _rep is Rep.Int or Rep.Big || (_rep == Rep.Float && Math.Floor(_double) == _double);
 
     /// <summary>True when the number is stored as an exact integer (not a double).</summary>
-    internal bool IsExactInteger => _rep != Rep.Float;
+    internal bool IsExactInteger => _rep is Rep.Int or Rep.Big;
 
     /// <summary>Gets the value as a long when it is an integer in range.</summary>
     public bool TryGetInt64(out long value)
@@ -148,6 +170,7 @@ public sealed class RegoNumber : RegoValue
         {
             case Rep.Int: value = _long; return true;
             case Rep.Big: value = _big; return true;
+            case Rep.Dec: value = default; return false;
             default:
                 if (Math.Floor(_double) == _double)
                 {
@@ -160,10 +183,16 @@ public sealed class RegoNumber : RegoValue
     }
 
     /// <summary>The value as a double (may lose precision for big integers).</summary>
-    public double ToDouble() => _rep switch { Rep.Int => _long, Rep.Big => (double)_big, _ => _double };
+    public double ToDouble() => _rep switch
+    {
+        Rep.Int => _long,
+        Rep.Big => (double)_big,
+        Rep.Dec => double.Parse(_text!, NumberStyles.Float, CultureInfo.InvariantCulture),
+        _ => _double,
+    };
 
     /// <summary>The sign: -1, 0 or 1.</summary>
-    public int Sign => _rep switch { Rep.Int => Math.Sign(_long), Rep.Big => _big.Sign, _ => Math.Sign(_double) };
+    public int Sign => _rep switch { Rep.Int => Math.Sign(_long), Rep.Big or Rep.Dec => _big.Sign, _ => Math.Sign(_double) };
 
     private static int CompareLongDouble(long l, double d)
     {
@@ -196,6 +225,10 @@ public sealed class RegoNumber : RegoValue
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        if (a._rep == Rep.Dec || b._rep == Rep.Dec)
+        {
+            return CompareDecimal(a, b);
+        }
         return (a._rep, b._rep) switch
         {
             (Rep.Int, Rep.Int) => a._long.CompareTo(b._long),
@@ -229,6 +262,7 @@ public sealed class RegoNumber : RegoValue
         {
             case Rep.Int: return _long.GetHashCode();
             case Rep.Big: return _big.GetHashCode();
+            case Rep.Dec: return HashCode.Combine(_big, _exp);
             default:
                 if (Math.Floor(_double) == _double)
                 {
@@ -341,6 +375,7 @@ public sealed class RegoNumber : RegoValue
     {
         Rep.Int when _long != long.MinValue => FromInt64(-_long),
         Rep.Float => new RegoNumber(-_double),
+        Rep.Dec => new RegoNumber(-_big, _exp, _text!.StartsWith('-') ? _text[1..] : "-" + _text),
         _ => FromBigInteger(-ToBig()),
     };
 
@@ -348,7 +383,7 @@ public sealed class RegoNumber : RegoValue
     public RegoNumber Abs() => Sign < 0 ? Negate() : this;
 
     /// <summary>The value as a BigInteger (truncating a double).</summary>
-    internal BigInteger ToBig() => _rep switch { Rep.Int => _long, Rep.Big => _big, _ => new BigInteger(_double) };
+    internal BigInteger ToBig() => _rep switch { Rep.Int => _long, Rep.Big => _big, Rep.Dec => new BigInteger(ToDouble()), _ => new BigInteger(_double) };
 
     private static RegoNumber FromDoubleChecked(double d)
     {
@@ -363,7 +398,8 @@ public sealed class RegoNumber : RegoValue
     public string ToText() => _rep switch
     {
         Rep.Int => _long.ToString(CultureInfo.InvariantCulture),
-        Rep.Big => _big.ToString(CultureInfo.InvariantCulture),
+        Rep.Big => _text ?? _big.ToString(CultureInfo.InvariantCulture),
+        Rep.Dec => _text!,
         _ => FormatDouble(_double),
     };
 

@@ -65,7 +65,44 @@ public sealed class RegoObject : RegoValue, IReadOnlyCollection<KeyValuePair<Reg
                 break;
             }
         }
-        if (!sorted)
+        if (!sorted && count <= 8)
+        {
+            // small objects: stable insertion sort in place; for duplicates the last one wins
+            for (int i = 1; i < count; i++)
+            {
+                var k = keys[i];
+                var v = values[i];
+                int j = i - 1;
+                while (j >= 0 && Compare(keys[j], k) > 0)
+                {
+                    keys[j + 1] = keys[j];
+                    values[j + 1] = values[j];
+                    j--;
+                }
+                keys[j + 1] = k;
+                values[j + 1] = v;
+            }
+            int w = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (w > 0 && Compare(keys[w - 1], keys[i]) == 0)
+                {
+                    values[w - 1] = values[i];
+                }
+                else
+                {
+                    keys[w] = keys[i];
+                    values[w] = values[i];
+                    w++;
+                }
+            }
+            if (w != count)
+            {
+                Array.Resize(ref keys, w);
+                Array.Resize(ref values, w);
+            }
+        }
+        else if (!sorted)
         {
             // Stable sort on index so that for duplicates the last one wins.
             var idx = new int[count];
@@ -91,6 +128,9 @@ public sealed class RegoObject : RegoValue, IReadOnlyCollection<KeyValuePair<Reg
         }
         return new RegoObject(keys, values);
     }
+
+    /// <summary>For objects built by rules: keys in the order the rules produced them (OPA enumerates virtual documents in rule order).</summary>
+    internal RegoValue[]? ProductionOrder { get; set; }
 
     /// <inheritdoc />
     public override RegoKind Kind => RegoKind.Object;

@@ -84,6 +84,20 @@ internal static class ConformanceRunner
 
     private static bool Bool(RegoObject c, string key) => c.Get(key) is RegoBoolean { Value: true };
 
+    /// <summary>OPA's own test harness adds <c>test.sleep</c>; so does this runner.</summary>
+    private static readonly Lazy<Builtins.BuiltinRegistry> Registry = new(() =>
+    {
+        var r = Builtins.BuiltinRegistry.CreateDefault();
+        r.Register1("test.sleep", (d, _) =>
+        {
+            string text = Builtins.Operand.AsString(d, 1);
+            int ms = text.EndsWith("ms", StringComparison.Ordinal) ? int.Parse(text[..^2], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            Thread.Sleep(ms);
+            return RegoNull.Instance;
+        }, Builtins.BuiltinFlags.Nondeterministic);
+        return r;
+    });
+
     public static CaseOutcome RunCase(string folder, string file, RegoObject c)
     {
         string note = Str(c, "note");
@@ -92,7 +106,7 @@ internal static class ConformanceRunner
         bool strict = Bool(c, "strict_error");
         try
         {
-            var compiler = new PolicyCompiler();
+            var compiler = new PolicyCompiler().WithBuiltins(Registry.Value);
             if (c.Get("modules") is RegoArray mods)
             {
                 int i = 0;

@@ -24,6 +24,15 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void HostileNesting_IsAParseError_NotACrash()
+    {
+        string deep = "package d\np := " + new string('[', 100_000) + new string(']', 100_000) + "\n";
+        var e = Assert.Throws<RegoException>(() => PolicyCompiler.Parse("d.rego", deep));
+        Assert.Equal(RegoErrorCodes.ParseError, e.Code);
+        Assert.Contains("nesting", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingPackage_IsParseError()
     {
         var e = Assert.Throws<RegoException>(() => PolicyCompiler.Parse("x.rego", "allow := true\n"));

@@ -345,10 +345,13 @@ internal sealed class JsonBinder(BindContext context)
 
     internal static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
+    // Reflection over an enum's fields is costly and the answer never changes: compute it once per type.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, List<(string Wire, object Value)>> s_enumNames = new();
+
     private static List<(string Wire, object Value)> EnumNames(Type type) =>
-        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+        s_enumNames.GetOrAdd(type, static t => t.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => (f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? f.Name, f.GetValue(null)!))
-            .ToList();
+            .ToList());
 
     internal static string EnumWireName(Enum value) =>
         value.GetType().GetField(value.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? value.ToString();

@@ -29,5 +29,11 @@ internal static partial class BuiltinLibrary
         CryptoBuiltins.Register(r);
         JwtBuiltins.Register(r);
         HttpBuiltins.Register(r);
+        GraphBuiltins.Register(r);
+        AwsBuiltins.Register(r);
+        JsonSchemaBuiltins.Register(r);
+        GlobsMatchBuiltins.Register(r);
+        X509Builtins.Register(r);
+        TemplateBuiltins.Register(r);
     }
 }

@@ -86,7 +86,8 @@ internal static class EncodingBuiltins
                     {
                         break;
                     }
-                    return positions.Count > 0 ? positions[^1] + 1 - (n == 1 ? 1 : 0) : 0;
+                    // Go reports an unpadded, incomplete final quantum at its first byte.
+                    return positions[idx];
                 }
                 char c = s[j];
                 if (c == '=')

@@ -33,6 +33,10 @@ internal static class GlobBuiltins
                     throw BuiltinException.OperandType(2, d, "array", "null");
             }
             string match = Operand.AsString(m, 3);
+            if (Cache.Count > 10_000)
+            {
+                Cache.Clear();
+            }
             string regex = Cache.GetOrAdd((pattern, delims), k => ToRegex(k.Pattern, k.Delims));
             return RegoValue.Boolean(Regex.IsMatch(match, regex, RegexOptions.Singleline | RegexOptions.CultureInvariant, ctx.RegexTimeout));
         });

@@ -147,7 +147,7 @@ internal static class SprintfBuiltins
         {
             return s + new string(' ', pad);
         }
-        if (spec.Zero && (numeric || true))
+        if (spec.Zero)
         {
             int signLen = s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' ') && numeric ? 1 : 0;
             return s[..signLen] + new string('0', pad) + s[signLen..];

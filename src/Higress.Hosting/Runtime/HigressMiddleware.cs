@@ -38,13 +38,35 @@ internal sealed partial class HigressMiddleware(
 
         var feature = new HigressRouteFeature(state, match);
         context.Features.Set<IHigressRouteFeature>(feature);
-        return RouteAsync(context, state, feature);
+
+        // The common case, a forwarding rule without plugins, needs no async state machine of its own.
+        var routeRuntime = state.Routes[match.Route];
+        if (routeRuntime.Plugins.IsEmpty && match.Route.Action is ForwardAction)
+        {
+            return Forward(context, state, feature, routeRuntime);
+        }
+
+        return RouteAsync(context, state, feature, routeRuntime);
     }
 
-    private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature)
+    private Task Forward(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
+    {
+        var backend = routeRuntime.Backends!.Pick();
+        feature.Backend = backend;
+        if (backend?.ClusterId is null || !state.ClusterEndpoints.TryGetValue(backend.ClusterId, out var endpoint))
+        {
+            var reason = backend?.Error ?? "the rule has no backend with a positive weight";
+            Log.BackendUnavailable(logger, routeRuntime.Route.Id, reason);
+            return LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "invalid backend: " + reason + "\n", routeRuntime, feature);
+        }
+
+        context.SetEndpoint(endpoint);
+        return endpoint.RequestDelegate!(context);
+    }
+
+    private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
     {
         var route = feature.Match.Route;
-        var routeRuntime = state.Routes[route];
         if (!routeRuntime.Plugins.IsEmpty && !await routeRuntime.Plugins.ExecuteRequestAsync(context, route))
         {
             return;
@@ -53,18 +75,7 @@ internal sealed partial class HigressMiddleware(
         switch (route.Action)
         {
             case ForwardAction:
-                var backend = routeRuntime.Backends!.Pick();
-                feature.Backend = backend;
-                if (backend is null || backend.ClusterId is null || !state.ClusterEndpoints.TryGetValue(backend.ClusterId, out var endpoint))
-                {
-                    var reason = backend?.Error ?? "the rule has no backend with a positive weight";
-                    Log.BackendUnavailable(logger, route.Id, reason);
-                    await LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "invalid backend: " + reason + "\n", routeRuntime, feature);
-                    return;
-                }
-
-                context.SetEndpoint(endpoint);
-                await endpoint.RequestDelegate!(context);
+                await Forward(context, state, feature, routeRuntime);
                 return;
 
             case RedirectAction redirect:

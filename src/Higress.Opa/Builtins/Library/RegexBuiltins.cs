@@ -85,13 +85,7 @@ internal static class RegexBuiltins
         }
         catch (ArgumentException e)
         {
-            string msg = e.Message;
-            int i = msg.IndexOf(" - ", StringComparison.Ordinal);
-            if (i >= 0)
-            {
-                msg = msg[(i + 3)..];
-            }
-            result = (null, "error parsing regexp: " + msg.TrimEnd('.') + ": `" + pattern + "`");
+            result = (null, "error parsing regexp: " + GoMessage(e) + ": `" + pattern + "`");
         }
         if (Translations.Count > 10_000)
         {
@@ -99,6 +93,28 @@ internal static class RegexBuiltins
         }
         Translations[pattern] = result;
         return result;
+    }
+
+    /// <summary>Go's wording for the common parse errors; .NET's own message otherwise.</summary>
+    private static string GoMessage(ArgumentException e)
+    {
+        if (e is RegexParseException rpe)
+        {
+            switch (rpe.Error)
+            {
+                case RegexParseError.InsufficientClosingParentheses: return "missing closing )";
+                case RegexParseError.InsufficientOpeningParentheses: return "unexpected )";
+                case RegexParseError.UnterminatedBracket: return "missing closing ]";
+                case RegexParseError.QuantifierAfterNothing:
+                case RegexParseError.NestedQuantifiersNotParenthesized: return "missing argument to repetition operator";
+                case RegexParseError.UnescapedEndingBackslash: return "trailing backslash at end of expression";
+                case RegexParseError.ReversedCharacterRange: return "invalid character class range";
+                case RegexParseError.ReversedQuantifierRange: return "invalid repeat count";
+            }
+        }
+        string msg = e.Message;
+        int i = msg.IndexOf(". ", StringComparison.Ordinal);
+        return (i >= 0 ? msg[(i + 2)..] : msg).TrimEnd('.');
     }
 
     private const string AsciiDigit = "0-9", AsciiWord = "0-9A-Za-z_", AsciiSpace = "\\t\\n\\f\\r ";

@@ -19,7 +19,7 @@ internal static class SprintfBuiltins
             {
                 list.Add(x switch
                 {
-                    RegoNumber n when n.IsInteger && n.TryGetBigInteger(out var bi) => bi,
+                    RegoNumber n when n.IsExactInteger && n.TryGetBigInteger(out var bi) => bi,
                     RegoNumber n => n.ToDouble(),
                     RegoString s => s.Value,
                     _ => x.ToString(),

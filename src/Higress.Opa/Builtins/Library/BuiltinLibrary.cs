@@ -35,5 +35,6 @@ internal static partial class BuiltinLibrary
         GlobsMatchBuiltins.Register(r);
         X509Builtins.Register(r);
         TemplateBuiltins.Register(r);
+        GraphQLBuiltins.Register(r);
     }
 }

@@ -187,7 +187,8 @@ internal sealed class GraphQLLexer(string src)
             if (c == '"')
             {
                 _pos++;
-                return new Token(Kind.String, sb.ToString(), line, col);
+                // gqlparser positions a string token after its opening quote.
+                return new Token(Kind.String, sb.ToString(), line, col + 1);
             }
             if (c is '\n' or '\r')
             {

@@ -40,7 +40,7 @@ internal static class HttpBuiltins
         }
         if (!ctx.AllowNetwork)
         {
-            throw BuiltinException.Error("http.send is disabled: network access is not allowed for this evaluation");
+            throw BuiltinException.Error("network access is disabled for this evaluation (EvaluationOptions do not allow network)");
         }
         var cacheKey = ("http.send", (RegoValue)req);
         if (ctx.Cache.TryGetValue(cacheKey, out var cached) && cached is RegoValue hit)

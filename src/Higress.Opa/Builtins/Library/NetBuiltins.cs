@@ -80,7 +80,7 @@ internal static class NetBuiltins
         }
         if (!ctx.AllowNetwork)
         {
-            throw BuiltinException.Error("network access is disabled");
+            throw BuiltinException.Error("network access is disabled for this evaluation (EvaluationOptions do not allow network)");
         }
         var addresses = Dns.GetHostAddressesAsync(name, ctx.CancellationToken).GetAwaiter().GetResult();
         return RegoSet.Create(addresses.Select(ad => (RegoValue)RegoString.Create(ad.ToString())));

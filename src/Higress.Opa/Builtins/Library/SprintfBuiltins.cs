@@ -19,7 +19,10 @@ internal static class SprintfBuiltins
             {
                 list.Add(x switch
                 {
-                    RegoNumber n when n.IsExactInteger && n.TryGetBigInteger(out var bi) => bi,
+                    // As OPA: an integer literal prints as an integer; anything else as a float, unless it does not
+                    // fit one (2e308), in which case its literal text is printed.
+                    RegoNumber n when IsIntegerLiteral(n.ToText()) && n.TryGetBigInteger(out var bi) => bi,
+                    RegoNumber n when double.IsInfinity(n.ToDouble()) => n.ToText(),
                     RegoNumber n => n.ToDouble(),
                     RegoString s => s.Value,
                     _ => x.ToString(),
@@ -28,6 +31,8 @@ internal static class SprintfBuiltins
             return RegoString.Create(Format(format, list));
         });
     }
+
+    private static bool IsIntegerLiteral(string text) => text.AsSpan().TrimStart('-').IndexOfAnyExcept("0123456789") < 0;
 
     private sealed class Spec
     {

@@ -110,50 +110,8 @@ internal static class TestPolicies
         },
     };
 
-    /// <summary>The default registry, with minimal stand-ins for the few library built-ins the example uses when the library lacks them.</summary>
-    public static BuiltinRegistry Builtins()
-    {
-        var d = BuiltinRegistry.Default;
-        if (d.Contains("io.jwt.decode") && d.Contains("split") && d.Contains("startswith") && d.Contains("count"))
-        {
-            return d;
-        }
-        var r = BuiltinRegistry.CreateDefault();
-        if (!r.Contains("split"))
-        {
-            r.Register2("split", (s, sep, _) => RegoArray.Create(Operand.AsString(s, 1).Split(Operand.AsString(sep, 2)).Select(x => (RegoValue)RegoValue.String(x))));
-        }
-        if (!r.Contains("startswith"))
-        {
-            r.Register2("startswith", (s, p, _) => RegoValue.Boolean(Operand.AsString(s, 1).StartsWith(Operand.AsString(p, 2), StringComparison.Ordinal)));
-        }
-        if (!r.Contains("count"))
-        {
-            r.Register1("count", (x, _) => x switch
-            {
-                RegoArray a => RegoValue.Number(a.Count),
-                RegoSet s => RegoValue.Number(s.Count),
-                RegoObject o => RegoValue.Number(o.Count),
-                RegoString s => RegoValue.Number(s.Value.Length),
-                _ => throw BuiltinException.OperandType(1, x, "array", "object", "set", "string"),
-            });
-        }
-        if (!r.Contains("io.jwt.decode"))
-        {
-            r.Register1("io.jwt.decode", (t, _) =>
-            {
-                var parts = Operand.AsString(t, 1).Split('.');
-                static RegoValue Part(string p)
-                {
-                    string b = p.Replace('-', '+').Replace('_', '/');
-                    b = b.PadRight(b.Length + (4 - b.Length % 4) % 4, '=');
-                    return RegoConvert.ParseJson(Encoding.UTF8.GetString(Convert.FromBase64String(b)));
-                }
-                return RegoArray.Create(Part(parts[0]), Part(parts[1]), RegoValue.String(parts[2]));
-            });
-        }
-        return r;
-    }
+    /// <summary>The registry the examples compile with: OPA's built-ins as the library provides them.</summary>
+    public static BuiltinRegistry Builtins() => BuiltinRegistry.Default;
 
     public static CompiledPolicy CompileRbac() =>
         new PolicyCompiler().WithBuiltins(Builtins()).AddModule("envoy/authz.rego", EnvoyRbac).AddDataJson(RbacData).Compile();

@@ -45,37 +45,10 @@ public sealed class RegoArray : RegoValue, IReadOnlyList<RegoValue>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private protected override int CompareSameKind(RegoValue other)
-    {
-        var o = ((RegoArray)other)._items;
-        int n = Math.Min(_items.Length, o.Length);
-        for (int i = 0; i < n; i++)
-        {
-            int c = Compare(_items[i], o[i]);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-        return _items.Length.CompareTo(o.Length);
-    }
+    private protected override int CompareSameKind(RegoValue other) => ValueSequences.Compare(_items, ((RegoArray)other)._items);
 
-    private protected override bool EqualsSameKind(RegoValue other)
-    {
-        var o = ((RegoArray)other)._items;
-        if (o.Length != _items.Length || GetHashCode() != other.GetHashCode())
-        {
-            return false;
-        }
-        for (int i = 0; i < o.Length; i++)
-        {
-            if (!_items[i].Equals(o[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private protected override bool EqualsSameKind(RegoValue other) =>
+        GetHashCode() == other.GetHashCode() && ValueSequences.Equal(_items, ((RegoArray)other)._items);
 
     /// <inheritdoc />
     public override int GetHashCode()
@@ -83,15 +56,10 @@ public sealed class RegoArray : RegoValue, IReadOnlyList<RegoValue>
         int h = _hash;
         if (h == 0)
         {
-            var hc = new HashCode();
-            hc.Add(0xA77);
-            foreach (var v in _items)
-            {
-                hc.Add(v.GetHashCode());
-            }
-            h = hc.ToHashCode() | 1;
+            h = ValueSequences.Hash(0xA77, _items);
             _hash = h;
         }
+
         return h;
     }
 

@@ -150,37 +150,10 @@ public sealed class RegoSet : RegoValue, IReadOnlyCollection<RegoValue>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private protected override int CompareSameKind(RegoValue other)
-    {
-        var o = ((RegoSet)other)._items;
-        int n = Math.Min(_items.Length, o.Length);
-        for (int i = 0; i < n; i++)
-        {
-            int c = Compare(_items[i], o[i]);
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-        return _items.Length.CompareTo(o.Length);
-    }
+    private protected override int CompareSameKind(RegoValue other) => ValueSequences.Compare(_items, ((RegoSet)other)._items);
 
-    private protected override bool EqualsSameKind(RegoValue other)
-    {
-        var o = ((RegoSet)other)._items;
-        if (o.Length != _items.Length || GetHashCode() != other.GetHashCode())
-        {
-            return false;
-        }
-        for (int i = 0; i < o.Length; i++)
-        {
-            if (!_items[i].Equals(o[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private protected override bool EqualsSameKind(RegoValue other) =>
+        GetHashCode() == other.GetHashCode() && ValueSequences.Equal(_items, ((RegoSet)other)._items);
 
     /// <inheritdoc />
     public override int GetHashCode()
@@ -188,15 +161,10 @@ public sealed class RegoSet : RegoValue, IReadOnlyCollection<RegoValue>
         int h = _hash;
         if (h == 0)
         {
-            var hc = new HashCode();
-            hc.Add(0x5E7);
-            foreach (var v in _items)
-            {
-                hc.Add(v.GetHashCode());
-            }
-            h = hc.ToHashCode() | 1;
+            h = ValueSequences.Hash(0x5E7, _items);
             _hash = h;
         }
+
         return h;
     }
 

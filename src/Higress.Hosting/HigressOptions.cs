@@ -24,6 +24,12 @@ public sealed class HigressOptions
     /// <summary>How long to wait after a change before rebuilding the plan, so bursts of edits apply once.</summary>
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// The longest a change waits for its burst to settle (default 1 s): however fast changes keep arriving, the
+    /// newest configuration is applied within about this long. Istio debounces the same way (100 ms, at most 10 s).
+    /// </summary>
+    public TimeSpan ReloadMaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The admin (management) port options.</summary>
     public HigressAdminOptions Admin { get; set; } = new();
 }

@@ -30,6 +30,16 @@ public interface IHigressPlugin
     /// <returns>The parsed configuration.</returns>
     object ParseConfig(JsonElement config, PluginConfigContext context);
 
+    /// <summary>
+    /// Creates the long-lived state of one instance (a key cache, a limiter's counters), or returns null for none.
+    /// Called when a plan is applied; the state is kept across reloads while the instance's binding (plugin, instance,
+    /// phase, priority, fail strategy and config) is unchanged, and released when it changes or goes away
+    /// (disposed if it is <see cref="IDisposable"/>). Requests find it in <see cref="PluginContext.InstanceState"/>.
+    /// </summary>
+    /// <param name="config">The object <see cref="ParseConfig"/> returned for this instance.</param>
+    /// <returns>The state, or null.</returns>
+    object? CreateState(object config) => null;
+
     /// <summary>Handles a request before it is forwarded.</summary>
     /// <param name="context">The request's plugin context.</param>
     /// <param name="config">The object <see cref="ParseConfig"/> returned for this instance.</param>

@@ -1,4 +1,5 @@
 using Higress.Core.Plan;
+using Higress.Core.Policies;
 
 namespace Higress.Core.Plugins;
 
@@ -10,6 +11,10 @@ public interface IPluginChainFactory
     /// bindings: an instance that cannot be built is skipped (FAIL_OPEN) or answers 500 (FAIL_CLOSE).
     /// </summary>
     /// <param name="route">The rule.</param>
+    /// <param name="state">
+    /// The apply's long-lived state, from which each instance's state is taken (kept while its binding is unchanged);
+    /// null to create fresh state (tests, the explainer).
+    /// </param>
     /// <returns>The chain; <see cref="PluginChain.Empty"/> when the rule has no plugins.</returns>
-    PluginChain Create(RoutePlan route);
+    PluginChain Create(RoutePlan route, PolicyStateScope? state = null);
 }

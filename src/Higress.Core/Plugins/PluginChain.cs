@@ -95,6 +95,7 @@ public sealed partial class PluginChain
 
             try
             {
+                context.InstanceState = entry.State;
                 result = await entry.Plugin.OnRequestAsync(context, entry.Config!).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsAbort(ex, httpContext))
@@ -169,6 +170,7 @@ public sealed partial class PluginChain
             var entry = _entries[i];
             try
             {
+                context.InstanceState = entry.State;
                 await entry.Plugin!.OnResponseAsync(context, entry.Config!).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsAbort(ex, httpContext))

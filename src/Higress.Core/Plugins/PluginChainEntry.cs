@@ -8,8 +8,9 @@ namespace Higress.Core.Plugins;
 /// </summary>
 internal sealed class PluginChainEntry
 {
-    public PluginChainEntry(PluginBinding binding, IHigressPlugin? plugin, object? config, string? problem)
+    public PluginChainEntry(PluginBinding binding, IHigressPlugin? plugin, object? config, string? problem, object? state = null)
     {
+        State = state;
         Binding = binding;
         Plugin = plugin;
         Config = config;
@@ -23,4 +24,7 @@ internal sealed class PluginChainEntry
     public object? Config { get; }
 
     public string? Problem { get; }
+
+    /// <summary>The instance's long-lived state (see <see cref="IHigressPlugin.CreateState"/>), or null.</summary>
+    public object? State { get; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Higress.Core.Plan;
+using Higress.Core.Policies;
 using Higress.Core.Resources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,7 +32,7 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
     }
 
     /// <inheritdoc />
-    public PluginChain Create(RoutePlan route)
+    public PluginChain Create(RoutePlan route, PolicyStateScope? state = null)
     {
         ArgumentNullException.ThrowIfNull(route);
         if (route.Plugins.IsEmpty)
@@ -43,7 +44,7 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         var entries = ImmutableArray.CreateBuilder<PluginChainEntry>(bindings.Length);
         foreach (var binding in bindings)
         {
-            var entry = CreateEntry(binding);
+            var entry = CreateEntry(binding, state);
             if (entry.Plugin is null)
             {
                 Log.BindingUnusable(_logger, binding.Name, binding.InstanceId, route.Id, entry.Problem!, binding.FailStrategy);
@@ -58,6 +59,21 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         }
 
         return entries.Count == 0 ? PluginChain.Empty : new PluginChain(entries.DrainToImmutable(), _logger, _metrics);
+    }
+
+    private PluginChainEntry CreateEntry(PluginBinding binding, PolicyStateScope? state)
+    {
+        var entry = CreateEntry(binding);
+        if (entry.Plugin is not { } plugin)
+        {
+            return entry;
+        }
+
+        // One piece of state per instance and config variant (matchRules give one instance several configs).
+        var instanceState = state is null
+            ? plugin.CreateState(entry.Config!)
+            : state.GetOrCreate($"plugin:{binding.Name}:{binding.InstanceId}:{binding.ConfigJson}", binding, _ => new PluginInstanceState(plugin.CreateState(entry.Config!))).Value;
+        return instanceState is null ? entry : new PluginChainEntry(binding, plugin, entry.Config, null, instanceState);
     }
 
     private PluginChainEntry CreateEntry(PluginBinding binding)
@@ -88,6 +104,25 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         return context.HasErrors || config is null
             ? new PluginChainEntry(binding, null, null, "invalid config: " + string.Join("; ", context.Errors))
             : new PluginChainEntry(binding, plugin, config, null);
+    }
+
+    /// <summary>Holds an instance's state (possibly null) in the store, which keeps only non-null pieces.</summary>
+    private sealed class PluginInstanceState(object? value) : IDisposable
+    {
+        public object? Value { get; } = value;
+
+        public void Dispose()
+        {
+            switch (Value)
+            {
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+                case IAsyncDisposable asyncDisposable:
+                    _ = asyncDisposable.DisposeAsync().AsTask();
+                    break;
+            }
+        }
     }
 
     private static partial class Log

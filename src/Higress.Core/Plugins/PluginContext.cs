@@ -44,6 +44,13 @@ public sealed class PluginContext
     /// <summary>The replacement body set by <see cref="SetResponseBody(ReadOnlyMemory{byte}, string?)"/>, or null.</summary>
     public ReadOnlyMemory<byte>? ResponseBody { get; private set; }
 
+    /// <summary>
+    /// The long-lived state of the plugin instance whose handler is running (what its
+    /// <see cref="IHigressPlugin.CreateState"/> returned), or null. It outlives the request and the plan, and is shared
+    /// by concurrent requests: it must be thread-safe.
+    /// </summary>
+    public object? InstanceState { get; internal set; }
+
     /// <summary>How many plugins' request handlers ran; their response handlers run in reverse order.</summary>
     internal int EnteredCount { get; set; }
 

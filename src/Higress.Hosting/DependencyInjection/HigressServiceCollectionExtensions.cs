@@ -82,10 +82,13 @@ public static class HigressServiceCollectionExtensions
         }
 
         services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
         HigressPluginServices.Add(services);
         services.TryAddSingleton<HigressMetrics>();
         services.TryAddSingleton<PrometheusText>();
         services.TryAddSingleton<AdminEndpoints>();
+        services.TryAddSingleton<YarpApplyListener>();
+        services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<YarpApplyListener>());
         services.TryAddSingleton<HigressProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
         services.TryAddSingleton<TlsCertificateStore>();

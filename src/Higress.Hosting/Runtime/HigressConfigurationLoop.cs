@@ -18,6 +18,7 @@ internal sealed partial class HigressConfigurationLoop(
     HigressRuntime runtime,
     PluginCatalog catalog,
     IOptions<HigressOptions> options,
+    TimeProvider timeProvider,
     ILogger<HigressConfigurationLoop> logger) : IHostedService, IDisposable
 {
     private readonly IResourceSource[] _sources = sources.ToArray();
@@ -98,19 +99,39 @@ internal sealed partial class HigressConfigurationLoop(
             try
             {
                 await _signal.WaitAsync(stopping).ConfigureAwait(false);
-
-                // Let a burst of changes settle, then apply them once.
-                await Task.Delay(options.Value.ReloadDebounce, stopping).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0)
-                {
-                    await _signal.WaitAsync(stopping).ConfigureAwait(false);
-                }
-
+                await SettleAsync(stopping).ConfigureAwait(false);
                 Rebuild();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets a burst of changes settle so that it applies once: returns when no change has come for
+    /// <see cref="HigressOptions.ReloadDebounce"/>, or when <see cref="HigressOptions.ReloadMaxDelay"/> has passed since
+    /// the first change of the burst, whichever comes first. The ceiling keeps a stream of changes closer than the
+    /// debounce (a busy cluster's endpoint updates, a script editing files) from postponing every apply.
+    /// </summary>
+    private async Task SettleAsync(CancellationToken stopping)
+    {
+        var debounce = options.Value.ReloadDebounce;
+        var ceiling = options.Value.ReloadMaxDelay < debounce ? debounce : options.Value.ReloadMaxDelay;
+        var first = timeProvider.GetTimestamp();
+        while (true)
+        {
+            var left = ceiling - timeProvider.GetElapsedTime(first);
+            var wait = left < debounce ? left : debounce;
+            if (wait <= TimeSpan.Zero || !await _signal.WaitAsync(wait, stopping).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            while (_signal.CurrentCount > 0)
+            {
+                await _signal.WaitAsync(stopping).ConfigureAwait(false);
             }
         }
     }

@@ -10,7 +10,7 @@ namespace Higress.Hosting.Runtime;
 /// (<c>higress:{clusterId}</c>); the route's match is never used by ASP.NET routing, because the Higress matcher selects
 /// the endpoint itself, so YARP routes stay one per cluster however many rules point at it.
 /// </summary>
-internal sealed class HigressProxyConfigProvider : IProxyConfigProvider
+internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IProxyConfigProvider
 {
     public const string RoutePrefix = "higress:";
 
@@ -20,8 +20,11 @@ internal sealed class HigressProxyConfigProvider : IProxyConfigProvider
 
     public static string RouteIdFor(string clusterId) => RoutePrefix + clusterId;
 
-    /// <summary>Publishes the clusters of <paramref name="plan"/>.</summary>
-    public void Update(GatewayPlan plan)
+    /// <summary>
+    /// Publishes the clusters of <paramref name="plan"/> and returns a task that completes when YARP has applied them
+    /// (or faults with YARP's reason when it refused them).
+    /// </summary>
+    public Task Update(GatewayPlan plan)
     {
         var clusters = new List<ClusterConfig>(plan.Clusters.Count);
         var routes = new List<RouteConfig>(plan.Clusters.Count);
@@ -37,8 +40,11 @@ internal sealed class HigressProxyConfigProvider : IProxyConfigProvider
         }
 
         var old = _current;
-        _current = new Snapshot(routes, clusters);
+        var next = new Snapshot(routes, clusters);
+        var done = applied.Watch(next);
+        _current = next;
         old.SignalChange();
+        return done;
     }
 
     internal static ClusterConfig ToYarp(ClusterPlan cluster)

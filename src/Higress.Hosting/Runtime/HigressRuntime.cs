@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
+using Higress.Core.Policies;
 using Higress.Core.Resources;
 using Higress.Core.Routing;
 using Higress.Core.Translation;
@@ -20,13 +21,19 @@ namespace Higress.Hosting.Runtime;
 internal sealed partial class HigressRuntime(
     HigressProxyConfigProvider yarp,
     IPluginChainFactory chains,
+    IEnumerable<IClusterPolicyFactory> clusterPolicies,
     ListenerManager listeners,
     HigressMetrics metrics,
     ILogger<HigressRuntime> logger)
 {
+    private static readonly TimeSpan YarpApplyTimeout = TimeSpan.FromSeconds(30);
     private readonly Lock _applyLock = new();
+    private readonly IClusterPolicyFactory[] _clusterPolicies = clusterPolicies.ToArray();
     private volatile RuntimeState _current = RuntimeState.Empty;
     private EndpointDataSource? _yarpEndpoints;
+
+    /// <summary>State that outlives plans (cluster policies, plugin instance state), reused while its owner is unchanged.</summary>
+    public PolicyStateStore PolicyState { get; } = new();
 
     /// <summary>The state requests run on.</summary>
     public RuntimeState Current => _current;
@@ -66,24 +73,34 @@ internal sealed partial class HigressRuntime(
             }
 
             var stopwatch = Stopwatch.StartNew();
+            using var scope = PolicyState.BeginApply();
             try
             {
                 var plan = translation.Plan;
                 var table = RouteTable.Build(plan);
+
+                // A diff: rules and clusters whose plan is unchanged keep their runtime objects and long-lived state.
                 var routes = new Dictionary<RoutePlan, RouteRuntime>(plan.Routes.Count, ReferenceEqualityComparer.Instance);
                 foreach (var route in plan.Routes)
                 {
-                    routes[route] = new RouteRuntime(route, chains.Create(route));
+                    routes[route] = scope.GetOrCreate("route:" + route.Id, route, r => new RouteRuntime(r, chains.Create(r, scope)));
                 }
 
-                yarp.Update(plan);
-                var endpoints = CollectEndpoints(plan);
-                _current = new RuntimeState(translation, table, endpoints, routes);
+                var clusters = new Dictionary<string, ClusterRuntime>(plan.Clusters.Count, StringComparer.Ordinal);
+                foreach (var cluster in plan.Clusters)
+                {
+                    clusters[cluster.Id] = scope.GetOrCreate("cluster:" + cluster.Id, cluster, c => new ClusterRuntime(c, _clusterPolicies));
+                }
+
+                var applied = yarp.Update(plan);
+                var endpoints = CollectEndpoints(plan, applied);
+                _current = new RuntimeState(translation, table, endpoints, routes, clusters);
+                scope.Commit();
                 listeners.Update(plan.Listeners);
                 HasAppliedPlan = true;
                 LastApplyError = null;
                 metrics.PlanApplied(plan.Generation, translation.Diagnostics.Count(d => d.IsError));
-                Log.PlanApplied(logger, plan.Generation, plan.Listeners.Count, plan.Routes.Count, plan.Clusters.Count, stopwatch.ElapsedMilliseconds);
+                Log.PlanApplied(logger, plan.Generation, plan.Listeners.Count, plan.Routes.Count, plan.Clusters.Count, scope.Reused, scope.Created, stopwatch.ElapsedMilliseconds);
                 return true;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -96,7 +113,7 @@ internal sealed partial class HigressRuntime(
         }
     }
 
-    private Dictionary<string, Endpoint> CollectEndpoints(GatewayPlan plan)
+    private Dictionary<string, Endpoint> CollectEndpoints(GatewayPlan plan, Task applied)
     {
         var result = new Dictionary<string, Endpoint>(plan.Clusters.Count, StringComparer.Ordinal);
         if (plan.Clusters.Count == 0)
@@ -106,53 +123,43 @@ internal sealed partial class HigressRuntime(
 
         var source = _yarpEndpoints ?? throw new InvalidOperationException("Higress has not been mapped: call app.MapHigress() before the application starts.");
 
-        // YARP applies an in-memory configuration synchronously when it is signalled; wait briefly in case it did not.
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
-        while (true)
+        // YARP applies an in-memory configuration synchronously when signalled, so this is normally complete already.
+        // The bound only guards against a YARP that hands the work to another thread and never reports back.
+        try
         {
-            result.Clear();
-            var byRoute = new Dictionary<string, Endpoint>(StringComparer.Ordinal);
-            foreach (var endpoint in source.Endpoints)
+            if (!applied.Wait(YarpApplyTimeout))
             {
-                if (endpoint.Metadata.GetMetadata<RouteModel>() is { } model)
-                {
-                    byRoute[model.Config.RouteId] = endpoint;
-                }
+                throw new InvalidOperationException($"YARP did not report applying plan {plan.Generation} within {YarpApplyTimeout.TotalSeconds:0} s.");
             }
-
-            var missing = 0;
-            foreach (var cluster in plan.Clusters)
-            {
-                if (byRoute.TryGetValue(HigressProxyConfigProvider.RouteIdFor(cluster.Id), out var endpoint)
-                    && endpoint.Metadata.GetMetadata<RouteModel>()?.Cluster?.Model.Config is { } applied
-                    && applied.Equals(HigressProxyConfigProvider.ToYarp(cluster)))
-                {
-                    result[cluster.Id] = endpoint;
-                }
-                else
-                {
-                    missing++;
-                }
-            }
-
-            if (missing == 0)
-            {
-                return result;
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new InvalidOperationException($"YARP did not apply {missing} cluster(s) of plan {plan.Generation}; see the YARP log for the validation error.");
-            }
-
-            Thread.Sleep(5);
         }
+        catch (AggregateException ex) when (ex.InnerException is { } refused)
+        {
+            throw new InvalidOperationException($"YARP refused plan {plan.Generation}: {refused.Message}", refused);
+        }
+
+        foreach (var endpoint in source.Endpoints)
+        {
+            if (endpoint.Metadata.GetMetadata<RouteModel>() is { } model && model.Config.ClusterId is { } clusterId)
+            {
+                result[clusterId] = endpoint;
+            }
+        }
+
+        foreach (var cluster in plan.Clusters)
+        {
+            if (!result.ContainsKey(cluster.Id))
+            {
+                throw new InvalidOperationException($"YARP applied plan {plan.Generation} without cluster '{cluster.Id}'.");
+            }
+        }
+
+        return result;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied plan {Generation}: {Listeners} listener(s), {Routes} rule(s), {Clusters} cluster(s) in {ElapsedMs} ms")]
-        public static partial void PlanApplied(ILogger logger, long generation, int listeners, int routes, int clusters, long elapsedMs);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied plan {Generation}: {Listeners} listener(s), {Routes} rule(s), {Clusters} cluster(s); {Reused} runtime object(s) reused, {Created} created, in {ElapsedMs} ms")]
+        public static partial void PlanApplied(ILogger logger, long generation, int listeners, int routes, int clusters, int reused, int created, long elapsedMs);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Plan {Generation} was not applied; the previous plan keeps serving")]
         public static partial void PlanRejected(ILogger logger, long generation, Exception exception);

@@ -11,8 +11,14 @@ namespace Higress.Hosting.Runtime;
 /// </summary>
 internal sealed class RuntimeState
 {
-    public RuntimeState(TranslationResult translation, RouteTable table, IReadOnlyDictionary<string, Endpoint> clusterEndpoints, IReadOnlyDictionary<RoutePlan, RouteRuntime> routes)
+    public RuntimeState(
+        TranslationResult translation,
+        RouteTable table,
+        IReadOnlyDictionary<string, Endpoint> clusterEndpoints,
+        IReadOnlyDictionary<RoutePlan, RouteRuntime> routes,
+        IReadOnlyDictionary<string, ClusterRuntime>? clusters = null)
     {
+        Clusters = clusters ?? new Dictionary<string, ClusterRuntime>();
         Translation = translation;
         Table = table;
         ClusterEndpoints = clusterEndpoints;
@@ -33,6 +39,9 @@ internal sealed class RuntimeState
 
     /// <summary>The YARP endpoint for each cluster id.</summary>
     public IReadOnlyDictionary<string, Endpoint> ClusterEndpoints { get; }
+
+    /// <summary>Each cluster's long-lived policy objects, by cluster id.</summary>
+    public IReadOnlyDictionary<string, ClusterRuntime> Clusters { get; }
 
     /// <summary>Per-rule runtime objects (backend picker, plugin chain), keyed by reference.</summary>
     public IReadOnlyDictionary<RoutePlan, RouteRuntime> Routes { get; }

@@ -4,9 +4,10 @@ using Higress.Core.Resources;
 namespace Higress.Core.Plugins;
 
 /// <summary>
-/// Base class for plugins with a typed configuration. Override <see cref="ParseConfig"/> to read and
-/// validate the config once per plan, <see cref="OnRequestAsync"/> to act on requests and, optionally,
-/// <see cref="OnResponseAsync"/> to act on responses.
+/// Base class for plugins with a typed configuration. Declare the config as a record (snake_case on the wire,
+/// DataAnnotations for single-field checks) and override <see cref="Validate"/> for checks across fields, or override
+/// <see cref="ParseConfig"/> to read the JSON yourself; override <see cref="OnRequestAsync"/> to act on requests
+/// and, optionally, <see cref="OnResponseAsync"/> to act on responses.
 /// </summary>
 /// <typeparam name="TConfig">The parsed configuration; treat it as immutable, it is shared by concurrent requests.</typeparam>
 public abstract class HigressPlugin<TConfig> : IHigressPlugin
@@ -22,13 +23,29 @@ public abstract class HigressPlugin<TConfig> : IHigressPlugin
     public virtual int DefaultPriority => 0;
 
     /// <summary>
-    /// Parses and validates one instance's configuration. Report every problem to <paramref name="context"/>
-    /// with the field path and the fix; do not throw.
+    /// Parses and validates one instance's configuration: by default binds it with
+    /// <see cref="PluginConfigContext.Bind{T}"/>, then runs <see cref="Validate"/> once every field bound (cross-field
+    /// checks on a partly bound config would only add follow-on errors).
+    /// Report every problem to <paramref name="context"/> with the field path and the fix; do not throw.
     /// </summary>
     /// <param name="config">The configuration JSON (an empty object when none was given).</param>
     /// <param name="context">Collects validation errors.</param>
     /// <returns>The parsed configuration (discarded when errors were reported).</returns>
-    public abstract TConfig ParseConfig(JsonElement config, PluginConfigContext context);
+    public virtual TConfig ParseConfig(JsonElement config, PluginConfigContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var bound = context.Bind<TConfig>(config);
+        return context.HasErrors ? bound : Validate(bound, context);
+    }
+
+    /// <summary>
+    /// Checks across fields (and derives values) once the config is bound; report problems to
+    /// <paramref name="context"/>. The default returns <paramref name="config"/> unchanged.
+    /// </summary>
+    /// <param name="config">The bound configuration.</param>
+    /// <param name="context">Collects validation errors.</param>
+    /// <returns>The configuration to use (e.g. with derived fields filled in).</returns>
+    protected virtual TConfig Validate(TConfig config, PluginConfigContext context) => config;
 
     /// <summary>Handles a request before it is forwarded.</summary>
     /// <param name="context">The request's plugin context.</param>

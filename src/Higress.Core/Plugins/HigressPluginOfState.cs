@@ -27,7 +27,18 @@ public abstract class HigressPlugin<TConfig, TState> : IHigressPlugin
     /// <param name="config">The configuration JSON (an empty object when none was given).</param>
     /// <param name="context">Collects validation errors.</param>
     /// <returns>The parsed configuration (discarded when errors were reported).</returns>
-    public abstract TConfig ParseConfig(JsonElement config, PluginConfigContext context);
+    public virtual TConfig ParseConfig(JsonElement config, PluginConfigContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var bound = context.Bind<TConfig>(config);
+        return context.HasErrors ? bound : Validate(bound, context);
+    }
+
+    /// <summary>Checks across fields once the config is bound; see <see cref="HigressPlugin{TConfig}"/>.</summary>
+    /// <param name="config">The bound configuration.</param>
+    /// <param name="context">Collects validation errors.</param>
+    /// <returns>The configuration to use.</returns>
+    protected virtual TConfig Validate(TConfig config, PluginConfigContext context) => config;
 
     /// <summary>Creates one instance's state from its configuration, when a plan that needs it is applied.</summary>
     /// <param name="config">The instance's configuration.</param>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using Higress.Core.Plugins.BuiltIn;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Core.Plugins;
 
@@ -14,13 +15,19 @@ public sealed class PluginCatalog
 
     /// <summary>Creates a catalog of the built-ins plus <paramref name="plugins"/>.</summary>
     /// <param name="plugins">User plugins; two with the same name are a startup error.</param>
+    /// <param name="services">
+    /// Creates the built-ins, which may take services such as <c>IHttpClientFactory</c>, <c>TimeProvider</c> and
+    /// loggers; null for a small provider of those defaults (for the explainer and tests).
+    /// </param>
     /// <exception cref="InvalidOperationException">Two plugins share a name, or a name is empty.</exception>
-    public PluginCatalog(IEnumerable<IHigressPlugin> plugins)
+    public PluginCatalog(IEnumerable<IHigressPlugin> plugins, IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(plugins);
         var byName = new Dictionary<string, IHigressPlugin>(StringComparer.Ordinal);
-        foreach (var builtIn in BuiltInPlugins.Create())
+        services ??= DefaultServices.Value;
+        foreach (var type in BuiltInPlugins.Types)
         {
+            var builtIn = (IHigressPlugin)ActivatorUtilities.CreateInstance(services, type);
             byName[builtIn.Name] = builtIn;
         }
 
@@ -44,6 +51,12 @@ public sealed class PluginCatalog
 
         _plugins = byName.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    private static readonly Lazy<IServiceProvider> DefaultServices = new(() => new ServiceCollection()
+        .AddLogging()
+        .AddHttpClient()
+        .AddSingleton(TimeProvider.System)
+        .BuildServiceProvider());
 
     /// <summary>A catalog of the built-in plugins only.</summary>
     public static PluginCatalog BuiltIn { get; } = new([]);

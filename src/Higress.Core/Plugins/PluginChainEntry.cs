@@ -25,6 +25,9 @@ internal sealed class PluginChainEntry
 
     public string? Problem { get; }
 
+    /// <summary>True when the entry is unusable because its config is invalid (not because its plugin is unknown).</summary>
+    public bool IsInvalidConfig { get; init; }
+
     /// <summary>The instance's long-lived state (see <see cref="IHigressPlugin.CreateState"/>), or null.</summary>
     public object? State { get; }
 }

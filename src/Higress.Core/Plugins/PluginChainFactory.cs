@@ -44,7 +44,7 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         var entries = ImmutableArray.CreateBuilder<PluginChainEntry>(bindings.Length);
         foreach (var binding in bindings)
         {
-            var entry = CreateEntry(binding, state);
+            var entry = CreateEntry(binding, route, state);
             if (entry.Plugin is null)
             {
                 Log.BindingUnusable(_logger, binding.Name, binding.InstanceId, route.Id, entry.Problem!, binding.FailStrategy);
@@ -61,20 +61,41 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         return entries.Count == 0 ? PluginChain.Empty : new PluginChain(entries.DrainToImmutable(), _logger, _metrics);
     }
 
-    private PluginChainEntry CreateEntry(PluginBinding binding, PolicyStateScope? state)
+    private PluginChainEntry CreateEntry(PluginBinding binding, RoutePlan route, PolicyStateScope? state)
     {
-        var entry = CreateEntry(binding);
-        if (entry.Plugin is not { } plugin)
+        if (state is null)
         {
-            return entry;
+            var alone = CreateEntry(binding);
+            return alone.Plugin is { } plugin ? WithState(alone, plugin.CreateState(alone.Config!)) : alone;
         }
 
-        // One piece of state per instance and config variant (matchRules give one instance several configs).
-        var instanceState = state is null
-            ? plugin.CreateState(entry.Config!)
-            : state.GetOrCreate($"plugin:{binding.Name}:{binding.InstanceId}:{binding.ConfigJson}", binding, _ => new PluginInstanceState(plugin.CreateState(entry.Config!))).Value;
-        return instanceState is null ? entry : new PluginChainEntry(binding, plugin, entry.Config, null, instanceState);
+        // The entry of this instance on this rule outlives the plan while its binding is unchanged; its state is
+        // shared by every rule with the same instance and config (matchRules give one instance several configs).
+        var owner = $"plugin:{binding.Name}:{binding.InstanceId}@{route.Id}";
+        var fresh = CreateEntry(binding);
+        if (fresh.Plugin is null)
+        {
+            // A config that turned invalid keeps serving with the last good one, as Envoy keeps its last accepted
+            // configuration: a typo must neither drop a policy nor turn its routes into 500.
+            if (fresh.IsInvalidConfig && state.TryKeep<PluginChainEntry>(owner, out var lastGood))
+            {
+                Log.LastGoodConfigServes(_logger, binding.Name, binding.InstanceId, route.Id, fresh.Problem!);
+                return lastGood;
+            }
+
+            return fresh;
+        }
+
+        return state.GetOrCreate(owner, binding, _ =>
+        {
+            var instance = state.GetOrCreate(
+                $"plugin-state:{binding.Name}:{binding.InstanceId}:{binding.ConfigJson}", binding, _ => new PluginInstanceState(fresh.Plugin.CreateState(fresh.Config!)));
+            return WithState(fresh, instance.Value);
+        });
     }
+
+    private static PluginChainEntry WithState(PluginChainEntry entry, object? instanceState) =>
+        instanceState is null ? entry : new PluginChainEntry(entry.Binding, entry.Plugin, entry.Config, null, instanceState);
 
     private PluginChainEntry CreateEntry(PluginBinding binding)
     {
@@ -102,7 +123,7 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         }
 
         return context.HasErrors || config is null
-            ? new PluginChainEntry(binding, null, null, "invalid config: " + string.Join("; ", context.Errors))
+            ? new PluginChainEntry(binding, null, null, "invalid config: " + string.Join("; ", context.Errors)) { IsInvalidConfig = true }
             : new PluginChainEntry(binding, plugin, config, null);
     }
 
@@ -127,6 +148,9 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} has an invalid config ({Problem}); its last good config keeps serving.")]
+        public static partial void LastGoodConfigServes(ILogger logger, string plugin, string instance, string route, string problem);
+
         [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} cannot run: {Problem}; fail strategy {FailStrategy}.")]
         public static partial void BindingUnusable(ILogger logger, string plugin, string instance, string route, string problem, FailStrategy failStrategy);
     }

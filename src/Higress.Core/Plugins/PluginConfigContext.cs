@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Higress.Core.Resources;
+using Higress.Core.Resources.Parsing;
 
 namespace Higress.Core.Plugins;
 
@@ -15,6 +18,7 @@ public sealed class PluginConfigContext
     };
 
     private readonly List<PluginConfigError> _errors = [];
+    private readonly List<PluginConfigError> _warnings = [];
 
     /// <summary>Creates a context for one instance.</summary>
     /// <param name="pluginName">The plugin's name.</param>
@@ -36,6 +40,59 @@ public sealed class PluginConfigContext
 
     /// <summary>True when at least one problem was reported.</summary>
     public bool HasErrors => _errors.Count > 0;
+
+    /// <summary>Warnings reported so far (unknown fields, for example); they do not stop the instance.</summary>
+    public IReadOnlyList<PluginConfigError> Warnings => _warnings;
+
+    /// <summary>Reports a warning: something that does not stop the instance but that the user should fix.</summary>
+    /// <param name="fieldPath">The field, relative to the plugin config.</param>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="fix">How to fix it.</param>
+    public void AddWarning(string fieldPath, string message, string? fix = null) => _warnings.Add(new PluginConfigError(fieldPath, message, fix));
+
+    /// <summary>
+    /// Binds <paramref name="config"/> onto <typeparamref name="T"/> with the binder that reads resources: Higress's
+    /// snake_case field names (<c>StatusCode</c> is <c>status_code</c>, unless <c>[JsonPropertyName]</c> says
+    /// otherwise), absent fields keeping the record's initialisers as defaults, unknown fields as warnings with a
+    /// suggestion, and wrong types, <c>[Required]</c> and <c>[Range]</c> violations (System.ComponentModel.DataAnnotations)
+    /// as errors with their field paths and fixes. Every problem is reported; nothing throws.
+    /// </summary>
+    /// <typeparam name="T">A record class with a parameterless constructor and <c>init</c> properties; nested records,
+    /// <c>EquatableArray&lt;T&gt;</c>, <c>EquatableMap&lt;T&gt;</c>, enums, numbers, strings, booleans and durations
+    /// (<c>TimeSpan</c>, written <c>2s</c>) bind.</typeparam>
+    /// <param name="config">The configuration JSON.</param>
+    /// <returns>The bound value (with defaults where fields failed); check <see cref="HasErrors"/>.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no public parameterless constructor.</exception>
+    public T Bind<T>(JsonElement config)
+        where T : class
+    {
+        if (typeof(T).GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new InvalidOperationException(
+                $"{typeof(T).Name} cannot be bound: it needs a public parameterless constructor. Declare it as a record with init properties, or override ParseConfig.");
+        }
+
+        if (config.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return Activator.CreateInstance<T>();
+        }
+
+        if (JsonNode.Parse(config.GetRawText()) is not JsonObject json)
+        {
+            AddError(string.Empty, $"must be a mapping of fields, not {JsonBinder.Describe(JsonNode.Parse(config.GetRawText()))}", $"see the {PluginName} plugin's field table");
+            return Activator.CreateInstance<T>();
+        }
+
+        var bind = new BindContext(InstanceId, null, stringScalars: false, FieldNaming.SnakeCase);
+        var bound = (T?)new JsonBinder(bind).BindRecord(json, typeof(T), string.Empty) ?? Activator.CreateInstance<T>();
+        foreach (var diagnostic in bind.Diagnostics)
+        {
+            var problem = new PluginConfigError(diagnostic.FieldPath, diagnostic.Message, diagnostic.Fix);
+            (diagnostic.IsError ? _errors : _warnings).Add(problem);
+        }
+
+        return bound;
+    }
 
     /// <summary>Reports a problem.</summary>
     /// <param name="fieldPath">The field, relative to the plugin config, e.g. <c>headers[1]</c>.</param>

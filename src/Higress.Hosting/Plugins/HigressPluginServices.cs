@@ -12,7 +12,10 @@ internal static class HigressPluginServices
     /// <summary>Adds the catalog and chain factory once; safe to call repeatedly.</summary>
     public static IServiceCollection Add(IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>()));
+        // Built-ins are created from the host's services (HttpClient factory, TimeProvider, loggers, options).
+        services.AddHttpClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>(), sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

@@ -92,6 +92,8 @@ internal sealed partial class HigressRuntime(
                     clusters[cluster.Id] = scope.GetOrCreate("cluster:" + cluster.Id, cluster, c => new ClusterRuntime(c, _clusterPolicies));
                 }
 
+                translation = WithLastGoodNotes(translation, routes.Values);
+                LastTranslation = translation;
                 var applied = yarp.Update(plan);
                 var endpoints = CollectEndpoints(plan, applied);
                 _current = new RuntimeState(translation, table, endpoints, routes, clusters);
@@ -111,6 +113,48 @@ internal sealed partial class HigressRuntime(
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// Adds an error for each plugin instance whose new config is invalid and whose last good config keeps serving
+    /// (the chain holds a binding with the old config where the plan has the new one), so that the log,
+    /// <c>/config_dump</c> and the object's status say which configuration is really in force.
+    /// </summary>
+    private static TranslationResult WithLastGoodNotes(TranslationResult translation, IEnumerable<RouteRuntime> routes)
+    {
+        List<ConfigDiagnostic>? notes = null;
+        foreach (var route in routes)
+        {
+            foreach (var serving in route.Plugins.Bindings)
+            {
+                if (route.Route.Plugins.FirstOrDefault(b => b.Name == serving.Name && b.InstanceId == serving.InstanceId) is { } wanted
+                    && wanted.ConfigJson != serving.ConfigJson)
+                {
+                    notes ??= [];
+                    notes.Add(new ConfigDiagnostic(
+                        DiagnosticSeverity.Error,
+                        serving.InstanceId,
+                        "config",
+                        $"the new {serving.Name} config is invalid; the last good config keeps serving on rule {route.Route.Id}: {serving.ConfigJson}",
+                        "fix the config (see the errors above); until then the previous one stays in force"));
+                }
+            }
+        }
+
+        if (notes is null)
+        {
+            return translation;
+        }
+
+        var condition = new StatusCondition("Programmed", true, "LastGoodConfig", "the current config is invalid; the last good config keeps serving");
+        var objects = notes.Select(n => n.Object).ToHashSet(StringComparer.Ordinal);
+        var statuses = translation.Statuses
+            .Select(status => objects.Remove(status.Object)
+                ? status with { Conditions = [.. status.Conditions.Where(c => c.Type != condition.Type), condition] }
+                : status)
+            .ToList();
+        statuses.AddRange(objects.Select(o => new ObjectStatus(o, 0, [condition], [])));
+        return translation with { Diagnostics = [.. translation.Diagnostics, .. notes.Distinct()], Statuses = [.. statuses] };
     }
 
     private Dictionary<string, Endpoint> CollectEndpoints(GatewayPlan plan, Task applied)

@@ -9,10 +9,13 @@ namespace Higress.Core.Tests.Plugins;
 
 public class CustomResponsePluginTests
 {
-    private static (CustomResponseConfig Config, IReadOnlyList<PluginConfigError> Errors) Parse(string json)
+    private static (CustomResponseConfig Config, IReadOnlyList<PluginConfigError> Errors) Parse(string json) => Parse(json, out _);
+
+    private static (CustomResponseConfig Config, IReadOnlyList<PluginConfigError> Errors) Parse(string json, out IReadOnlyList<PluginConfigError> warnings)
     {
         var context = new PluginConfigContext("custom-response", "test");
         var config = new CustomResponsePlugin().ParseConfig(JsonDocument.Parse(json).RootElement, context);
+        warnings = context.Warnings;
         return (config, context.Errors);
     }
 
@@ -28,14 +31,28 @@ public class CustomResponsePluginTests
     }
 
     [Fact]
-    public void Reports_every_invalid_field_with_its_path()
+    public void Reports_every_invalid_field_with_its_path_and_unknown_fields_as_warnings()
     {
-        var (_, errors) = Parse("""{"status_code": 99, "headers": ["ok=1", "no-separator", 5], "body": 1, "enable_on_status": [429, "x"], "statuscode": 1}""");
+        var (_, errors) = Parse("""{"status_code": 99, "headers": ["ok=1", "no-separator"], "body": {}, "enable_on_status": [429, "x"], "statuscode": 1}""", out var warnings);
 
-        Assert.Equal(
-            ["status_code", "headers[1]", "headers[2]", "body", "enable_on_status[1]", "statuscode"],
-            errors.Select(e => e.FieldPath));
+        // Binding errors first (each field on its own); the checks across a field's values wait until it binds.
+        Assert.Equal(["body", "enable_on_status[1]", "status_code"], errors.Select(e => e.FieldPath).Order(StringComparer.Ordinal));
         Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e.Fix)));
+        var unknown = Assert.Single(warnings);
+        Assert.Equal("statuscode", unknown.FieldPath);
+        Assert.Contains("status_code", unknown.Fix, StringComparison.Ordinal);
+
+        (_, errors) = Parse("""{"headers": ["ok=1", "no-separator", "=x"], "enable_on_status": [429, 700], "rules": []}""");
+        Assert.Equal(["enable_on_status[1]", "headers[1]", "headers[2]", "rules"], errors.Select(e => e.FieldPath).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Scalars_bind_as_Higress_reads_them()
+    {
+        var (config, errors) = Parse("""{"body": 1, "headers": ["a=1"]}""");
+        Assert.Empty(errors);
+        Assert.Equal("1", config.Body);
+        Assert.Equal("a", Assert.Single(config.ParsedHeaders).Name);
     }
 
     [Fact]

@@ -136,20 +136,22 @@ public class PluginResolverTests
     }
 
     [Fact]
-    public void An_invalid_FAIL_CLOSE_config_fails_the_rule_closed_and_names_the_field()
+    public void An_invalid_config_is_bound_unparsed_for_the_runtime_to_keep_its_last_good_one_and_names_the_field()
     {
         var resolver = new PluginResolver([Extension("a", "auth", new ExtensionSpec { Plugin = "auth", Config = Json("""{"invalid":true}""") })], [], _catalog);
 
         var resolution = resolver.Resolve(Rule());
 
-        Assert.Empty(resolution.Plugins);
-        Assert.Equal(500, resolution.Fail!.StatusCode);
+        var binding = Assert.Single(resolution.Plugins);
+        Assert.Null(binding.Config);
+        Assert.Equal("""{"invalid":true}""", binding.ConfigJson);
+        Assert.Null(resolution.Fail);
         var diagnostic = Assert.Single(resolver.Diagnostics);
         Assert.Equal("Extension a/auth: spec.config.invalid: is set; remove it", diagnostic.ToString());
     }
 
     [Fact]
-    public void An_invalid_or_unknown_FAIL_OPEN_instance_is_dropped_and_reported()
+    public void An_unknown_FAIL_OPEN_instance_is_dropped_and_an_invalid_one_bound_unparsed_and_both_reported()
     {
         var resolver = new PluginResolver(
             [
@@ -163,7 +165,8 @@ public class PluginResolverTests
         var resolution = resolver.Resolve(Rule());
 
         Assert.Null(resolution.Fail);
-        Assert.Equal(["stats"], resolution.Plugins.Select(p => p.Name));
+        Assert.Equal(["auth", "stats"], resolution.Plugins.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Null(resolution.Plugins.Single(p => p.Name == "auth").Config);
         Assert.Contains(resolver.Diagnostics, d => d.FieldPath == "spec.plugin" && d.Message.Contains("no-such-plugin", StringComparison.Ordinal));
     }
 

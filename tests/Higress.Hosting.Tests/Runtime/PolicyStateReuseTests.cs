@@ -73,6 +73,52 @@ public sealed class PolicyStateReuseTests
         Assert.False(plugin.Created[1].Disposed);
     }
 
+    [Fact]
+    public async Task A_plugin_config_that_turns_invalid_keeps_its_last_good_config_serving_and_says_so()
+    {
+        await using var gateway = await Gateway.StartAsync(_ => { }, WithMock("""{"status_code": 418, "body": "mocked"}"""));
+        Assert.Equal("""{"status_code":418,"body":"mocked"}""", MockBinding(gateway.Runtime).ConfigJson);
+
+        gateway.Apply(WithMock("""{"status_code": 9999, "body": "typo"}"""));
+        Assert.Equal("""{"status_code":418,"body":"mocked"}""", MockBinding(gateway.Runtime).ConfigJson);
+        var note = Assert.Single(gateway.Runtime.Current.Translation.Diagnostics, d => d.Message.Contains("last good config keeps serving", StringComparison.Ordinal));
+        Assert.Equal("Extension default/mock", note.Object);
+        var status = gateway.Runtime.Current.Translation.Statuses.Single(s => s.Object == "Extension default/mock");
+        Assert.Contains(status.Conditions, c => c.Reason == "LastGoodConfig");
+
+        gateway.Apply(WithMock("""{"status_code": 503, "body": "fixed"}"""));
+        Assert.Equal("""{"status_code":503,"body":"fixed"}""", MockBinding(gateway.Runtime).ConfigJson);
+        Assert.DoesNotContain(gateway.Runtime.Current.Translation.Diagnostics, d => d.Message.Contains("last good", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("FAIL_CLOSE", 1)]
+    [InlineData("FAIL_OPEN", 0)]
+    public async Task A_plugin_instance_that_was_never_valid_fails_closed_or_is_skipped(string failStrategy, int entries)
+    {
+        await using var gateway = await Gateway.StartAsync(_ => { }, WithMock("""{"status_code": 9999}""", failStrategy));
+        var route = gateway.Runtime.Current.Routes.Values.Single(r => r.Route.Id.Contains("stable", StringComparison.Ordinal));
+        Assert.Equal(entries, route.Plugins.Bindings.Length);
+    }
+
+    private static PluginBinding MockBinding(HigressRuntime runtime) =>
+        Assert.Single(runtime.Current.Routes.Values.Single(r => r.Route.Id.Contains("stable", StringComparison.Ordinal)).Plugins.Bindings);
+
+    private static Action<ResourceBuilder> WithMock(string config, string failStrategy = "FAIL_CLOSE") => r =>
+    {
+        Config(0, "127.0.0.1:9001")(r);
+        r.AddYaml($"""
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Extension
+            metadata: {"{"}name: mock{"}"}
+            spec:
+              plugin: custom-response
+              failStrategy: {failStrategy}
+              config: {config}
+              targetRefs: [{"{"}kind: Route, name: stable{"}"}]
+            """);
+    };
+
     private static string ClusterId(HigressRuntime runtime, string service) =>
         runtime.Current.Plan.Clusters.Single(c => c.Service.Name == service).Id;
 

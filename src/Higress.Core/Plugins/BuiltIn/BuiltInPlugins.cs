@@ -2,8 +2,11 @@ using Higress.Core.Plugins.BuiltIn.CustomResponse;
 
 namespace Higress.Core.Plugins.BuiltIn;
 
-/// <summary>The plugins every catalog starts with. Add a built-in here and in <c>docs/plugins.md</c>.</summary>
+/// <summary>
+/// The plugins every catalog starts with, created through dependency injection so that they can take an
+/// <c>HttpClient</c>, a <c>TimeProvider</c>, loggers and options. Add a built-in here and in <c>docs/plugins.md</c>.
+/// </summary>
 internal static class BuiltInPlugins
 {
-    public static IHigressPlugin[] Create() => [new CustomResponsePlugin()];
+    public static Type[] Types { get; } = [typeof(CustomResponsePlugin)];
 }

@@ -1,8 +1,11 @@
 namespace Higress.Core.Resources.Parsing;
 
 /// <summary>Collects the diagnostics of one document while it is bound.</summary>
-internal sealed class BindContext(string objectDisplay, string? sourceFile, bool stringScalars)
+internal sealed class BindContext(string objectDisplay, string? sourceFile, bool stringScalars, FieldNaming naming = FieldNaming.CamelCase)
 {
+    /// <summary>How field names appear on the wire.</summary>
+    public FieldNaming Naming { get; } = naming;
+
     private readonly List<ConfigDiagnostic> _diagnostics = [];
 
     /// <summary>The object, e.g. <c>Route shop/orders</c>, or <c>file.yaml#2</c>.</summary>

@@ -19,7 +19,7 @@ internal sealed class JsonBinder(BindContext context)
     {
         var instance = Activator.CreateInstance(type)!;
         var errorsBefore = context.ErrorCount;
-        var model = TypeModel.For(type);
+        var model = TypeModel.For(type, context.Naming);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in json)
         {

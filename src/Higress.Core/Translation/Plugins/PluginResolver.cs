@@ -93,7 +93,9 @@ internal sealed class PluginResolver
     private static void Bind(
         string name, string instanceId, PluginPhase phase, int priority, FailStrategy failStrategy, PluginVariant variant, List<PluginBinding> bindings, ref FailAction? fail)
     {
-        if (variant.IsUsable)
+        // An invalid config is bound unparsed: the runtime keeps the instance's last good config serving, or, when
+        // it never had one, fails the rule closed (FAIL_CLOSE) or skips the instance (FAIL_OPEN).
+        if (variant.IsUsable || variant.InvalidConfig)
         {
             bindings.Add(new PluginBinding(name, instanceId, phase, priority, failStrategy, variant.ConfigJson) { Config = variant.Config });
             return;

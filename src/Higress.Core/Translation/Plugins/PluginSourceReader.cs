@@ -140,8 +140,14 @@ internal static class PluginSourceReader
             diagnostics.Add(Error(objectDisplay, path, error.Message, error.Fix));
         }
 
+        foreach (var warning in context.Warnings)
+        {
+            var path = warning.FieldPath.Length == 0 ? fieldPath : $"{fieldPath}.{warning.FieldPath}";
+            diagnostics.Add(Warning(objectDisplay, path, warning.Message, warning.Fix));
+        }
+
         return context.HasErrors || parsed is null
-            ? new PluginVariant(json, null, $"invalid {pluginName} config: {string.Join("; ", context.Errors)}", false)
+            ? new PluginVariant(json, null, $"invalid {pluginName} config: {string.Join("; ", context.Errors)}", false, InvalidConfig: true)
             : new PluginVariant(json, parsed, null, false);
     }
 

@@ -17,8 +17,8 @@ internal static class ShorthandExpander
     /// <summary>The Service port every shorthand backend exposes; routes reach it through this port.</summary>
     public const int ServicePort = 80;
 
-    private static readonly string[] BackendFields = ["Addresses", "Protocol"];
-    private static readonly string[] RouteFields = ["Backend", "Port", "Path", "Hosts", "Timeout"];
+    internal static readonly string[] BackendFields = ["Addresses", "Protocol"];
+    internal static readonly string[] RouteFields = ["Backend", "Port", "Path", "Hosts", "Timeout"];
     private static readonly Dictionary<string, string> Protocols = new(StringComparer.OrdinalIgnoreCase)
     {
         ["http"] = "http",

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
+using Higress.Core.Resources.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.Extensions.Configuration;
 
 namespace Higress.Hosting.Tests.Docs;
 
@@ -9,7 +11,8 @@ namespace Higress.Hosting.Tests.Docs;
 /// Every <c>```csharp</c> block in README.md and docs/*.md compiles as written, against this test's references
 /// (Higress.Net, Higress.Opa, ASP.NET Core, xunit) with the implicit usings of a Web SDK project plus Xunit. A block
 /// of statements compiles as a program's top-level statements; a block of declarations as a library. Blocks marked
-/// <c>```csharp fragment</c> are excerpts and are skipped.
+/// <c>```csharp fragment</c> are excerpts and are skipped. The <c>```json</c> examples of a <c>Higress</c> section read
+/// without errors or warnings.
 /// </summary>
 public partial class DocsCompileTests
 {
@@ -51,6 +54,21 @@ public partial class DocsCompileTests
     }
 
     [Fact]
+    public void The_appsettings_examples_read_without_problems()
+    {
+        var examples = Extract("json").Where(b => b.Code.Contains("\"Higress\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(examples, b => b.Code.Contains("\"Backends\"", StringComparison.Ordinal));
+        Assert.Contains(examples, b => b.Code.Contains("\"Resources\"", StringComparison.Ordinal));
+
+        foreach (var (file, line, code) in examples)
+        {
+            var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(code))).Build();
+            var read = ConfigurationResources.Read(configuration.GetSection("Higress"));
+            Assert.True(read.Diagnostics.Count == 0, $"{file}:{line}: " + string.Join('\n', read.Diagnostics));
+        }
+    }
+
+    [Fact]
     public void The_docs_have_csharp_blocks_to_check()
     {
         Assert.Contains(Extract(), b => b.File == "README.md");
@@ -73,7 +91,7 @@ public partial class DocsCompileTests
             .ToList();
     }
 
-    private static List<(string File, int Line, string Code)> Extract()
+    private static List<(string File, int Line, string Code)> Extract(string language = "csharp")
     {
         var root = FindRoot();
         var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal).Prepend(Path.Combine(root, "README.md"));
@@ -85,7 +103,7 @@ public partial class DocsCompileTests
             for (var i = 0; i < lines.Length; i++)
             {
                 var fence = Fence().Match(lines[i]);
-                if (!fence.Success)
+                if (!fence.Success || !Languages(language).Contains(fence.Groups["lang"].Value))
                 {
                     continue;
                 }
@@ -122,6 +140,8 @@ public partial class DocsCompileTests
         throw new DirectoryNotFoundException("Higress.Net.sln not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex(@"^```(?:csharp|cs|c#)(?<info>\s.*)?$")]
+    private static string[] Languages(string language) => language == "csharp" ? ["csharp", "cs", "c#"] : [language];
+
+    [GeneratedRegex(@"^```(?<lang>[a-z#]+)(?<info>\s.*)?$")]
     private static partial Regex Fence();
 }

@@ -8,7 +8,7 @@ namespace Higress.Hosting.Tests.Configuration;
 /// <summary>The package ships ConfigurationSchema.json, and it names every host setting of <see cref="HigressOptions"/>.</summary>
 public class ConfigurationSchemaTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string ProjectDir = Path.Combine(Root, "src", "Higress.Hosting");
 
     public static TheoryData<string> Settings()
@@ -78,18 +78,5 @@ public class ConfigurationSchemaTests
                 yield return key;
             }
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Higress.Net.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Higress.Net.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -93,7 +93,7 @@ public partial class DocsCompileTests
 
     private static List<(string File, int Line, string Code)> Extract(string language = "csharp")
     {
-        var root = FindRoot();
+        var root = RepositoryRoot.Path;
         var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal).Prepend(Path.Combine(root, "README.md"));
         var blocks = new List<(string, int, string)>();
         foreach (var path in files)
@@ -125,19 +125,6 @@ public partial class DocsCompileTests
         }
 
         return blocks;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Higress.Net.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Higress.Net.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string[] Languages(string language) => language == "csharp" ? ["csharp", "cs", "c#"] : [language];

@@ -1,6 +1,8 @@
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Higress.Hosting.Sources;
@@ -9,9 +11,10 @@ namespace Higress.Hosting.Sources;
 /// Reads the objects the <c>Higress</c> configuration section declares (<c>Resources</c> and the shorthand
 /// <c>Backends</c> and <c>Routes</c>, see <see cref="ConfigurationResources"/>) and reloads when the configuration does.
 /// </summary>
-internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
+internal sealed partial class ConfigurationResourceSource : IResourceSource, IDisposable
 {
     private readonly IConfiguration _higress;
+    private readonly ILogger _logger;
     private readonly ChangeSignal _signal = new();
     private readonly IDisposable _subscription;
     private readonly Lock _lock = new();
@@ -19,9 +22,11 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
 
     /// <param name="higress">The <c>Higress</c> section.</param>
     /// <param name="name">The source's name.</param>
-    public ConfigurationResourceSource(IConfiguration higress, string name = "appsettings")
+    /// <param name="logger">Where changes are logged.</param>
+    public ConfigurationResourceSource(IConfiguration higress, string name = "appsettings", ILogger? logger = null)
     {
         _higress = higress;
+        _logger = logger ?? NullLogger.Instance;
         Name = name;
         Reload();
         _subscription = ChangeToken.OnChange(higress.GetReloadToken, Reload);
@@ -48,6 +53,7 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
             }
 
             Volatile.Write(ref _current, content);
+            Log.Reloaded(_logger, Name, content.Resources.Count, content.Diagnostics.Count(d => d.IsError));
         }
 
         _signal.Fire();
@@ -57,5 +63,11 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
     {
         _subscription.Dispose();
         _signal.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Read {Count} objects from {Source} (Resources, Backends, Routes; {Errors} errors)")]
+        public static partial void Reloaded(ILogger logger, string source, int count, int errors);
     }
 }

@@ -4,6 +4,7 @@ using Higress.Core.Resources;
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Routing;
 using Higress.Core.Translation;
+using Microsoft.Extensions.Configuration;
 
 namespace Higress.Core.Explain;
 
@@ -33,15 +34,29 @@ public sealed class GatewayExplainer
     /// <summary>The translation behind the explanations (plan, statuses, diagnostics).</summary>
     public TranslationResult Translation { get; }
 
-    /// <summary>Parses YAML or JSON objects (as a ConfigDir would hold them) and explains their plan.</summary>
+    /// <summary>
+    /// Parses objects as a <c>ConfigDir</c> file holds them (the same parser): YAML, one or many documents, or JSON (an
+    /// object, an array of objects, or a <c>List</c>), and explains their plan.
+    /// </summary>
     /// <exception cref="ArgumentException">The text has errors; the message lists them.</exception>
-    public static GatewayExplainer FromYaml(string yaml, TranslatorOptions? options = null, PluginCatalog? catalog = null)
+    public static GatewayExplainer FromYaml(string yaml, TranslatorOptions? options = null, PluginCatalog? catalog = null) =>
+        FromParsed(ResourceParser.Parse(yaml, new ResourceOrigin("explain", "inline.yaml", 0, 0)), nameof(yaml), options, catalog);
+
+    /// <summary>
+    /// Explains the objects a <c>Higress</c> configuration section declares (<c>Resources</c> and the shorthand
+    /// <c>Backends</c> and <c>Routes</c>), read by the same code as the host's appsettings source:
+    /// <c>GatewayExplainer.FromConfiguration(configuration.GetSection("Higress"))</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The section has errors; the message lists them.</exception>
+    public static GatewayExplainer FromConfiguration(IConfiguration higressSection, TranslatorOptions? options = null, PluginCatalog? catalog = null) =>
+        FromParsed(ConfigurationResources.Read(higressSection, "explain"), nameof(higressSection), options, catalog);
+
+    private static GatewayExplainer FromParsed(ParseResult parsed, string parameter, TranslatorOptions? options, PluginCatalog? catalog)
     {
-        var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("explain", "inline.yaml", 0, 0));
         var errors = parsed.Diagnostics.Where(d => d.IsError).ToList();
         if (errors.Count > 0)
         {
-            throw new ArgumentException("The configuration has errors:\n" + string.Join('\n', errors), nameof(yaml));
+            throw new ArgumentException("The configuration has errors:\n" + string.Join('\n', errors), parameter);
         }
 
         return new GatewayExplainer(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics), options, catalog);

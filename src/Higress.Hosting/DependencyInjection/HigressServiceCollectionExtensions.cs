@@ -59,7 +59,7 @@ public static class HigressServiceCollectionExtensions
             return;
         }
 
-        services.AddSingleton<IResourceSource>(sp => new ConfigurationResourceSource(section(sp), "Resources"));
+        services.AddSingleton<IResourceSource>(sp => new ConfigurationResourceSource(section(sp), logger: sp.GetService<ILogger<ConfigurationResourceSource>>()));
         services.AddSingleton<IResourceSource>(sp =>
         {
             var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;

@@ -1,38 +1,35 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Higress.Core.Resources;
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 
 namespace Higress.Hosting.Sources;
 
 /// <summary>
-/// Reads objects from a configuration section (default <c>Higress:Resources</c>, an array of JSON objects in
-/// appsettings) and reloads when the configuration does. The section tree is turned back into JSON: sections whose
-/// keys are 0..n-1 become arrays, values stay strings, and the binder accepts numbers and booleans written as
-/// strings for this source.
+/// Reads the objects the <c>Higress</c> configuration section declares (<c>Resources</c> and the shorthand
+/// <c>Backends</c> and <c>Routes</c>, see <see cref="ConfigurationResources"/>) and reloads when the configuration does.
 /// </summary>
-internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
+internal sealed partial class ConfigurationResourceSource : IResourceSource, IDisposable
 {
-    /// <summary>The default section.</summary>
-    public const string DefaultSection = "Higress:Resources";
-
-    private readonly IConfiguration _configuration;
-    private readonly string _section;
+    private readonly IConfiguration _higress;
+    private readonly ILogger _logger;
     private readonly ChangeSignal _signal = new();
     private readonly IDisposable _subscription;
     private readonly Lock _lock = new();
     private SourceContent _current = SourceContent.Empty;
 
-    public ConfigurationResourceSource(IConfiguration configuration, string section = DefaultSection, string name = "appsettings")
+    /// <param name="higress">The <c>Higress</c> section.</param>
+    /// <param name="name">The source's name.</param>
+    /// <param name="logger">Where changes are logged.</param>
+    public ConfigurationResourceSource(IConfiguration higress, string name = "appsettings", ILogger? logger = null)
     {
-        _configuration = configuration;
-        _section = section;
+        _higress = higress;
+        _logger = logger ?? NullLogger.Instance;
         Name = name;
         Reload();
-        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+        _subscription = ChangeToken.OnChange(higress.GetReloadToken, Reload);
     }
 
     /// <inheritdoc />
@@ -48,9 +45,7 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
     {
         lock (_lock)
         {
-            var section = _configuration.GetSection(_section);
-            var documents = section.GetChildren().OrderBy(c => c.Key, ConfigurationKeyComparer.Instance).Select(ToNode);
-            var result = ResourceParser.ParseNodes(documents, new ResourceOrigin(Name, _section, 0, 0), stringScalars: true);
+            var result = ConfigurationResources.Read(_higress, Name);
             var content = new SourceContent([.. result.Resources], [.. result.Diagnostics]);
             if (content == _current)
             {
@@ -58,6 +53,7 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
             }
 
             Volatile.Write(ref _current, content);
+            Log.Reloaded(_logger, Name, content.Resources.Count, content.Diagnostics.Count(d => d.IsError));
         }
 
         _signal.Fire();
@@ -69,32 +65,9 @@ internal sealed class ConfigurationResourceSource : IResourceSource, IDisposable
         _signal.Dispose();
     }
 
-    internal static JsonNode? ToNode(IConfigurationSection section)
+    private static partial class Log
     {
-        var children = section.GetChildren().ToList();
-        if (children.Count == 0)
-        {
-            return section.Value is null ? null : JsonValue.Create(section.Value);
-        }
-
-        var indexes = children.Select(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).ToList();
-        if (indexes.Order().SequenceEqual(Enumerable.Range(0, children.Count)))
-        {
-            var array = new JsonArray();
-            foreach (var child in children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture)))
-            {
-                array.Add(ToNode(child));
-            }
-
-            return array;
-        }
-
-        var obj = new JsonObject();
-        foreach (var child in children)
-        {
-            obj[child.Key] = ToNode(child);
-        }
-
-        return obj;
+        [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Read {Count} objects from {Source} (Resources, Backends, Routes; {Errors} errors)")]
+        public static partial void Reloaded(ILogger logger, string source, int count, int errors);
     }
 }

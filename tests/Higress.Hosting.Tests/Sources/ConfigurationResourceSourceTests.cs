@@ -26,7 +26,7 @@ public class ConfigurationResourceSourceTests
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Settings));
         var configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
 
-        using var source = new ConfigurationResourceSource(configuration);
+        using var source = new ConfigurationResourceSource(configuration.GetSection("Higress"));
 
         Assert.Empty(source.Current.Diagnostics);
         var route = Assert.IsType<Route>(source.Current.Resources[0]);
@@ -42,7 +42,7 @@ public class ConfigurationResourceSourceTests
     public void Equals_the_same_objects_read_from_yaml()
     {
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Settings));
-        using var source = new ConfigurationResourceSource(new ConfigurationBuilder().AddJsonStream(stream).Build());
+        using var source = new ConfigurationResourceSource(new ConfigurationBuilder().AddJsonStream(stream).Build().GetSection("Higress"));
         var yaml = Higress.Core.Resources.Parsing.ResourceParser.Parse("""
             apiVersion: networking.higress.io/v1alpha1
             kind: Route
@@ -70,7 +70,7 @@ public class ConfigurationResourceSourceTests
             ["Higress:Resources:0:spec:ports:0:port"] = "eighty",
         }).Build();
 
-        using var source = new ConfigurationResourceSource(configuration);
+        using var source = new ConfigurationResourceSource(configuration.GetSection("Higress"));
 
         Assert.Empty(source.Current.Resources);
         Assert.Equal("Service default/a: spec.ports[0].port: 'eighty' is not a valid whole number; write a whole number such as 8080", Assert.Single(source.Current.Diagnostics).ToString());
@@ -87,7 +87,7 @@ public class ConfigurationResourceSourceTests
         };
         var provider = new MutableProvider(data);
         var configuration = new ConfigurationRoot([provider]);
-        using var source = new ConfigurationResourceSource(configuration);
+        using var source = new ConfigurationResourceSource(configuration.GetSection("Higress"));
         var token = source.GetChangeToken();
         Assert.Single(source.Current.Resources);
 
@@ -108,7 +108,7 @@ public class ConfigurationResourceSourceTests
         using var dir = new TempDirectory();
         var file = dir.Write("appsettings.json", Settings);
         var configuration = new ConfigurationBuilder().AddJsonFile(file, optional: false, reloadOnChange: true).Build();
-        using var source = new ConfigurationResourceSource(configuration);
+        using var source = new ConfigurationResourceSource(configuration.GetSection("Higress"));
         Assert.Equal(2, source.Current.Resources.Count);
 
         File.WriteAllText(file, Settings.Replace("\"name\": \"orders\"", "\"name\": \"payments\"", StringComparison.Ordinal));

@@ -26,6 +26,9 @@ internal static class ResourceTypes
     /// <summary>Every record type, for reflection (docs checks).</summary>
     public static IEnumerable<Type> All => Types.Values.Select(v => v.Type);
 
+    /// <summary>Every kind with its record type and apiVersions, for reflection (the configuration schema).</summary>
+    public static IEnumerable<(ResourceKind Kind, Type Type, string[] Versions)> Entries => Types.Select(t => (t.Key, t.Value.Type, t.Value.Versions));
+
     public static bool IsKnownKind(ResourceKind kind) => Types.ContainsKey(kind);
 
     public static Type? Find(string apiVersion, string kind, out string[] versions)

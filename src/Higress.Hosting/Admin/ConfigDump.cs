@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -39,7 +40,8 @@ internal static class ConfigDump
 
         var diagnostics = latest.Diagnostics.Where(d => Wanted(d.Object) && (!filter.ErrorsOnly || d.IsError)).ToList();
         var plan = state.Plan;
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true });
+        // The dump is read by operators and tools, never embedded in a page: keep <redacted>, '+' and '&' readable.
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteNumber("generation", plan.Generation);
         writer.WriteBoolean("planApplied", runtime.HasAppliedPlan);

@@ -92,9 +92,6 @@ internal sealed partial class ListenerManager : IDisposable
         }
     }
 
-    /// <summary>True when every endpoint Higress wants open is bound by Kestrel.</summary>
-    public bool AreOpen() => Endpoints().All(e => e.State == ListenerEndpointState.Open);
-
     public void Dispose() => _timer.Dispose();
 
     /// <summary>

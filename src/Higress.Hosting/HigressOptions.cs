@@ -45,4 +45,16 @@ public sealed class HigressAdminOptions
 
     /// <summary>The admin bind address (default 127.0.0.1; a pod sets 0.0.0.0 for its probes).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Host names the admin endpoints accept besides IP addresses and <c>localhost</c> (default none); other Host
+    /// values get 403, so that a web page cannot read them through DNS rebinding.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// A bearer token the admin endpoints require (default none): requests without <c>Authorization: Bearer
+    /// &lt;token&gt;</c> get 401. <c>/healthz</c> and <c>/readyz</c> stay open for probes.
+    /// </summary>
+    public string? Token { get; set; }
 }

@@ -1,60 +1,117 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.RegularExpressions;
 using Higress.Core.Plan;
+using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// Builds <c>/config_dump</c>: the applied plan, every object's status, every configuration error and warning, and the
-/// objects read — with anything that looks like a secret, key, token or password redacted.
+/// Writes <c>/config_dump</c>: the applied plan, every object's status (with the runtime's listener state laid over
+/// it), every configuration error and warning, the listener endpoints and the objects read, with secrets redacted
+/// (<see cref="Redaction"/>). It streams: each entry is serialized on its own and flushed, so a large configuration is
+/// never held as one document in memory.
 /// </summary>
-internal static partial class ConfigDump
+internal static class ConfigDump
 {
-    public const string Redacted = "<redacted>";
+    private const int FlushThreshold = 32 * 1024;
 
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideParsedPluginConfig } },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideParsedPluginConfig, Redaction.HideSensitiveHeaderValues } },
     };
 
-    public static JsonObject Build(HigressRuntime runtime)
+    public static async Task WriteAsync(Stream body, HigressRuntime runtime, IReadOnlyList<ListenerEndpointStatus> endpoints, ConfigDumpFilter filter, CancellationToken cancellationToken)
     {
         var state = runtime.Current;
         var latest = runtime.LastTranslation ?? state.Translation;
-        var diagnostics = latest.Diagnostics;
-        var root = new JsonObject
+        var statuses = ListenerStatusOverlay.Apply(latest.Statuses, endpoints);
+        var failing = filter.ErrorsOnly
+            ? latest.Diagnostics.Where(d => d.IsError).Select(d => d.Object)
+                .Concat(statuses.Where(ConfigDumpFilter.HasError).Select(s => s.Object))
+                .ToHashSet(StringComparer.Ordinal)
+            : null;
+        bool Wanted(string display) => filter.Matches(display) && (failing is null || failing.Contains(display));
+
+        var diagnostics = latest.Diagnostics.Where(d => Wanted(d.Object) && (!filter.ErrorsOnly || d.IsError)).ToList();
+        var plan = state.Plan;
+        // The dump is read by operators and tools, never embedded in a page: keep <redacted>, '+' and '&' readable.
+        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteNumber("generation", plan.Generation);
+        writer.WriteBoolean("planApplied", runtime.HasAppliedPlan);
+        writer.WriteString("lastApplyError", runtime.LastApplyError);
+        await WriteArrayAsync(writer, "errors", diagnostics.Where(d => d.IsError).Select(d => d.ToString()), cancellationToken);
+        await WriteArrayAsync(writer, "warnings", diagnostics.Where(d => !d.IsError).Select(d => d.ToString()), cancellationToken);
+        await WriteArrayAsync(writer, "diagnostics", diagnostics, cancellationToken);
+        await WriteArrayAsync(writer, "statuses", statuses.Where(s => Wanted(s.Object)), cancellationToken);
+        await WriteArrayAsync(writer, "listeners", endpoints
+            .Where(e => (e.Endpoint.IsAdmin ? !filter.NamesObjects : e.Endpoint.Listeners.Any(l => filter.Matches(l.Gateway.ToString())))
+                && (!filter.ErrorsOnly || e.State == ListenerEndpointState.Failed))
+            .Select(Describe), cancellationToken);
+
+        writer.WritePropertyName("plan");
+        writer.WriteStartObject();
+        writer.WriteNumber("generation", plan.Generation);
+        await WriteArrayAsync(writer, "listeners", plan.Listeners.Where(l => Wanted(l.Gateway.ToString())), cancellationToken);
+        await WriteArrayAsync(writer, "routes", plan.Routes.Where(r => Wanted(r.Source.ToString())), cancellationToken);
+        await WriteArrayAsync(writer, "clusters", plan.Clusters.Where(c => Wanted(c.Service.ToString())), cancellationToken);
+        writer.WriteEndObject();
+
+        var resources = runtime.LastSnapshot?.Resources.Where(r => Wanted(r.Display)) ?? [];
+        await WriteArrayAsync(writer, "resources", resources.Select(r => new
         {
-            ["generation"] = state.Plan.Generation,
-            ["planApplied"] = runtime.HasAppliedPlan,
-            ["lastApplyError"] = runtime.LastApplyError,
-            ["errors"] = Serialize(diagnostics.Where(d => d.IsError).Select(d => d.ToString()).ToArray()),
-            ["warnings"] = Serialize(diagnostics.Where(d => !d.IsError).Select(d => d.ToString()).ToArray()),
-            ["diagnostics"] = Serialize(diagnostics),
-            ["statuses"] = Serialize(latest.Statuses),
-            ["plan"] = Serialize(state.Plan),
-            ["resources"] = Serialize(runtime.LastSnapshot?.Resources.Select(r => new
-            {
-                r.ApiVersion,
-                r.Kind,
-                r.Namespace,
-                r.Name,
-                origin = r.Origin.Display,
-            }).ToArray() ?? []),
-        };
-        RedactSecrets(root);
-        return root;
+            r.ApiVersion,
+            r.Kind,
+            r.Namespace,
+            r.Name,
+            origin = r.Origin.Display,
+        }), cancellationToken);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
     }
 
-    public static string ToJson(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    private static object Describe(ListenerEndpointStatus status) => new
+    {
+        address = status.Endpoint.Address,
+        port = status.Endpoint.Port,
+        url = status.Endpoint.Url,
+        state = status.State.ToString().ToLowerInvariant(),
+        reason = status.Reason,
+        admin = status.Endpoint.IsAdmin,
+        listeners = status.Endpoint.Listeners.Select(l => $"{l.Gateway} listener {l.Name}").ToArray(),
+    };
 
-    private static JsonNode? Serialize<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+    private static async Task WriteArrayAsync<T>(Utf8JsonWriter writer, string name, IEnumerable<T> items, CancellationToken cancellationToken)
+    {
+        writer.WritePropertyName(name);
+        writer.WriteStartArray();
+        foreach (var item in items)
+        {
+            var node = JsonSerializer.SerializeToNode(item, Options);
+            Redaction.Redact(node);
+            if (node is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                node.WriteTo(writer);
+            }
+
+            if (writer.BytesPending > FlushThreshold)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
 
     private static void HideParsedPluginConfig(JsonTypeInfo info)
     {
@@ -71,60 +128,4 @@ internal static partial class ConfigDump
             }
         }
     }
-
-    /// <summary>Replaces secret-looking values, including inside plugin configs carried as JSON text.</summary>
-    internal static void RedactSecrets(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj.ToList())
-                {
-                    if (name == "configJson" && value is JsonValue text && text.TryGetValue<string>(out var json))
-                    {
-                        JsonNode? parsed;
-                        try
-                        {
-                            parsed = JsonNode.Parse(json);
-                        }
-                        catch (JsonException)
-                        {
-                            parsed = null;
-                        }
-
-                        RedactSecrets(parsed);
-                        obj.Remove(name);
-                        obj["config"] = parsed;
-                    }
-                    else if (SecretName().IsMatch(name))
-                    {
-                        obj[name] = RedactAll(value);
-                    }
-                    else
-                    {
-                        RedactSecrets(value);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    RedactSecrets(item);
-                }
-
-                break;
-        }
-    }
-
-    private static JsonNode? RedactAll(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonArray array => new JsonArray(array.Select(RedactAll).ToArray()),
-        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, RedactAll(p.Value)))),
-        _ => JsonValue.Create(Redacted),
-    };
-
-    [GeneratedRegex("password|secret|token|credential|private|api_?key|authorization|cookie|^data$|^stringData$", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretName();
 }

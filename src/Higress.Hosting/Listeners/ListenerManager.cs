@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Higress.Core.Plan;
 using Higress.Core.Resources;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,28 +14,49 @@ namespace Higress.Hosting.Listeners;
 
 /// <summary>
 /// Opens and closes Kestrel endpoints as Gateways change, through Kestrel's own configuration reload: Higress owns an
-/// in-memory configuration of <c>Endpoints</c> (one per listener port, plus the admin port), layered over the host's
-/// <c>Kestrel</c> section and <c>urls</c> so that the host's own endpoints stay open.
+/// in-memory configuration of <c>Endpoints</c> (one per listener address and port, plus the admin port), layered over
+/// the host's <c>Kestrel</c> section and <c>urls</c> so that the host's own endpoints stay open.
+/// An endpoint is handed to Kestrel only after a bind probe succeeds; one that cannot be bound is left out, reported
+/// (log, <c>/config_dump</c>, <c>/readyz</c>, the Gateway's status) and retried on every apply and every few seconds,
+/// so that freeing the port heals it without a restart.
 /// </summary>
-internal sealed partial class ListenerManager
+internal sealed partial class ListenerManager : IDisposable
 {
+    /// <summary>How often failed endpoints are retried and handed endpoints are checked against what Kestrel bound.</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
     private readonly HigressOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
     private readonly ILogger<ListenerManager> _logger;
     private readonly ListenerConfigurationProvider _provider = new();
     private readonly Lock _lock = new();
-    private IReadOnlyList<(string Host, int Port)> _desired = [];
-    private IReadOnlyList<(string Host, int Port)>? _verified;
+    private readonly Dictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
+    private readonly bool _hostHasEndpoints;
+    private readonly ITimer _timer;
+    private IReadOnlyList<ListenerPlan> _listeners = [];
 
-    public ListenerManager(IOptions<HigressOptions> options, IConfiguration hostConfiguration, TlsCertificateStore certificates, ILogger<ListenerManager> logger)
+    public ListenerManager(
+        IOptions<HigressOptions> options,
+        IConfiguration hostConfiguration,
+        TlsCertificateStore certificates,
+        IServiceProvider services,
+        TimeProvider time,
+        ILogger<ListenerManager> logger)
     {
         _options = options.Value;
         Certificates = certificates;
+        _services = services;
+        _time = time;
         _logger = logger;
-        var builder = new ConfigurationBuilder().AddConfiguration(hostConfiguration.GetSection("Kestrel"));
+        var kestrel = hostConfiguration.GetSection("Kestrel");
+        var builder = new ConfigurationBuilder().AddConfiguration(kestrel);
         builder.Add(new ListenerConfigurationSource(_provider));
         Configuration = builder.Build();
         HostUrls = (hostConfiguration["urls"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Set([]);
+        _hostHasEndpoints = HostUrls.Length > 0 || kestrel.GetSection("Endpoints").GetChildren().Any();
+        Reconcile();
+        _timer = time.CreateTimer(_ => Reconcile(), null, RetryInterval, RetryInterval);
     }
 
     /// <summary>The certificates HTTPS listeners serve.</summary>
@@ -50,111 +74,220 @@ internal sealed partial class ListenerManager
 
         // Certificates first, so that a new HTTPS endpoint has them when it opens.
         Certificates.Update(open);
-        Set(open);
-    }
-
-    /// <summary>True when every listener port (and the admin port) accepts TCP connections.</summary>
-    public bool AreOpen()
-    {
-        IReadOnlyList<(string Host, int Port)> desired;
         lock (_lock)
         {
-            desired = _desired;
-            if (ReferenceEquals(_verified, desired))
-            {
-                return true;
-            }
+            _listeners = open;
         }
 
-        foreach (var (host, port) in desired)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(ProbeAddress(host), port);
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
-
-        lock (_lock)
-        {
-            if (ReferenceEquals(_desired, desired))
-            {
-                _verified = desired;
-            }
-        }
-
-        return true;
+        Reconcile();
     }
 
-    private void Set(IReadOnlyList<ListenerPlan> listeners)
+    /// <summary>Every endpoint Higress wants open (admin first), with its state as of now.</summary>
+    public IReadOnlyList<ListenerEndpointStatus> Endpoints()
     {
-        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var desired = new List<(string, int)>();
-        for (var i = 0; i < HostUrls.Length; i++)
+        var bound = KestrelAddresses();
+        lock (_lock)
         {
-            data[$"Endpoints:host-url-{i}:Url"] = HostUrls[i];
+            return _tracked.Values.Select(t => new ListenerEndpointStatus(t.Endpoint, StateOf(t, bound), t.Failure)).ToList();
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    /// <summary>
+    /// Brings Kestrel's configuration in line with the wanted endpoints: keeps those already handed to Kestrel, probes
+    /// the others and hands over those that bind, and takes back any that Kestrel has not bound after a grace period
+    /// (it lost a race for the port, or failed for a reason of its own).
+    /// </summary>
+    private void Reconcile()
+    {
+        var bound = KestrelAddresses();
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            var wanted = Describe(_listeners);
+            foreach (var gone in _tracked.Keys.Except(wanted.Select(w => w.Name)).ToList())
+            {
+                _tracked.Remove(gone);
+            }
+
+            foreach (var endpoint in wanted)
+            {
+                if (!_tracked.TryGetValue(endpoint.Name, out var tracked))
+                {
+                    tracked = new Tracked(endpoint);
+                    _tracked[endpoint.Name] = tracked;
+                }
+                else if (tracked.Endpoint.Url != endpoint.Url || tracked.Endpoint.Protocols != endpoint.Protocols)
+                {
+                    // Kestrel rebinds a changed endpoint it holds: keep it handed, and give the rebind its grace period.
+                    tracked.HandedAt = tracked.HandedAt is null ? null : bound is null ? DateTimeOffset.MaxValue : now;
+                }
+
+                tracked.Endpoint = endpoint;
+
+                Step(tracked, bound, now);
+            }
+
+            var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < HostUrls.Length; i++)
+            {
+                data[$"Endpoints:host-url-{i}:Url"] = HostUrls[i];
+            }
+
+            foreach (var tracked in _tracked.Values.Where(t => t.HandedAt is not null))
+            {
+                data[$"Endpoints:{tracked.Endpoint.Name}:Url"] = tracked.Endpoint.Url;
+                if (tracked.Endpoint.Protocols is { } protocols)
+                {
+                    data[$"Endpoints:{tracked.Endpoint.Name}:Protocols"] = protocols;
+                }
+            }
+
+            if (data.Count == 0 && !_hostHasEndpoints)
+            {
+                // With no endpoint at all Kestrel would bind http://localhost:5000 on its own (and end the host if
+                // that port is taken); an ephemeral loopback port keeps it from doing so until a listener opens.
+                data["Endpoints:higress-placeholder:Url"] = "http://127.0.0.1:0";
+            }
+
+            if (_provider.Replace(data))
+            {
+                Log.ListenersChanged(_logger, string.Join(", ", _tracked.Values.Where(t => t.HandedAt is not null).Select(t => t.Endpoint.Url)));
+            }
+        }
+    }
+
+    private void Step(Tracked tracked, HashSet<(IPAddress?, int)>? bound, DateTimeOffset now)
+    {
+        var endpoint = tracked.Endpoint;
+        if (tracked.HandedAt is { } handedAt)
+        {
+            if (IsBound(endpoint, bound))
+            {
+                if (tracked.WasFailed)
+                {
+                    tracked.WasFailed = false;
+                    Log.EndpointRecovered(_logger, endpoint.Url, endpoint.Owners);
+                }
+
+                return;
+            }
+
+            // Kestrel binds a handed endpoint within moments of the reload; counting starts once the server runs.
+            if (bound is null || now - handedAt < RetryInterval)
+            {
+                return;
+            }
+
+            tracked.HandedAt = null;
+            Fail(tracked, BindProbe.Check(endpoint.Address, endpoint.Port)
+                ?? "Kestrel did not open it after the configuration reload (see its log for 'Unable to bind'); retrying");
+            return;
         }
 
+        if (BindProbe.Check(endpoint.Address, endpoint.Port) is { } reason)
+        {
+            Fail(tracked, reason);
+            return;
+        }
+
+        tracked.Failure = null;
+        tracked.HandedAt = bound is null ? DateTimeOffset.MaxValue : now;
+    }
+
+    private void Fail(Tracked tracked, string reason)
+    {
+        if (!tracked.WasFailed || tracked.Failure != reason)
+        {
+            Log.EndpointFailed(_logger, tracked.Endpoint.Url, tracked.Endpoint.Owners, reason);
+        }
+
+        tracked.Failure = reason;
+        tracked.WasFailed = true;
+    }
+
+    private static ListenerEndpointState StateOf(Tracked tracked, HashSet<(IPAddress?, int)>? bound) =>
+        tracked.HandedAt is null ? ListenerEndpointState.Failed
+        : bound is null || IsBound(tracked.Endpoint, bound) ? ListenerEndpointState.Open
+        : ListenerEndpointState.Opening;
+
+    private List<ListenerEndpoint> Describe(IReadOnlyList<ListenerPlan> listeners)
+    {
+        var result = new List<ListenerEndpoint>();
         if (_options.Admin.Enabled)
         {
-            data["Endpoints:higress-admin:Url"] = Url(_options.Admin.BindAddress, _options.Admin.Port);
-            desired.Add((_options.Admin.BindAddress, _options.Admin.Port));
+            result.Add(new ListenerEndpoint("higress-admin", _options.Admin.BindAddress, _options.Admin.Port, "http", null, EquatableArray<ListenerPlan>.Empty));
         }
 
         foreach (var group in listeners.GroupBy(l => (Address: l.Address ?? _options.BindAddress, l.Port)).OrderBy(g => g.Key.Port))
         {
             var (address, port) = group.Key;
-            var name = $"higress-{address.Replace(':', '_').Replace('.', '_')}-{port}";
             var protocol = group.First().Protocol;
-            data[$"Endpoints:{name}:Url"] = Url(address, port, protocol == ListenerProtocol.Https ? "https" : "http");
-            data[$"Endpoints:{name}:Protocols"] = protocol switch
+            result.Add(new ListenerEndpoint(
+                $"higress-{address.Replace(':', '_').Replace('.', '_')}-{port.ToString(CultureInfo.InvariantCulture)}",
+                address,
+                port,
+                protocol == ListenerProtocol.Https ? "https" : "http",
+                protocol switch
+                {
+                    ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
+                    ListenerProtocol.Https => "Http1AndHttp2",
+                    _ => "Http1",
+                },
+                group.ToEquatableArray()));
+        }
+
+        return result;
+    }
+
+    /// <summary>What Kestrel reports bound, or null when the server has not started (or is not Kestrel).</summary>
+    private HashSet<(IPAddress?, int)>? KestrelAddresses()
+    {
+        var lifetime = _services.GetService<IHostApplicationLifetime>();
+        if (lifetime is null || !lifetime.ApplicationStarted.IsCancellationRequested
+            || _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>() is not { } feature)
+        {
+            return null;
+        }
+
+        var result = new HashSet<(IPAddress?, int)>();
+        foreach (var address in feature.Addresses.ToArray())
+        {
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
             {
-                ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
-                ListenerProtocol.Https => "Http1AndHttp2",
-                _ => "Http1",
-            };
-            desired.Add((address, port));
+                result.Add((IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : null, uri.Port));
+            }
         }
 
-        lock (_lock)
-        {
-            _desired = desired;
-        }
-
-        if (_provider.Replace(data))
-        {
-            Log.ListenersChanged(_logger, string.Join(", ", desired.Select(d => $"{d.Item1}:{d.Item2}")));
-        }
+        return result;
     }
 
-    private static string Url(string address, int port, string scheme = "http")
+    private static bool IsBound(ListenerEndpoint endpoint, HashSet<(IPAddress?, int)>? bound) =>
+        bound is not null && (bound.Contains((BindProbe.ToIPAddress(endpoint.Address), endpoint.Port)) || bound.Contains((null, endpoint.Port)));
+
+    private sealed class Tracked(ListenerEndpoint endpoint)
     {
-        var host = address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;
-        return $"{scheme}://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
-    }
+        public ListenerEndpoint Endpoint { get; set; } = endpoint;
 
-    private static IPAddress ProbeAddress(string host)
-    {
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
-        {
-            return IPAddress.Loopback;
-        }
+        /// <summary>When the endpoint was put into Kestrel's configuration; null while it is left out.</summary>
+        public DateTimeOffset? HandedAt { get; set; }
 
-        if (address.Equals(IPAddress.Any))
-        {
-            return IPAddress.Loopback;
-        }
+        public string? Failure { get; set; }
 
-        return address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : address;
+        /// <summary>Failed since it was last open: the failure has been logged, and the recovery will be.</summary>
+        public bool WasFailed { get; set; }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Listening on {Endpoints}")]
         public static partial void ListenersChanged(ILogger logger, string endpoints);
+
+        [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "Cannot open {Url} for {Owners}: {Reason}. The other endpoints keep serving; retrying every few seconds")]
+        public static partial void EndpointFailed(ILogger logger, string url, string owners, string reason);
+
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "{Url} for {Owners} is open again")]
+        public static partial void EndpointRecovered(ILogger logger, string url, string owners);
     }
 }

@@ -65,7 +65,9 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
     /// <summary>Starts the host on <paramref name="files"/> and waits for <c>/readyz</c>.</summary>
     /// <param name="files">File name → YAML.</param>
     /// <param name="relativeConfigDir">Pass ConfigDir as a path relative to the working directory (as docs/operations.md allows).</param>
-    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files, bool relativeConfigDir = false)
+    /// <param name="adminPort">The admin port; a free one when null.</param>
+    /// <param name="waitReady">Wait for <c>/readyz</c>; false returns once the process runs (for hosts that cannot be ready).</param>
+    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files, bool relativeConfigDir = false, int? adminPort = null, bool waitReady = true)
     {
         var workingDir = Directory.CreateTempSubdirectory("higress-e2e-ref-cwd-").FullName;
         var configDir = relativeConfigDir
@@ -76,7 +78,7 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(configDir, name), yaml);
         }
 
-        var adminPort = FreePorts.Next();
+        adminPort ??= FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDir,
@@ -87,12 +89,17 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
         start.ArgumentList.Add(HostDll());
         start.ArgumentList.Add($"--Higress:ConfigDir={(relativeConfigDir ? "config" : configDir)}");
         start.ArgumentList.Add("--Higress:BindAddress=127.0.0.1");
-        start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.ToString(CultureInfo.InvariantCulture)}");
+        start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.Value.ToString(CultureInfo.InvariantCulture)}");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        var host = new ReferenceHostProcess(process, configDir, workingDir, new GatewayClient(adminPort));
+        var host = new ReferenceHostProcess(process, configDir, workingDir, new GatewayClient(adminPort.Value));
+        if (!waitReady)
+        {
+            return host;
+        }
+
         try
         {
             await host.Client.WaitReadyAsync(timeout: TimeSpan.FromSeconds(60));
@@ -111,11 +118,20 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
     public async Task ApplyAsync(string name, string yaml)
     {
         var before = await Client.GenerationAsync();
+        await WriteAsync(name, yaml);
+        await Client.WaitReadyAsync(before + 1);
+    }
+
+    /// <summary>Replaces one file atomically without waiting.</summary>
+    public async Task WriteAsync(string name, string yaml)
+    {
         var temp = Path.Combine(Path.GetTempPath(), $"higress-e2e-{Guid.NewGuid():N}.tmp");
         await File.WriteAllTextAsync(temp, yaml);
         File.Move(temp, Path.Combine(ConfigDir, name), overwrite: true);
-        await Client.WaitReadyAsync(before + 1);
     }
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => !_process.HasExited;
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -14,7 +14,7 @@ internal static class JsonErrors
 
     public static SyntaxError Describe(JsonException exception, string text)
     {
-        var message = exception.Message.Split(" LineNumber:", 2)[0].Trim();
+        var message = exception.Message.Split(" LineNumber:", 2)[0].Trim().TrimEnd('.');
         if (exception.LineNumber is not { } line0 || exception.BytePositionInLine is not { } bytes)
         {
             var scan = Scan(text, long.MaxValue, long.MaxValue);

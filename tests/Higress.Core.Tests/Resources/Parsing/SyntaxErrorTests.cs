@@ -12,6 +12,7 @@ public class SyntaxErrorTests
     {
         // file, text, object, line, column, what the message must say
         { "a.yaml", Head + "  name: a\n  labels: [x, y\nspec: {}\n", "a.yaml#1", 5, 11, "unclosed flow sequence '[' opened at line 5, column 11: expected ',' or ']'" },
+        { "a.yaml", Head + " [name: a\nspec: {}\n", "a.yaml#1", 4, 2, "unclosed flow sequence '[' opened at line 4, column 2: expected ',' or ']'" },
         { "a.yaml", Head + "  name: a\n\tnamespace: b\n", "a.yaml#1", 5, 1, "tabs cannot indent YAML; use spaces" },
         { "a.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n\tname: a\n", "a.yaml#1", 4, 1, "tabs cannot indent YAML; use spaces" },
         { "a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a\n", "a.yaml#1", 4, 1, "unclosed flow mapping '{' opened at line 3, column 11: expected ',' or '}'" },

@@ -33,6 +33,8 @@ public class SyntaxErrorTests
         { "a.json", "{\n  \"é\": \"é\", \"kind\" 2}", "a.json", 2, 20, "'2' is invalid after a property name. Expected a ':'" },
         { "a.json", "{\n  // a comment\n  /* and\n another */ \"a\": [1, 2}", "a.json", 4, 23, "'}' does not close the '[' opened at line 4, column 18" },
         { "a.json", new string('[', 70) + new string(']', 70), "a.json", 1, 65, "the document nests deeper than 64 levels" },
+        { "a.json", new string('[', 100_000), "a.json", 1, 65, "the document nests deeper than 64 levels" },
+        { "a.yaml", "a: " + new string('[', 100_000), "a.yaml#1", 1, 67, "the document nests deeper than 64 levels" },
     };
 
     [Theory]

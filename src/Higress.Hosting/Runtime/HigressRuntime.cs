@@ -30,6 +30,7 @@ internal sealed partial class HigressRuntime(
     private readonly Lock _applyLock = new();
     private readonly IClusterPolicyFactory[] _clusterPolicies = clusterPolicies.ToArray();
     private volatile RuntimeState _current = RuntimeState.Empty;
+    private readonly DiagnosticLog _diagnostics = new(logger);
     private EndpointDataSource? _yarpEndpoints;
 
     /// <summary>State that outlives plans (cluster policies, plugin instance state), reused while its owner is unchanged.</summary>
@@ -60,17 +61,7 @@ internal sealed partial class HigressRuntime(
         {
             LastTranslation = translation;
             LastSnapshot = snapshot ?? LastSnapshot;
-            foreach (var diagnostic in translation.Diagnostics)
-            {
-                if (diagnostic.IsError)
-                {
-                    Log.ConfigError(logger, diagnostic.ToString());
-                }
-                else
-                {
-                    Log.ConfigWarning(logger, diagnostic.ToString());
-                }
-            }
+            _diagnostics.Update(translation.Diagnostics);
 
             var stopwatch = Stopwatch.StartNew();
             using var scope = PolicyState.BeginApply();
@@ -207,11 +198,5 @@ internal sealed partial class HigressRuntime(
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Plan {Generation} was not applied; the previous plan keeps serving")]
         public static partial void PlanRejected(ILogger logger, long generation, Exception exception);
-
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Configuration error: {Diagnostic}")]
-        public static partial void ConfigError(ILogger logger, string diagnostic);
-
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Configuration warning: {Diagnostic}")]
-        public static partial void ConfigWarning(ILogger logger, string diagnostic);
     }
 }

@@ -27,7 +27,8 @@ public sealed class BadInputTests(BadInputTests.Fixture fixture) : IClassFixture
         var errors = await ErrorsAsync();
         var error = Assert.Single(errors, e => e.Contains("20-broken.yaml", StringComparison.Ordinal));
         Assert.Contains("line 7", error, StringComparison.Ordinal);
-        Assert.Contains("fix", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("unclosed flow mapping '{' opened at line 6, column 17", error, StringComparison.Ordinal);
+        Assert.Contains("close it with '}'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,14 @@ namespace Higress.Core.Resources.Parsing;
 /// </summary>
 public static class ResourceParser
 {
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
+        MaxDepth = ParseLimits.MaxDepth,
+    };
+
     private static readonly HashSet<string> TopLevelSkipped = new(StringComparer.Ordinal) { "apiVersion", "kind", "status" };
 
     /// <summary>Parses <paramref name="text"/>: JSON when it starts with <c>{</c> or <c>[</c>, YAML otherwise.</summary>
@@ -22,15 +30,13 @@ public static class ResourceParser
         {
             try
             {
-                var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                // Duplicate keys are refused here rather than when the lazily built object is first read.
+                var node = JsonNode.Parse(text, documentOptions: JsonOptions);
                 return ParseNodes([node], origin);
             }
             catch (JsonException ex)
             {
-                var diagnostic = new ConfigDiagnostic(DiagnosticSeverity.Error, origin.FilePath ?? origin.SourceName, string.Empty,
-                    $"not valid JSON at line {ex.LineNumber + 1}, column {ex.BytePositionInLine + 1}: {ex.Message.Split(" LineNumber", 2)[0]}",
-                    "fix the JSON syntax", origin.FilePath ?? origin.SourceName);
-                return new ParseResult([], [diagnostic]);
+                return new ParseResult([], [SyntaxDiagnostic(JsonErrors.Describe(ex, text), "JSON", origin.FilePath ?? origin.SourceName)]);
             }
         }
 
@@ -42,8 +48,7 @@ public static class ResourceParser
         {
             if (document.Error is not null)
             {
-                var where = origin.ForDocument(index++).Display;
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, where, string.Empty, document.Error, "fix the YAML syntax; this document was skipped", where));
+                diagnostics.Add(SyntaxDiagnostic(document.Error, "YAML", origin.ForDocument(index++).Display));
                 continue;
             }
 
@@ -82,6 +87,9 @@ public static class ResourceParser
 
         return new ParseResult(resources, diagnostics);
     }
+
+    private static ConfigDiagnostic SyntaxDiagnostic(SyntaxError error, string format, string where) =>
+        new(DiagnosticSeverity.Error, where, string.Empty, error.Describe(format), $"{error.Fix}; this {(format == "JSON" ? "file" : "document")} was skipped", where);
 
     private static IEnumerable<JsonNode?> Expand(JsonNode? node)
     {

@@ -77,9 +77,9 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
         {
             // A config that turned invalid keeps serving with the last good one, as Envoy keeps its last accepted
             // configuration: a typo must neither drop a policy nor turn its routes into 500.
+            // The runtime reports it (log, /config_dump, status) by comparing the chain's bindings with the plan's.
             if (fresh.IsInvalidConfig && state.TryKeep<PluginChainEntry>(owner, out var lastGood))
             {
-                Log.LastGoodConfigServes(_logger, binding.Name, binding.InstanceId, route.Id, fresh.Problem!);
                 return lastGood;
             }
 
@@ -148,9 +148,6 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} has an invalid config ({Problem}); its last good config keeps serving.")]
-        public static partial void LastGoodConfigServes(ILogger logger, string plugin, string instance, string route, string problem);
-
         [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} cannot run: {Problem}; fail strategy {FailStrategy}.")]
         public static partial void BindingUnusable(ILogger logger, string plugin, string instance, string route, string problem, FailStrategy failStrategy);
     }

@@ -61,7 +61,6 @@ internal sealed partial class HigressRuntime(
         {
             LastTranslation = translation;
             LastSnapshot = snapshot ?? LastSnapshot;
-            _diagnostics.Update(translation.Diagnostics);
 
             var stopwatch = Stopwatch.StartNew();
             using var scope = PolicyState.BeginApply();
@@ -85,6 +84,7 @@ internal sealed partial class HigressRuntime(
 
                 translation = WithLastGoodNotes(translation, routes.Values);
                 LastTranslation = translation;
+                _diagnostics.Update(translation.Diagnostics);
                 var applied = yarp.Update(plan);
                 var endpoints = CollectEndpoints(plan, applied);
                 _current = new RuntimeState(translation, table, endpoints, routes, clusters);
@@ -98,6 +98,7 @@ internal sealed partial class HigressRuntime(
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                _diagnostics.Update(translation.Diagnostics);
                 LastApplyError = ex.Message;
                 metrics.PlanRejected();
                 Log.PlanRejected(logger, translation.Plan.Generation, ex);

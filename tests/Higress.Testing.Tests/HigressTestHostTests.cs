@@ -1,8 +1,8 @@
 using System.Net;
-using Higress.Hosting.Testing;
+using Higress.Testing;
 using Microsoft.AspNetCore.Http;
 
-namespace Higress.Hosting.Tests.Testing;
+namespace Higress.Testing.Tests;
 
 public sealed class HigressTestHostTests
 {

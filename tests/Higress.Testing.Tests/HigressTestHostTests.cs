@@ -1,40 +1,18 @@
 using System.Net;
-using Higress.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Testing.Tests;
 
 public sealed class HigressTestHostTests
 {
-    private const string Routes = """
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Gateway
-        metadata: {name: edge}
-        spec:
-          listeners: [{protocol: HTTP, port: 80, hostnames: ["*.example.com"]}]
-        ---
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Route
-        metadata: {name: shop}
-        spec:
-          http:
-          - match: [{uri: {prefix: /orders}}]
-            rewrite: {uri: /v2/orders}
-            headers: {request: {set: {x-gateway: higress}}, response: {add: {x-route: shop}}}
-            route: [{destination: {host: orders, port: 8080}}]
-          - match: [{uri: {exact: /old}}]
-            redirect: {uri: /new, redirectCode: 308}
-        """;
-
-    private static Task Echo(HttpContext context, string name) =>
-        context.Response.WriteAsync($"{name} {context.Request.Path} {context.Request.Host} {context.Request.Headers["x-gateway"]}");
-
     [Fact]
     public async Task Routes_rewrites_and_edits_headers_in_process()
     {
         await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(Routes)
-            .AddBackend("orders", 8080, c => Echo(c, "orders")));
+            .AddYaml(TestRoutes.Shop)
+            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
         using var client = host.CreateClient();
 
         using var response = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));
@@ -48,8 +26,8 @@ public sealed class HigressTestHostTests
     public async Task Answers_redirects_404_and_listener_isolation_locally()
     {
         await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(Routes)
-            .AddBackend("orders", 8080, c => Echo(c, "orders")));
+            .AddYaml(TestRoutes.Shop)
+            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
         using var client = host.CreateClient();
 
         using var redirect = await client.GetAsync(new Uri("http://shop.example.com/old?x=1"));
@@ -66,15 +44,87 @@ public sealed class HigressTestHostTests
     public async Task Update_swaps_the_plan_and_waits_for_it()
     {
         await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(Routes)
-            .AddBackend("orders", 8080, c => Echo(c, "orders")));
+            .AddYaml(TestRoutes.Shop)
+            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
         using var client = host.CreateClient();
 
-        await host.UpdateAsync(r => r.AddYaml(Routes.Replace("prefix: /orders", "prefix: /purchases", StringComparison.Ordinal)));
+        await host.UpdateAsync(r => r.AddYaml(TestRoutes.Shop.Replace("prefix: /orders", "prefix: /purchases", StringComparison.Ordinal)));
 
         using var moved = await client.GetAsync(new Uri("http://shop.example.com/purchases/1"));
         using var gone = await client.GetAsync(new Uri("http://shop.example.com/orders/1"));
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(443)]
+    [InlineData(8080)]
+    public async Task Backends_on_default_and_other_ports_are_reached(int port)
+    {
+        await using var host = await HigressTestHost.StartAsync(h => h
+            .AddYaml(TestRoutes.Forward("svc", port))
+            .AddBackend("svc", port, c => TestRoutes.Echo(c, "svc")));
+        using var client = host.CreateClient();
+
+        using var response = await host.EnsureRoutedAsync(await client.GetAsync(new Uri("http://any.example.com/x")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("svc /x", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ignores_the_applications_appsettings_unless_asked()
+    {
+        // The test output holds an appsettings.json (copied from this project) whose Routes conflict with the test's.
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        await using var host = await HigressTestHost.StartAsync(h => h
+            .AddYaml(TestRoutes.Shop)
+            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        using var client = host.CreateClient();
+
+        using var orders = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));
+        using var app = await client.GetAsync(new Uri("http://shop.example.com/app"));
+
+        Assert.Equal(HttpStatusCode.OK, orders.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, app.StatusCode);
+        Assert.DoesNotContain(host.Translation.Plan.Routes, r => r.Source.ToString().Contains("app-only", StringComparison.Ordinal));
+        Assert.Empty(host.Translation.Diagnostics);
+    }
+
+    [Fact]
+    public async Task Uses_the_applications_appsettings_when_asked_and_the_tests_objects_win()
+    {
+        await using var host = await HigressTestHost.StartAsync(h => h
+            .UseAppConfiguration()
+            .AddYaml(TestRoutes.Shop)
+            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        using var client = host.CreateClient();
+
+        using var orders = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));
+        using var app = await client.GetAsync(new Uri("http://shop.example.com/app"));
+
+        Assert.Equal("orders /v2/orders/7 shop.example.com higress", await orders.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, app.StatusCode);
+        Assert.Equal("app route", await app.Content.ReadAsStringAsync());
+        var duplicate = Assert.Single(host.Translation.Diagnostics);
+        Assert.Contains("duplicate", duplicate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_from_the_test_reach_the_host()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Higress:GatewayClassName"] = "from-configuration" })
+            .Build();
+        await using var host = await HigressTestHost.StartAsync(h => h
+            .UseConfiguration(configuration)
+            .UseSetting("Higress:ControllerName", "example.com/test-controller"));
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.HigressOptions>>().Value;
+
+        Assert.Equal("from-configuration", options.GatewayClassName);
+        Assert.Equal("example.com/test-controller", options.ControllerName);
+        Assert.False(options.OpenListeners);
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
+using Higress.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Higress.Testing.Tests;
 
@@ -121,10 +123,28 @@ public sealed class HigressTestHostTests
             .UseConfiguration(configuration)
             .UseSetting("Higress:ControllerName", "example.com/test-controller"));
 
-        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.HigressOptions>>().Value;
+        var options = host.Services.GetRequiredService<IOptions<HigressOptions>>().Value;
 
         Assert.Equal("from-configuration", options.GatewayClassName);
         Assert.Equal("example.com/test-controller", options.ControllerName);
         Assert.False(options.OpenListeners);
+    }
+
+    [Fact]
+    public async Task Ignores_environment_variables()
+    {
+        const string Variable = "Higress__ControllerName";
+        Environment.SetEnvironmentVariable(Variable, "example.com/from-environment");
+        try
+        {
+            await using var host = await HigressTestHost.StartAsync(h => h.AddYaml(TestRoutes.Shop));
+
+            var options = host.Services.GetRequiredService<IOptions<HigressOptions>>().Value;
+            Assert.Equal("higress.io/gateway-controller", options.ControllerName);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Variable, null);
+        }
     }
 }

@@ -12,9 +12,7 @@ public sealed class HigressTestHostTests
     [Fact]
     public async Task Routes_rewrites_and_edits_headers_in_process()
     {
-        await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(TestRoutes.Shop)
-            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        await using var host = await TestRoutes.StartShopAsync();
         using var client = host.CreateClient();
 
         using var response = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));
@@ -27,9 +25,7 @@ public sealed class HigressTestHostTests
     [Fact]
     public async Task Answers_redirects_404_and_listener_isolation_locally()
     {
-        await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(TestRoutes.Shop)
-            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        await using var host = await TestRoutes.StartShopAsync();
         using var client = host.CreateClient();
 
         using var redirect = await client.GetAsync(new Uri("http://shop.example.com/old?x=1"));
@@ -45,9 +41,7 @@ public sealed class HigressTestHostTests
     [Fact]
     public async Task Update_swaps_the_plan_and_waits_for_it()
     {
-        await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(TestRoutes.Shop)
-            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        await using var host = await TestRoutes.StartShopAsync();
         using var client = host.CreateClient();
 
         await host.UpdateAsync(r => r.AddYaml(TestRoutes.Shop.Replace("prefix: /orders", "prefix: /purchases", StringComparison.Ordinal)));
@@ -80,9 +74,7 @@ public sealed class HigressTestHostTests
     {
         // The test output holds an appsettings.json (copied from this project) whose Routes conflict with the test's.
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
-        await using var host = await HigressTestHost.StartAsync(h => h
-            .AddYaml(TestRoutes.Shop)
-            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        await using var host = await TestRoutes.StartShopAsync();
         using var client = host.CreateClient();
 
         using var orders = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));
@@ -97,10 +89,7 @@ public sealed class HigressTestHostTests
     [Fact]
     public async Task Uses_the_applications_appsettings_when_asked_and_the_tests_objects_win()
     {
-        await using var host = await HigressTestHost.StartAsync(h => h
-            .UseAppConfiguration()
-            .AddYaml(TestRoutes.Shop)
-            .AddBackend("orders", 8080, c => TestRoutes.Echo(c, "orders")));
+        await using var host = await TestRoutes.StartShopAsync(h => h.UseAppConfiguration());
         using var client = host.CreateClient();
 
         using var orders = await client.GetAsync(new Uri("http://shop.example.com/orders/7"));

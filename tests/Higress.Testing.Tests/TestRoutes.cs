@@ -25,6 +25,13 @@ internal static class TestRoutes
             redirect: {uri: /new, redirectCode: 308}
         """;
 
+    /// <summary>Starts a host serving <see cref="Shop"/> with the echoing <c>orders</c> backend, plus <paramref name="more"/>.</summary>
+    public static Task<HigressTestHost> StartShopAsync(Action<HigressTestHostBuilder>? more = null) => HigressTestHost.StartAsync(h =>
+    {
+        h.AddYaml(Shop).AddBackend("orders", 8080, c => Echo(c, "orders"));
+        more?.Invoke(h);
+    });
+
     public static Task Echo(HttpContext context, string name) =>
         context.Response.WriteAsync($"{name} {context.Request.Path} {context.Request.Host} {context.Request.Headers["x-gateway"]}");
 

@@ -24,8 +24,17 @@ public sealed class GatewayExplainer
     /// <param name="catalog">Plugins, built-ins when null.</param>
     /// <param name="seed">Seed for weighted backend choice, for repeatable tests.</param>
     public GatewayExplainer(ResourceSnapshot snapshot, TranslatorOptions? options = null, PluginCatalog? catalog = null, int seed = 0)
+        : this(Translator.Translate(snapshot, options, catalog), seed)
     {
-        Translation = Translator.Translate(snapshot, options, catalog);
+    }
+
+    /// <summary>Explains the plan of a translation already made, e.g. the one a running gateway serves.</summary>
+    /// <param name="translation">The translation.</param>
+    /// <param name="seed">Seed for weighted backend choice, for repeatable tests.</param>
+    public GatewayExplainer(TranslationResult translation, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(translation);
+        Translation = translation;
         _table = RouteTable.Build(Translation.Plan);
         _clusters = Translation.Plan.Clusters.ToDictionary(c => c.Id, StringComparer.Ordinal);
         _random = new Random(seed);

@@ -1,4 +1,5 @@
-using Higress.Core.Resources;
+using Higress.Core.Explain;
+using Higress.Core.Resources.Sources;
 using Higress.Core.Translation;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Sources;
@@ -6,24 +7,25 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Higress.Hosting.Testing;
+namespace Higress.Testing;
 
 /// <summary>
 /// Runs the whole gateway in-process on <see cref="TestServer"/>, with in-memory backends, for users' own tests:
 /// the same translator, matcher, plugins and YARP forwarding as production, and no sockets. A request's URL port
-/// selects the listener (80 when absent), its host is the Host header.
+/// selects the listener (80 when absent), its host is the Host header. The host reads no configuration but what the
+/// test declares (see <see cref="HigressTestHostBuilder.UseConfiguration"/>), and its error bodies say why.
 /// </summary>
-public sealed class HigressTestHost : IAsyncDisposable
+public sealed partial class HigressTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly InMemoryBackends _backends;
     private readonly CodeResourceSource _source;
-
     private readonly HigressTestHostBuilder _options;
 
     private HigressTestHost(WebApplication app, InMemoryBackends backends, CodeResourceSource source, HigressTestHostBuilder options)
@@ -50,20 +52,21 @@ public sealed class HigressTestHost : IAsyncDisposable
         configure(options);
 
         var backends = new InMemoryBackends();
-        foreach (var (key, handler) in options.Backends)
+        foreach (var (address, handler) in options.Backends)
         {
-            await backends.AddAsync(key, handler).ConfigureAwait(false);
+            await backends.AddAsync(address, handler).ConfigureAwait(false);
         }
 
-        var source = new CodeResourceSource(options.Apply);
+        var source = new CodeResourceSource(options.Apply, "test");
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
+        builder.Configuration.Sources.Clear();
+        ConfigureSettings(builder.Configuration, options);
+        builder.WebHost.UseTestServer(o => o.PreserveExecutionContext = true);
         builder.Logging.ClearProviders();
-        builder.Configuration["Higress:OpenListeners"] = "false";
-        builder.Configuration["Higress:Admin:Enabled"] = "false";
-        builder.Configuration["Higress:ReloadDebounce"] = "00:00:00.010";
+
+        // Registered before AddHigress's configuration sources, so that the test's objects win a duplicate.
+        builder.Services.AddSingleton<IResourceSource>(source);
         builder.Services.AddHigress(builder.Configuration.GetSection("Higress"));
-        builder.Services.AddSingleton<Core.Resources.Sources.IResourceSource>(source);
         builder.Services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory>(new InMemoryForwarderClientFactory(backends)));
         builder.Services.AddSingleton<IStartupFilter, ListenerPortFromHostFilter>();
         options.ConfigureServices?.Invoke(builder.Services);
@@ -77,7 +80,7 @@ public sealed class HigressTestHost : IAsyncDisposable
     /// <summary>A client whose requests enter the gateway; it does not follow redirects.</summary>
     public HttpClient CreateClient()
     {
-        var handler = _app.GetTestServer().CreateHandler();
+        var handler = new GatewayExchange.Recorder(_app.GetTestServer().CreateHandler());
         return new HttpClient(handler) { BaseAddress = new Uri("http://localhost/") };
     }
 
@@ -108,6 +111,30 @@ public sealed class HigressTestHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         await _backends.DisposeAsync().ConfigureAwait(false);
         _source.Dispose();
+    }
+
+    /// <summary>
+    /// The host's configuration, lowest precedence first: configuration the test opted into, the test host's
+    /// defaults, the test's own settings, and what a test server cannot do without (no sockets, no admin port).
+    /// </summary>
+    private static void ConfigureSettings(ConfigurationManager configuration, HigressTestHostBuilder options)
+    {
+        foreach (var added in options.Configurations)
+        {
+            configuration.AddConfiguration(added);
+        }
+
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Higress:ReloadDebounce"] = "00:00:00.010",
+            ["Higress:DetailedErrors"] = "true",
+        });
+        configuration.AddInMemoryCollection(options.Settings);
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Higress:OpenListeners"] = "false",
+            ["Higress:Admin:Enabled"] = "false",
+        });
     }
 
     /// <summary>Test servers have no local port: take the listener port from the request's Host.</summary>

@@ -170,11 +170,12 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         {
             if (value is not null)
             {
-                context.Warning(owner, $"{field}.{name}", "is not applied by this version yet", "remove it, or expect it in a later version");
+                context.NotEnforced(owner, $"{field}.{name}");
             }
         }
 
         Warn(rule.Mirror, "mirror");
+        Warn(rule.MirrorPercentage, "mirrorPercentage");
         Warn(rule.Retries, "retries");
         Warn(rule.CorsPolicy, "corsPolicy");
         Warn(rule.Fault, "fault");

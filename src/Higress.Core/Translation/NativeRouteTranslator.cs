@@ -123,6 +123,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             ResponseHeaders = Response(rule.Headers),
             Rewrite = rewrite,
             Timeout = rule.Timeout,
+            MaxRequestBodySize = rule.MaxRequestBodySize,
         };
         return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins);
     }

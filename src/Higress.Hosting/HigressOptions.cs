@@ -32,6 +32,27 @@ public sealed class HigressOptions
 
     /// <summary>The admin (management) port options.</summary>
     public HigressAdminOptions Admin { get; set; } = new();
+
+    /// <summary>
+    /// Put the detailed reason into the body of responses the gateway generates on errors (404, 500, 502, ...).
+    /// Default false: clients get a generic body with a request id, and the details go to the log and <c>/config_dump</c>,
+    /// because the reason names objects, namespaces and upstreams. Turn it on for development and tests only.
+    /// </summary>
+    public bool DetailedErrors { get; set; }
+
+    /// <summary>Request limits.</summary>
+    public HigressLimitsOptions Limits { get; set; } = new();
+}
+
+/// <summary>Limits on requests through gateway listeners.</summary>
+public sealed class HigressLimitsOptions
+{
+    /// <summary>
+    /// The largest request body, in bytes, forwarded on a gateway listener; null (default) means unlimited, because
+    /// bodies are streamed and never held. A route rule's <c>maxRequestBodySize</c> overrides it. Over the limit the
+    /// client gets 413 (if the response has not started) and the upstream request is aborted, never completed.
+    /// </summary>
+    public long? MaxRequestBodySize { get; set; }
 }
 
 /// <summary>The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/config_dump</c>.</summary>

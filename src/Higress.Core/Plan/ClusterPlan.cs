@@ -30,4 +30,11 @@ public sealed record ClusterPlan(
     ObjectRef Service,
     EquatableArray<DestinationPlan> Destinations,
     UpstreamProtocol Protocol = UpstreamProtocol.Http1,
-    string LoadBalancing = "RoundRobin");
+    string LoadBalancing = "RoundRobin")
+{
+    /// <summary>
+    /// Accept any certificate from an HTTPS upstream (ServiceEntry <c>tls.insecureSkipVerify</c>). Otherwise the
+    /// upstream's certificate must chain to the system trust store and name the destination's host.
+    /// </summary>
+    public bool AcceptAnyServerCertificate { get; init; }
+}

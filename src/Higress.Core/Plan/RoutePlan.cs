@@ -44,4 +44,7 @@ public sealed record RoutePlan(
 
     /// <summary>The whole-request timeout, if any (carried for the resilience layer; not enforced yet).</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The largest request body in bytes, overriding the host's limit; null = the host's limit.</summary>
+    public long? MaxRequestBodySize { get; init; }
 }

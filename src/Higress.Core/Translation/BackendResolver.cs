@@ -208,8 +208,17 @@ internal sealed class BackendResolver
             return new BackendResult(id);
         }
 
+        // A subset's policy overrides the service's field by field, as Istio's DestinationRule does.
+        var tls = subset?.TrafficPolicy?.Tls ?? spec.TrafficPolicy?.Tls;
+        if (ServiceEntryChecks.UnsupportedTls(tls) is { } refused)
+        {
+            return new BackendResult(null, "UnsupportedProtocol", $"{entry.Display} {refused}");
+        }
+
+        var originateTls = tls is not null && tls.Mode.Equals("SIMPLE", StringComparison.OrdinalIgnoreCase);
         var upstream = sePort.Protocol.ToUpperInvariant() switch
         {
+            _ when originateTls => UpstreamProtocol.Https,
             "HTTPS" or "TLS" => UpstreamProtocol.Https,
             "HTTP2" or "GRPC" or "H2C" => UpstreamProtocol.Http2,
             _ => UpstreamProtocol.Http1,
@@ -232,14 +241,11 @@ internal sealed class BackendResolver
             destinations.Add(new DestinationPlan(host, Address(scheme, host, sePort.TargetPort ?? sePort.Number)));
         }
 
-        var policy = (subset?.TrafficPolicy ?? spec.TrafficPolicy)?.LoadBalancer?.Simple?.ToUpperInvariant() switch
+        var balancing = ServiceEntryChecks.LoadBalancing(subset?.TrafficPolicy?.LoadBalancer?.Simple ?? spec.TrafficPolicy?.LoadBalancer?.Simple) ?? "RoundRobin";
+        Clusters[id] = new ClusterPlan(id, new ObjectRef(entry.Kind, entry.Namespace, entry.Name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, balancing)
         {
-            "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
-            "RANDOM" => "Random",
-            "PASSTHROUGH" => "First",
-            _ => "RoundRobin",
+            AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
         };
-        Clusters[id] = new ClusterPlan(id, new ObjectRef(entry.Kind, entry.Namespace, entry.Name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, policy);
         return new BackendResult(id);
     }
 

@@ -33,7 +33,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
             if (rule.Timeouts is not null)
             {
-                context.Warning(route, field + ".timeouts", "is not applied by this version yet", "remove it, or expect it in a later version");
+                context.NotEnforced(route, field + ".timeouts");
             }
 
             refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
@@ -195,7 +195,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     rewrite = new UrlRewrite(rewritePath, u.Hostname);
                     break;
                 default:
-                    context.Warning(route, ff + ".type", $"filter {filter.Type} is not supported yet and is ignored", "remove it, or expect it in a later version");
+                    context.NotEnforced(route, ff + ".type", $"filter {filter.Type} is ignored");
                     break;
             }
         }

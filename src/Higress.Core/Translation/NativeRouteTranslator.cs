@@ -123,6 +123,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             ResponseHeaders = Response(rule.Headers),
             Rewrite = rewrite,
             Timeout = rule.Timeout,
+            MaxRequestBodySize = rule.MaxRequestBodySize,
         };
         return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins);
     }
@@ -170,11 +171,12 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         {
             if (value is not null)
             {
-                context.Warning(owner, $"{field}.{name}", "is not applied by this version yet", "remove it, or expect it in a later version");
+                context.NotEnforced(owner, $"{field}.{name}");
             }
         }
 
         Warn(rule.Mirror, "mirror");
+        Warn(rule.MirrorPercentage, "mirrorPercentage");
         Warn(rule.Retries, "retries");
         Warn(rule.CorsPolicy, "corsPolicy");
         Warn(rule.Fault, "fault");

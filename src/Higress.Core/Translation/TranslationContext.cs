@@ -6,6 +6,7 @@ namespace Higress.Core.Translation;
 internal sealed class TranslationContext(ResourceSnapshot snapshot, TranslatorOptions options)
 {
     private readonly Dictionary<string, StatusBuilder> _statuses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _notEnforced = new(StringComparer.Ordinal);
 
     public ResourceSnapshot Snapshot { get; } = snapshot;
 
@@ -18,6 +19,24 @@ internal sealed class TranslationContext(ResourceSnapshot snapshot, TranslatorOp
 
     public void Warning(Resource resource, string field, string message, string? fix = null) =>
         Diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, resource.Display, field, message, fix, resource.Origin.FilePath is null ? null : resource.Origin.Display));
+
+    /// <summary>
+    /// A field this version reads but does not act on yet. It must never look enforced: a warning naming the field,
+    /// and an <c>Enforced: False</c> condition on the object listing every such field, so the object's status says it too.
+    /// </summary>
+    public void NotEnforced(Resource resource, string field, string? detail = null)
+    {
+        var message = "is accepted but not enforced yet" + (detail is null ? string.Empty : ": " + detail);
+        Warning(resource, field, message, "remove it, or expect it in a later version");
+        if (!_notEnforced.TryGetValue(resource.Display, out var fields))
+        {
+            fields = [];
+            _notEnforced[resource.Display] = fields;
+            Status(resource);
+        }
+
+        fields.Add(field);
+    }
 
     public StatusBuilder Status(Resource resource) => Status(resource.Display, resource.Metadata.Generation);
 
@@ -33,7 +52,15 @@ internal sealed class TranslationContext(ResourceSnapshot snapshot, TranslatorOp
         return builder;
     }
 
-    public EquatableArray<ObjectStatus> BuildStatuses() => _statuses.Values.OrderBy(s => s.Object, StringComparer.Ordinal).Select(s => s.Build()).ToEquatableArray();
+    public EquatableArray<ObjectStatus> BuildStatuses()
+    {
+        foreach (var (display, fields) in _notEnforced)
+        {
+            Status(display).Set("Enforced", false, "NotEnforced", $"not enforced yet (accepted, without effect): {string.Join(", ", fields)}");
+        }
+
+        return _statuses.Values.OrderBy(s => s.Object, StringComparer.Ordinal).Select(s => s.Build()).ToEquatableArray();
+    }
 }
 
 /// <summary>Accumulates one object's conditions; the first false condition of a type wins over later true ones.</summary>

@@ -29,6 +29,11 @@ public static class Translator
         var http = new HttpRouteTranslator(context, attacher, backends, plugins);
         var native = new NativeRouteTranslator(context, attacher, backends, plugins);
 
+        foreach (var entry in snapshot.OfType<ServiceEntry>())
+        {
+            ServiceEntryChecks.Check(context, entry);
+        }
+
         var routes = new List<RoutePlan>();
         native.TranslateInline(listeners, routes);
         foreach (var route in snapshot.OfType<Route>())

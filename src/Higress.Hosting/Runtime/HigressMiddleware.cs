@@ -1,18 +1,21 @@
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Higress.Hosting.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Higress.Hosting.Runtime;
 
 /// <summary>
 /// The request path for gateway listener ports: match (Gateway API semantics, <see cref="RouteTable"/>), run the rule's
 /// plugins, then forward through the cluster's YARP endpoint or answer locally (redirect, direct response, 404, 500).
-/// Requests on other ports pass through to the host's own pipeline.
+/// Requests on other ports pass through to the host's own pipeline. The gateway's own failures are answered by
+/// <see cref="GatewayErrors"/>.
 /// </summary>
-internal sealed partial class HigressMiddleware(
+internal sealed class HigressMiddleware(
     RequestDelegate next,
     HigressRuntime runtime,
     AdminEndpoints admin,
@@ -20,6 +23,8 @@ internal sealed partial class HigressMiddleware(
     ILogger<HigressMiddleware> logger)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
+    private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
+    private readonly GatewayErrors _errors = new(options.Value.DetailedErrors, logger);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -33,7 +38,13 @@ internal sealed partial class HigressMiddleware(
         var match = state.Table.Match(new HttpContextRouteRequest(context, port));
         if (match is null)
         {
-            return LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, "no route matched this request\n");
+            return _errors.NoRouteAsync(context);
+        }
+
+        // Kestrel's 30 MB default is for buffering servers; a gateway streams, so the limit is the host's or the rule's.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = match.Route.MaxRequestBodySize ?? _maxRequestBodySize;
         }
 
         var feature = new HigressRouteFeature(state, match);
@@ -55,13 +66,23 @@ internal sealed partial class HigressMiddleware(
         feature.Backend = backend;
         if (backend?.ClusterId is null || !state.ClusterEndpoints.TryGetValue(backend.ClusterId, out var endpoint))
         {
-            var reason = backend?.Error ?? "the rule has no backend with a positive weight";
-            Log.BackendUnavailable(logger, routeRuntime.Route.Id, reason);
-            return LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "invalid backend: " + reason + "\n", routeRuntime, feature);
+            return _errors.MisconfiguredAsync(context, routeRuntime, feature, "invalid backend: " + (backend?.Error ?? "the rule has no backend with a positive weight"));
         }
 
         context.SetEndpoint(endpoint);
-        return endpoint.RequestDelegate!(context);
+        var forwarding = endpoint.RequestDelegate!(context);
+        return forwarding.IsCompletedSuccessfully && context.Features.Get<IForwarderErrorFeature>() is null
+            ? forwarding
+            : CompleteForwardingAsync(context, forwarding, routeRuntime.Route.Id);
+    }
+
+    private async Task CompleteForwardingAsync(HttpContext context, Task forwarding, string routeId)
+    {
+        await forwarding;
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            await _errors.ForwardingFailedAsync(context, routeId, error);
+        }
     }
 
     private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
@@ -88,19 +109,12 @@ internal sealed partial class HigressMiddleware(
                 return;
 
             case FailAction fail:
-                Log.BackendUnavailable(logger, route.Id, fail.Reason);
-                await LocalResponse.WriteAsync(context, fail.StatusCode, fail.Reason + "\n", routeRuntime, feature);
+                await _errors.MisconfiguredAsync(context, routeRuntime, feature, fail.Reason, fail.StatusCode);
                 return;
 
             default:
-                await LocalResponse.WriteAsync(context, StatusCodes.Status500InternalServerError, "unsupported route action\n", routeRuntime, feature);
+                await _errors.MisconfiguredAsync(context, routeRuntime, feature, $"unsupported route action {route.Action.GetType().Name}");
                 return;
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Rule {RouteId} answered 500: {Reason}")]
-        public static partial void BackendUnavailable(ILogger logger, string routeId, string reason);
     }
 }

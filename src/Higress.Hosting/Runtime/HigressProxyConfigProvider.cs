@@ -60,6 +60,7 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
             ClusterId = cluster.Id,
             LoadBalancingPolicy = cluster.LoadBalancing,
             Destinations = destinations,
+            HttpClient = cluster.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             HttpRequest = cluster.Protocol == UpstreamProtocol.Http2
                 ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
                 : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },

@@ -7,7 +7,8 @@ namespace Higress.Core.Tests.Resources;
 /// <summary>docs/configuration.md must describe every record and field of the model, so the two cannot drift.</summary>
 public class ConfigurationDocsTests
 {
-    private static readonly string Docs = File.ReadAllText(FindDocs());
+    /// <summary>The text of docs/configuration.md.</summary>
+    internal static readonly string Docs = File.ReadAllText(FindDocs());
 
     public static TheoryData<string> ModelTypes()
     {
@@ -46,7 +47,8 @@ public class ConfigurationDocsTests
         Assert.Contains("### ResourceMetadata\n", Docs, StringComparison.Ordinal);
     }
 
-    private static string? Section(string typeName)
+    /// <summary>The <c>### typeName</c> section of the docs, or null.</summary>
+    internal static string? Section(string typeName)
     {
         var start = Docs.IndexOf($"### {typeName}\n", StringComparison.Ordinal);
         if (start < 0)

@@ -49,4 +49,11 @@ public sealed record RouteRule
 
     /// <summary>Inline plugin instances for this rule.</summary>
     public EquatableArray<InlinePlugin> Plugins { get; init; }
+
+    /// <summary>
+    /// The largest request body in bytes for this rule, overriding the host's <c>Higress:Limits:MaxRequestBodySize</c>
+    /// (a Higress.Net field; Istio and Higress have none).
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long? MaxRequestBodySize { get; init; }
 }

@@ -1,0 +1,99 @@
+using Higress.Core.Resources;
+
+namespace Higress.Core.Translation;
+
+/// <summary>
+/// What of a ServiceEntry's traffic policy this version enforces, in one place. Every field set that the runtime does
+/// not act on is reported with <see cref="TranslationContext.NotEnforced"/>, so that a policy never looks enforced
+/// when it is not; an upstream TLS mode the gateway cannot originate fails closed (<see cref="UnsupportedTls"/>).
+/// </summary>
+internal static class ServiceEntryChecks
+{
+    /// <summary>The <c>loadBalancer.simple</c> values, as YARP load-balancing policies.</summary>
+    public static string? LoadBalancing(string? simple) => simple?.ToUpperInvariant() switch
+    {
+        null => "RoundRobin",
+        "ROUND_ROBIN" => "RoundRobin",
+        "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
+        "RANDOM" => "Random",
+        "PASSTHROUGH" => "First",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Why requests to this policy's upstream must not be sent at all, or null. Client certificates (MUTUAL,
+    /// ISTIO_MUTUAL) are not built yet, and sending plain HTTP, or TLS without the certificate, to a backend that
+    /// expects them would be a quiet downgrade.
+    /// </summary>
+    public static string? UnsupportedTls(ClientTlsSettings? tls) => tls?.Mode.ToUpperInvariant() switch
+    {
+        null or "DISABLE" or "SIMPLE" => null,
+        "MUTUAL" or "ISTIO_MUTUAL" => $"tls.mode {tls.Mode}: client certificates toward upstreams are not supported yet, so requests are refused rather than sent without one; use SIMPLE or DISABLE",
+        _ => $"tls.mode '{tls.Mode}' is not one of DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL; requests are refused; fix the mode",
+    };
+
+    /// <summary>Reports every field of <paramref name="entry"/> that is set but not enforced.</summary>
+    public static void Check(TranslationContext context, ServiceEntry entry)
+    {
+        var spec = entry.Spec;
+        if (!spec.ExportTo.IsEmpty)
+        {
+            context.NotEnforced(entry, "spec.exportTo", "the entry is visible to routes in every namespace");
+        }
+
+        CheckPolicy(context, entry, spec.TrafficPolicy, "spec.trafficPolicy");
+        for (var i = 0; i < spec.Subsets.Count; i++)
+        {
+            CheckPolicy(context, entry, spec.Subsets[i].TrafficPolicy, $"spec.subsets[{i}].trafficPolicy");
+        }
+    }
+
+    private static void CheckPolicy(TranslationContext context, ServiceEntry entry, TrafficPolicy? policy, string field)
+    {
+        if (policy is null)
+        {
+            return;
+        }
+
+        void NotEnforced(object? value, string name, string? detail = null)
+        {
+            if (value is not null)
+            {
+                context.NotEnforced(entry, $"{field}.{name}", detail);
+            }
+        }
+
+        NotEnforced(policy.ConnectionPool, "connectionPool", "connections and requests to the upstream are not limited");
+        NotEnforced(policy.OutlierDetection, "outlierDetection", "failing endpoints are not ejected");
+        NotEnforced(policy.HealthCheck, "healthCheck", "endpoints are not probed");
+        NotEnforced(policy.PortLevelSettings.IsEmpty ? null : (object)policy.PortLevelSettings, "portLevelSettings", "the service-level policy applies to every port");
+        if (policy.LoadBalancer is { } lb)
+        {
+            NotEnforced(lb.ConsistentHash, "loadBalancer.consistentHash", "requests are not pinned to an endpoint");
+            NotEnforced(lb.LocalityLbSetting, "loadBalancer.localityLbSetting", "endpoints are chosen regardless of locality");
+            NotEnforced(lb.WarmupDurationSecs, "loadBalancer.warmupDurationSecs", "new endpoints get their full share at once");
+            if (LoadBalancing(lb.Simple) is null)
+            {
+                context.Warning(entry, field + ".loadBalancer.simple", $"'{lb.Simple}' is not a load-balancing algorithm; ROUND_ROBIN is used", "use ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM or PASSTHROUGH");
+            }
+        }
+
+        if (policy.Tls is { } tls)
+        {
+            if (UnsupportedTls(tls) is { } refused)
+            {
+                context.Error(entry, field + ".tls.mode", refused);
+                context.Status(entry).Set("Accepted", false, "UnsupportedValue", $"{field}.{refused}");
+                return;
+            }
+
+            var verifying = !tls.InsecureSkipVerify && tls.Mode.Equals("SIMPLE", StringComparison.OrdinalIgnoreCase);
+            NotEnforced(tls.Sni, "tls.sni", "the SNI sent is the destination's host");
+            NotEnforced(tls.CaCertificates, "tls.caCertificates", verifying ? "the upstream's certificate is verified against the system trust store only" : null);
+            NotEnforced(tls.CredentialName, "tls.credentialName", verifying ? "the upstream's certificate is verified against the system trust store only" : null);
+            NotEnforced(tls.SubjectAltNames.IsEmpty ? null : (object)tls.SubjectAltNames, "tls.subjectAltNames", verifying ? "the certificate must name the destination's host instead" : null);
+            NotEnforced(tls.ClientCertificate, "tls.clientCertificate", "no client certificate is sent");
+            NotEnforced(tls.PrivateKey, "tls.privateKey", "no client certificate is sent");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// The answers the gateway gives for its own failures (no route, a misconfigured rule, a forwarding error), in one
+/// place: their statuses and bodies. A client gets a short generic body and a request id (also in the
+/// <c>x-request-id</c> response header); the reason names objects, namespaces and upstreams, so it goes to the log
+/// with that id (configuration problems are in <c>/config_dump</c> too), and into the body only with
+/// <c>Higress:DetailedErrors</c>.
+/// </summary>
+internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
+{
+    public const string RequestIdHeader = "x-request-id";
+
+    private const int MaxRequestIdLength = 128;
+
+    /// <summary>No rule matched: 404.</summary>
+    public Task NoRouteAsync(HttpContext context)
+    {
+        var id = RequestId(context);
+        Log.NoRoute(logger, id, context.Request.Host.Value ?? string.Empty, context.Request.Path.Value ?? "/");
+        return LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, Body(context, StatusCodes.Status404NotFound, "no route matches this request", id, "no rule matched the host, path and headers"));
+    }
+
+    /// <summary>A matched rule that cannot be served as configured (invalid backend, no destination): 500 by default.</summary>
+    public Task MisconfiguredAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, string reason, int status = StatusCodes.Status500InternalServerError)
+    {
+        var id = RequestId(context);
+        Log.Misconfigured(logger, route.Route.Id, status, id, reason);
+        return LocalResponse.WriteAsync(context, status, Body(context, status, "the route for this request is misconfigured", id, reason), route, feature);
+    }
+
+    /// <summary>
+    /// Completes a response after YARP reported a forwarding error. YARP has run the route's response transforms
+    /// (header edits, response plugins) already; this sets the status and writes the body if nothing was sent yet.
+    /// </summary>
+    public Task ForwardingFailedAsync(HttpContext context, string routeId, IForwarderErrorFeature error)
+    {
+        var id = RequestId(context);
+        var (status, title) = Classify(error.Error, error.Exception, context.Response.StatusCode);
+        Log.ForwardingFailed(logger, error.Exception, routeId, error.Error, status, id);
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = status;
+        return LocalResponse.WriteAsync(context, status, Body(context, status, title, id, $"{error.Error}: {error.Exception?.Message ?? "no exception"}"));
+    }
+
+    /// <summary>The status and generic text for a YARP forwarding error.</summary>
+    /// <param name="error">What failed.</param>
+    /// <param name="exception">Why, if known.</param>
+    /// <param name="yarpStatus">The status YARP chose.</param>
+    public static (int Status, string Title) Classify(ForwarderError error, Exception? exception, int yarpStatus) => error switch
+    {
+        ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, "no upstream is available"),
+        ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "the upstream did not answer in time"),
+        ForwarderError.Request or ForwarderError.RequestCreation => (StatusCodes.Status502BadGateway, "the upstream could not be reached"),
+        ForwarderError.RequestBodyClient when BodyTooLarge(exception) => (StatusCodes.Status413PayloadTooLarge, "the request body is too large"),
+        ForwarderError.RequestBodyClient => (yarpStatus == StatusCodes.Status408RequestTimeout ? yarpStatus : StatusCodes.Status400BadRequest, "the request body could not be read"),
+        ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => (StatusCodes.Status400BadRequest, "the request was canceled"),
+        _ => (StatusCodes.Status502BadGateway, "the upstream failed"),
+    };
+
+    /// <summary>The request's id: a well-formed incoming <c>x-request-id</c>, else the connection's trace identifier.</summary>
+    public static string RequestId(HttpContext context)
+    {
+        var incoming = context.Request.Headers[RequestIdHeader];
+        return incoming.Count == 1 && incoming[0] is { } value && IsValidRequestId(value) ? value : context.TraceIdentifier;
+    }
+
+    // Echoed into a header and logs: only short, printable, unambiguous ids are taken from the client.
+    private static bool IsValidRequestId(string value) =>
+        value.Length is > 0 and <= MaxRequestIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+
+    private static bool BodyTooLarge(Exception? exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(BodyTooLarge),
+        { InnerException: { } inner } => BodyTooLarge(inner),
+        _ => false,
+    };
+
+    private string Body(HttpContext context, int status, string title, string id, string reason)
+    {
+        context.Response.Headers[RequestIdHeader] = id;
+        var text = $"{status} {ReasonPhrases(status)}: {title}\nrequest id: {id}\n";
+        return detailed ? text + "detail: " + reason + "\n" : text;
+    }
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1550, Level = LogLevel.Debug, Message = "No route for {Host}{Path} (request {RequestId}): 404")]
+        public static partial void NoRoute(ILogger logger, string requestId, string host, string path);
+
+        [LoggerMessage(EventId = 1551, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
+        public static partial void Misconfigured(ILogger logger, string routeId, int status, string requestId, string reason);
+
+        [LoggerMessage(EventId = 1552, Level = LogLevel.Warning, Message = "Rule {RouteId}: forwarding failed with {Error}, answered {Status} (request {RequestId})")]
+        public static partial void ForwardingFailed(ILogger logger, Exception? exception, string routeId, ForwarderError error, int status, string requestId);
+    }
+}

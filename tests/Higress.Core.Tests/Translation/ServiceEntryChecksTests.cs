@@ -1,0 +1,168 @@
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+using Higress.Core.Resources.Parsing;
+using Higress.Core.Tests.Resources;
+using Higress.Core.Translation;
+using System.Text.RegularExpressions;
+
+namespace Higress.Core.Tests.Translation;
+
+/// <summary>A traffic policy field the runtime does not act on must never look enforced.</summary>
+public sealed class ServiceEntryChecksTests
+{
+    private static TranslationResult Translate(string trafficPolicy, string routeExtras = "")
+    {
+        var yaml = $$$"""
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              listeners: [{protocol: HTTP, port: 8080}]
+            ---
+            apiVersion: networking.higress.io/v1alpha1
+            kind: ServiceEntry
+            metadata: {name: ext}
+            spec:
+              hosts: [api.example.com]
+              ports: [{number: 443, name: https, protocol: HTTP}]
+              resolution: DNS
+              trafficPolicy:
+            {{{trafficPolicy}}}
+            ---
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Route
+            metadata: {name: r}
+            spec:
+              http:
+              - route: [{destination: {host: api.example.com, port: 443}}]
+            {{{routeExtras}}}
+            """;
+        var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));
+        Assert.DoesNotContain(parsed.Diagnostics, d => d.IsError);
+        return Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
+    }
+
+    [Fact]
+    public void Each_policy_field_that_is_not_enforced_is_a_warning_and_a_status_condition()
+    {
+        var result = Translate("""
+                outlierDetection: {consecutive5xxErrors: 5}
+                healthCheck: {path: /healthz}
+                connectionPool: {tcp: {maxConnections: 10}}
+                loadBalancer: {simple: LEAST_REQUEST, consistentHash: {httpHeaderName: x-user}}
+            """);
+
+        string[] fields =
+        [
+            "spec.trafficPolicy.outlierDetection",
+            "spec.trafficPolicy.healthCheck",
+            "spec.trafficPolicy.connectionPool",
+            "spec.trafficPolicy.loadBalancer.consistentHash",
+        ];
+        foreach (var field in fields)
+        {
+            Assert.Contains(result.Diagnostics, d => !d.IsError && d.Object == "ServiceEntry default/ext" && d.FieldPath == field && d.Message.Contains("not enforced", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.FieldPath.EndsWith("loadBalancer.simple", StringComparison.Ordinal));
+        var condition = Assert.Single(Assert.Single(result.Statuses, s => s.Object == "ServiceEntry default/ext").Conditions, c => c.Type == "Enforced");
+        Assert.False(condition.Status);
+        Assert.Equal("NotEnforced", condition.Reason);
+        Assert.All(fields, f => Assert.Contains(f, condition.Message, StringComparison.Ordinal));
+        Assert.Equal("LeastRequests", Assert.Single(result.Plan.Clusters).LoadBalancing);
+    }
+
+    [Fact]
+    public void Tls_simple_originates_https_with_verification_unless_insecureSkipVerify()
+    {
+        var verified = Assert.Single(Translate("    tls: {mode: SIMPLE}").Plan.Clusters);
+        var skipped = Assert.Single(Translate("    tls: {mode: SIMPLE, insecureSkipVerify: true}").Plan.Clusters);
+
+        Assert.Equal(UpstreamProtocol.Https, verified.Protocol);
+        Assert.Equal("https://api.example.com:443", Assert.Single(verified.Destinations).Address);
+        Assert.False(verified.AcceptAnyServerCertificate);
+        Assert.True(skipped.AcceptAnyServerCertificate);
+    }
+
+    [Fact]
+    public void Tls_settings_that_are_not_enforced_say_what_happens_instead()
+    {
+        var result = Translate("    tls: {mode: SIMPLE, sni: internal.example.com, caCertificates: /etc/ca.pem}");
+
+        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.trafficPolicy.tls.sni" && d.Message.Contains("not enforced", StringComparison.Ordinal));
+        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.trafficPolicy.tls.caCertificates" && d.Message.Contains("system trust store", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Tls_mutual_fails_closed_instead_of_sending_without_a_client_certificate()
+    {
+        var result = Translate("    tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}");
+
+        Assert.Empty(result.Plan.Clusters);
+        var action = Assert.IsType<ForwardAction>(Assert.Single(result.Plan.Routes).Action);
+        var backend = Assert.Single(action.Backends);
+        Assert.Null(backend.ClusterId);
+        Assert.Contains("MUTUAL", backend.Error, StringComparison.Ordinal);
+        Assert.Contains(result.Diagnostics, d => d.IsError && d.Object == "ServiceEntry default/ext" && d.FieldPath == "spec.trafficPolicy.tls.mode");
+        Assert.Contains(Assert.Single(result.Statuses, s => s.Object == "ServiceEntry default/ext").Conditions, c => c is { Type: "Accepted", Status: false });
+    }
+
+    [Fact]
+    public void Subset_policies_are_checked_too()
+    {
+        var yaml = """
+            apiVersion: networking.higress.io/v1alpha1
+            kind: ServiceEntry
+            metadata: {name: ext}
+            spec:
+              hosts: [api.example.com]
+              ports: [{number: 80}]
+              subsets: [{name: v1, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1}}}]
+            """;
+        var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));
+        var result = Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
+
+        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.subsets[0].trafficPolicy.outlierDetection" && !d.IsError);
+    }
+
+    [Fact]
+    public void Route_fields_that_are_not_enforced_are_in_the_route_status()
+    {
+        var result = Translate("    loadBalancer: {simple: ROUND_ROBIN}", "    timeout: 5s\n    mirrorPercentage: {value: 5}");
+
+        Assert.DoesNotContain(result.Statuses.Where(s => s.Object == "ServiceEntry default/ext").SelectMany(s => s.Conditions), c => c.Type == "Enforced");
+        var condition = Assert.Single(Assert.Single(result.Statuses, s => s.Object == "Route default/r").Conditions, c => c.Type == "Enforced");
+        Assert.Contains("spec.http[0].timeout", condition.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.http[0].mirrorPercentage", condition.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_docs_mark_exactly_the_fields_reported_as_not_enforced()
+    {
+        var result = Translate("""
+                loadBalancer: {simple: RANDOM, consistentHash: {}, localityLbSetting: {}, warmupDurationSecs: 10s}
+                connectionPool: {}
+                outlierDetection: {}
+                healthCheck: {}
+                portLevelSettings: [{}]
+                tls: {mode: SIMPLE, sni: a, credentialName: b, caCertificates: c, clientCertificate: d, privateKey: e, subjectAltNames: [f], insecureSkipVerify: true}
+            """);
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["trafficPolicy"] = "TrafficPolicy",
+            ["loadBalancer"] = "LoadBalancerSettings",
+            ["tls"] = "ClientTlsSettings",
+        };
+        var reported = result.Diagnostics
+            .Where(d => d.Object == "ServiceEntry default/ext" && d.Message.Contains("not enforced", StringComparison.Ordinal))
+            .Select(d => d.FieldPath.Split('.')[^2..])
+            .Select(p => (Section: sections[p[0]], Field: p[1]))
+            .ToHashSet();
+
+        var marked = sections.Values
+            .SelectMany(section => Regex.Matches(ConfigurationDocsTests.Section(section)!, @"^\| `([^`]+)` \|.*\*\*Not enforced yet\.\*\*", RegexOptions.Multiline).Select(m => (Section: section, Field: m.Groups[1].Value)))
+            .ToHashSet();
+
+        Assert.Equal(marked.Order(), reported.Order());
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Higress.Hosting.Sources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Higress.Hosting.Tests.Runtime;
+
+/// <summary>
+/// A gateway on real Kestrel: one HTTP listener on a free loopback port serving <c>resources</c>, with extra
+/// <c>Higress:</c> settings, and a client for it that waits until the listener is open.
+/// </summary>
+internal sealed class LoopbackGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackGateway(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public int Port { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Starts a gateway whose single listener (Gateway <c>gw</c> in <c>default</c>) accepts routes from all namespaces.</summary>
+    public static async Task<LoopbackGateway> StartAsync(Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort()}");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Higress:Admin:Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Higress:BindAddress"] = "127.0.0.1",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddHigress(r =>
+        {
+            r.AddYaml($$$"""
+                apiVersion: networking.higress.io/v1alpha1
+                kind: Gateway
+                metadata: {name: gw}
+                spec:
+                  listeners: [{protocol: HTTP, port: {{{port}}}, allowedRoutes: {namespaces: {from: All} } }]
+                """);
+            resources(r);
+        });
+        var app = builder.Build();
+        app.MapHigress();
+        await app.StartAsync();
+        var gateway = new LoopbackGateway(app, port);
+        await gateway.WaitOpenAsync();
+        return gateway;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    // The listener opens when the first plan is applied.
+    private async Task WaitOpenAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+}

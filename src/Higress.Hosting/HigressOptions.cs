@@ -32,6 +32,9 @@ public sealed class HigressOptions
 
     /// <summary>The admin (management) port options.</summary>
     public HigressAdminOptions Admin { get; set; } = new();
+
+    /// <summary>Limits that keep a hostile or runaway configuration from exhausting the process.</summary>
+    public HigressLimitsOptions Limits { get; set; } = new();
 }
 
 /// <summary>The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/config_dump</c>.</summary>
@@ -45,4 +48,30 @@ public sealed class HigressAdminOptions
 
     /// <summary>The admin bind address (default 127.0.0.1; a pod sets 0.0.0.0 for its probes).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
+}
+
+/// <summary>
+/// Limits on what the gateway accepts (the <c>Higress:Limits</c> section). A file or object over a limit is refused
+/// with an error naming the file, the limit and the actual size, and the last good configuration keeps serving.
+/// </summary>
+public sealed class HigressLimitsOptions
+{
+    /// <summary>
+    /// The largest configuration file read, in bytes (default 8 MiB). Checked before the file is read. Kubernetes caps
+    /// one object at about 1.5 MiB (etcd's request limit), so the default holds several of the largest objects a cluster
+    /// accepts, or tens of thousands of ordinary ones.
+    /// </summary>
+    public long MaxFileBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>The most objects one file may hold: YAML documents, plus the items of JSON arrays and <c>List</c>s (default 10,000).</summary>
+    public int MaxDocumentsPerFile { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most rules one route may have (default 1,000): a Route's <c>http</c>, an HTTPRoute's or GRPCRoute's
+    /// <c>rules</c>, a Gateway listener's inline <c>routes</c>. The Gateway API itself allows 16 rules per HTTPRoute.
+    /// </summary>
+    public int MaxRulesPerRoute { get; set; } = 1_000;
+
+    /// <summary>The most objects across all sources (default 50,000). Over it, the last good snapshot keeps serving.</summary>
+    public int MaxObjects { get; set; } = 50_000;
 }

@@ -26,6 +26,7 @@ internal sealed partial class HigressConfigurationLoop(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly MemoryReclaimer _reclaimer = new(timeProvider, logger);
     private ResourceSnapshot? _snapshot;
     private ResourceSnapshot? _lastGood;
     private Task? _loop;
@@ -63,6 +64,7 @@ internal sealed partial class HigressConfigurationLoop(
 
         _signal.Dispose();
         _stopping.Dispose();
+        _reclaimer.Dispose();
     }
 
     /// <summary>Builds a snapshot from the sources as they are now, translates it and applies it.</summary>
@@ -70,7 +72,9 @@ internal sealed partial class HigressConfigurationLoop(
     {
         try
         {
-            var snapshot = WithinObjectLimit(LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot)));
+            var read = LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot));
+            _reclaimer.Read(read.Resources.Count);
+            var snapshot = WithinObjectLimit(read);
             if (_snapshot is not null && snapshot.ContentEquals(_snapshot) && snapshot.Diagnostics == _snapshot.Diagnostics && runtime.HasAppliedPlan)
             {
                 return;

@@ -40,19 +40,8 @@ public sealed class HigressOptions
     /// </summary>
     public bool DetailedErrors { get; set; }
 
-    /// <summary>Request limits.</summary>
+    /// <summary>Limits on request bodies and on the configuration, so that neither a client nor a runaway configuration exhausts the process.</summary>
     public HigressLimitsOptions Limits { get; set; } = new();
-}
-
-/// <summary>Limits on requests through gateway listeners.</summary>
-public sealed class HigressLimitsOptions
-{
-    /// <summary>
-    /// The largest request body, in bytes, forwarded on a gateway listener; null (default) means unlimited, because
-    /// bodies are streamed and never held. A route rule's <c>maxRequestBodySize</c> overrides it. Over the limit the
-    /// client gets 413 (if the response has not started) and the upstream request is aborted, never completed.
-    /// </summary>
-    public long? MaxRequestBodySize { get; set; }
 }
 
 /// <summary>The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/config_dump</c>.</summary>
@@ -78,4 +67,38 @@ public sealed class HigressAdminOptions
     /// &lt;token&gt;</c> get 401. <c>/healthz</c> and <c>/readyz</c> stay open for probes.
     /// </summary>
     public string? Token { get; set; }
+}
+
+/// <summary>
+/// Limits on what the gateway accepts (the <c>Higress:Limits</c> section): request bodies, and the size of its
+/// configuration. A file or object over a configuration limit is refused with an error naming the file, the limit and
+/// the actual size, and the last good configuration keeps serving.
+/// </summary>
+public sealed class HigressLimitsOptions
+{
+    /// <summary>
+    /// The largest request body, in bytes, forwarded on a gateway listener; null (default) means unlimited, because
+    /// bodies are streamed and never held. A route rule's <c>maxRequestBodySize</c> overrides it. Over the limit the
+    /// client gets 413 (if the response has not started) and the upstream request is aborted, never completed.
+    /// </summary>
+    public long? MaxRequestBodySize { get; set; }
+
+    /// <summary>
+    /// The largest configuration file read, in bytes (default 8 MiB). Checked before the file is read. Kubernetes caps
+    /// one object at about 1.5 MiB (etcd's request limit), so the default holds several of the largest objects a cluster
+    /// accepts, or tens of thousands of ordinary ones.
+    /// </summary>
+    public long MaxFileBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>The most objects one file may hold: YAML documents, plus the items of JSON arrays and <c>List</c>s (default 10,000).</summary>
+    public int MaxDocumentsPerFile { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most rules one route may have (default 1,000): a Route's <c>http</c>, an HTTPRoute's or GRPCRoute's
+    /// <c>rules</c>, a Gateway listener's inline <c>routes</c>. The Gateway API itself allows 16 rules per HTTPRoute.
+    /// </summary>
+    public int MaxRulesPerRoute { get; set; } = 1_000;
+
+    /// <summary>The most objects across all sources (default 50,000). Over it, the last good snapshot keeps serving.</summary>
+    public int MaxObjects { get; set; } = 50_000;
 }

@@ -65,7 +65,7 @@ public static class HigressServiceCollectionExtensions
             var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;
             return string.IsNullOrWhiteSpace(dir)
                 ? new CodeResourceSource(null, "no-config-dir")
-                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>());
+                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>(), limits: sp.GetRequiredService<IOptions<HigressOptions>>().Value.Limits);
         });
     }
 

@@ -2,6 +2,7 @@ using Higress.Core.Plugins;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Sources;
 using Higress.Core.Translation;
+using Higress.Hosting.Sources;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,9 @@ internal sealed partial class HigressConfigurationLoop(
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly MemoryReclaimer _reclaimer = new(timeProvider, logger);
     private ResourceSnapshot? _snapshot;
+    private ResourceSnapshot? _lastGood;
     private Task? _loop;
 
     /// <summary>The number of snapshots translated so far.</summary>
@@ -61,6 +64,7 @@ internal sealed partial class HigressConfigurationLoop(
 
         _signal.Dispose();
         _stopping.Dispose();
+        _reclaimer.Dispose();
     }
 
     /// <summary>Builds a snapshot from the sources as they are now, translates it and applies it.</summary>
@@ -68,7 +72,9 @@ internal sealed partial class HigressConfigurationLoop(
     {
         try
         {
-            var snapshot = LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot));
+            var read = LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot));
+            _reclaimer.Read(read.Resources.Count);
+            var snapshot = WithinObjectLimit(read);
             if (_snapshot is not null && snapshot.ContentEquals(_snapshot) && snapshot.Diagnostics == _snapshot.Diagnostics && runtime.HasAppliedPlan)
             {
                 return;
@@ -90,6 +96,23 @@ internal sealed partial class HigressConfigurationLoop(
         {
             Log.TranslationFailed(logger, ex);
         }
+    }
+
+    /// <summary>
+    /// Over <see cref="HigressLimitsOptions.MaxObjects"/>, the last good snapshot's objects keep serving, with the error
+    /// added to its diagnostics so that <c>/config_dump</c> shows it; with no good snapshot yet, none are served.
+    /// </summary>
+    private ResourceSnapshot WithinObjectLimit(ResourceSnapshot built)
+    {
+        if (ConfigurationLimits.CheckTotal(built.Resources.Count, options.Value.Limits) is not { } error)
+        {
+            _lastGood = built;
+            return built;
+        }
+
+        Log.TooManyObjects(logger, built.Resources.Count, options.Value.Limits.MaxObjects);
+        var kept = _lastGood ?? ResourceSnapshot.Empty;
+        return new ResourceSnapshot(kept.Resources, [.. kept.Diagnostics, error], built.Generation);
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -140,5 +163,8 @@ internal sealed partial class HigressConfigurationLoop(
     {
         [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Translation failed; the previous plan keeps serving")]
         public static partial void TranslationFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 1601, Level = LogLevel.Error, Message = "The sources hold {Count} objects, over Higress:Limits:MaxObjects ({Limit}); the last good configuration keeps serving")]
+        public static partial void TooManyObjects(ILogger logger, int count, int limit);
     }
 }

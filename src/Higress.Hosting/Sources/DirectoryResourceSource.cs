@@ -12,14 +12,21 @@ namespace Higress.Hosting.Sources;
 /// order so read order is deterministic) and reloads the whole set atomically when anything changes. Changes are
 /// seen by a <see cref="FileSystemWatcher"/> and, as a fallback for file systems that do not raise events
 /// (network shares, some container mounts, Kubernetes ConfigMap symlink swaps), by polling file sizes and times.
-/// Bursts of changes are debounced.
+/// Bursts of changes are debounced. A file caught mid-write (in place, as editors and <c>kubectl cp</c> write) keeps its
+/// last good objects until it has settled; an unreadable folder keeps those of its files; each real directory is read
+/// once, however many symbolic links lead to it.
 /// </summary>
 internal sealed partial class DirectoryResourceSource : IResourceSource, IDisposable
 {
-    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+    /// <summary>How long a file that turned empty must stay so before its objects count as deleted.</summary>
+    private static readonly TimeSpan EmptyQuiet = TimeSpan.FromSeconds(1);
 
     private readonly string _root;
     private readonly TimeSpan _debounce;
+    private readonly TimeSpan _settle;
+    private readonly HigressLimitsOptions _limits;
+    private readonly Func<string, IEnumerable<FileSystemInfo>>? _listDirectory;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChangeSignal _signal = new();
     private readonly ITimer _debounceTimer;
@@ -28,18 +35,40 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     private FileSystemWatcher? _watcher;
     private string _fingerprint = string.Empty;
     private SourceContent _current = SourceContent.Empty;
+    private Dictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    public DirectoryResourceSource(string directory, TimeSpan? debounce = null, TimeSpan? pollInterval = null, TimeProvider? timeProvider = null, ILogger? logger = null, string name = "directory")
+    /// <param name="directory">The directory to read.</param>
+    /// <param name="debounce">The quiet time after a change event before the directory is read again.</param>
+    /// <param name="pollInterval">How often file sizes and times are polled, for file systems without events.</param>
+    /// <param name="timeProvider">The clock and timers.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="name">The source's name.</param>
+    /// <param name="limits">Size limits on files and objects; the defaults when null.</param>
+    /// <param name="settle">How long a changed file's size and write time must be still before it is read (default 100 ms).</param>
+    /// <param name="listDirectory">Lists one directory (a seam for tests: root can read any folder).</param>
+    public DirectoryResourceSource(
+        string directory,
+        TimeSpan? debounce = null,
+        TimeSpan? pollInterval = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        string name = "directory",
+        HigressLimitsOptions? limits = null,
+        TimeSpan? settle = null,
+        Func<string, IEnumerable<FileSystemInfo>>? listDirectory = null)
     {
         Name = name;
         _root = Path.GetFullPath(directory);
         _debounce = debounce ?? TimeSpan.FromMilliseconds(200);
+        _settle = settle ?? TimeSpan.FromMilliseconds(100);
+        _limits = limits ?? new HigressLimitsOptions();
+        _listDirectory = listDirectory;
         _logger = logger ?? NullLogger.Instance;
-        var time = timeProvider ?? TimeProvider.System;
-        _debounceTimer = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _time = timeProvider ?? TimeProvider.System;
+        _debounceTimer = _time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var poll = pollInterval ?? TimeSpan.FromSeconds(2);
-        _pollTimer = time.CreateTimer(_ => Poll(), null, poll, poll);
+        _pollTimer = _time.CreateTimer(_ => Poll(), null, poll, poll);
         Reload();
     }
 
@@ -117,53 +146,117 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     {
         if (!Directory.Exists(_root))
         {
+            _files.Clear();
             var missing = new ConfigDiagnostic(DiagnosticSeverity.Warning, _root, string.Empty, "the configuration directory does not exist (yet); it is polled", "create it or fix Higress:ConfigDir", _root);
             return (new SourceContent([], [missing]), string.Empty);
         }
 
-        var files = ListFiles();
-        var resources = new List<Resource>();
-        var diagnostics = new List<ConfigDiagnostic>();
-        foreach (var (relative, full) in files)
+        var walk = DirectoryWalk.Run(_root, _listDirectory);
+        var files = new Dictionary<string, FileEntry>(StringComparer.Ordinal);
+        var unsettled = false;
+        foreach (var (relative, full) in walk.Files)
         {
-            var text = ReadWithRetry(full, relative, diagnostics);
-            if (text is null)
+            _files.TryGetValue(relative, out var previous);
+            var entry = ReadFile(relative, full, previous);
+            unsettled |= entry is { Settled: false };
+            if (entry is not null)
             {
-                continue;
+                files[relative] = entry;
             }
-
-            var result = ResourceParser.Parse(text, new ResourceOrigin(Name, relative, 0, 0));
-            resources.AddRange(result.Resources);
-            diagnostics.AddRange(result.Diagnostics);
         }
 
-        return (new SourceContent([.. resources], [.. diagnostics]), Fingerprint(files));
-    }
-
-    private List<(string Relative, string Full)> ListFiles()
-    {
-        if (!Directory.Exists(_root))
+        // An unreadable folder is not an empty one: its files keep their last good objects.
+        foreach (var folder in walk.Unreadable)
         {
-            return [];
+            foreach (var (relative, entry) in _files)
+            {
+                if (relative.StartsWith(folder, StringComparison.Ordinal))
+                {
+                    files.TryAdd(relative, entry);
+                }
+            }
         }
 
-        return Directory.EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System })
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-            .Select(f => (Relative: Path.GetRelativePath(_root, f).Replace('\\', '/'), Full: f))
-            .Where(f => !f.Relative.Split('/').Any(part => part.StartsWith('.')))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .ToList();
+        _files = files;
+        if (unsettled)
+        {
+            // A file was caught being written: look again once it has had time to settle.
+            _debounceTimer.Change(_settle, Timeout.InfiniteTimeSpan);
+        }
+
+        var ordered = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Value).ToList();
+        var content = new SourceContent(
+            [.. ordered.SelectMany(f => f.Resources)],
+            [.. walk.Diagnostics, .. ordered.SelectMany(f => f.Diagnostics)]);
+        return (content, Fingerprint(walk.Files));
     }
+
+    private List<(string Relative, string Full)> ListFiles() =>
+        Directory.Exists(_root) ? DirectoryWalk.Run(_root, _listDirectory).Files : [];
 
     private static string Fingerprint(List<(string Relative, string Full)> files) =>
-        string.Join('\n', files.Select(f =>
-        {
-            var info = new FileInfo(f.Full);
-            return info.Exists ? $"{f.Relative}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : f.Relative;
-        }));
-
-    private static string? ReadWithRetry(string path, string relative, List<ConfigDiagnostic> diagnostics)
+        string.Join('\n', files.Select(f => FileStamp.Of(f.Full) is { } stamp ? $"{f.Relative}|{stamp}" : f.Relative));
+    /// <summary>
+    /// Reads one file unless it is unchanged (same size and write time) or still being written. A changed file is read
+    /// once its size and write time have been still for the settle time; until then, and whenever it changes while
+    /// being read, its last good objects stay. A file that turns empty counts as emptied (its objects deleted) only
+    /// once it has stayed empty for <see cref="EmptyQuiet"/>: an in-place write truncates first.
+    /// </summary>
+    private FileEntry? ReadFile(string relative, string full, FileEntry? previous)
     {
+        if (FileStamp.Of(full) is not { } stamp)
+        {
+            return null;
+        }
+
+        if (previous is not null && previous.Stamp == stamp)
+        {
+            return previous.Settled ? previous : previous with { Pending = null };
+        }
+
+        if (ConfigurationLimits.CheckFileSize(relative, stamp.Length, _limits) is { } tooLarge)
+        {
+            return new FileEntry(stamp, [], [tooLarge]);
+        }
+
+        if (previous is not null && !IsStill(stamp, previous, _settle))
+        {
+            return Unsettled(previous, stamp);
+        }
+
+        var text = ReadWithRetry(full, relative, out var unreadable);
+        if (text is null)
+        {
+            return unreadable is null ? null : new FileEntry(stamp, [], [unreadable]);
+        }
+
+        if (FileStamp.Of(full) != stamp)
+        {
+            return Unsettled(previous ?? new FileEntry(default, [], []), stamp);
+        }
+
+        if (previous is { Resources.Count: > 0 } && string.IsNullOrWhiteSpace(text) && !IsStill(stamp, previous, EmptyQuiet))
+        {
+            Log.EmptyFileHeld(_logger, relative);
+            return Unsettled(previous, stamp);
+        }
+
+        var parsed = ConfigurationLimits.CheckParsed(relative, ResourceParser.Parse(text, new ResourceOrigin(Name, relative, 0, 0)), _limits);
+        return new FileEntry(stamp, [.. parsed.Resources], [.. parsed.Diagnostics]);
+    }
+
+    /// <summary>True when the file has not changed for <paramref name="quiet"/>: by its write time, or (for a clock
+    /// that disagrees with the file system's) by how long this stamp has been seen.</summary>
+    private bool IsStill(FileStamp stamp, FileEntry previous, TimeSpan quiet) =>
+        _time.GetUtcNow().UtcDateTime - stamp.LastWriteUtc >= quiet
+        || (previous.Pending == stamp && _time.GetElapsedTime(previous.PendingSince) >= quiet);
+
+    private FileEntry Unsettled(FileEntry previous, FileStamp stamp) =>
+        previous.Pending == stamp ? previous : previous with { Pending = stamp, PendingSince = _time.GetTimestamp() };
+
+    private static string? ReadWithRetry(string path, string relative, out ConfigDiagnostic? unreadable)
+    {
+        unreadable = null;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -181,7 +274,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, relative, string.Empty, $"cannot read the file: {ex.Message}", "check the file's permissions", relative));
+                unreadable = new ConfigDiagnostic(DiagnosticSeverity.Error, relative, string.Empty, $"cannot read the file: {ex.Message}", "check the file's permissions", relative);
                 return null;
             }
         }
@@ -227,5 +320,8 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Watching {Directory} failed; falling back to polling")]
         public static partial void WatcherFailed(ILogger logger, string directory, Exception exception);
+
+        [LoggerMessage(EventId = 1600, Level = LogLevel.Debug, Message = "{File} read empty while it was being written; its last good objects stay until it stays empty")]
+        public static partial void EmptyFileHeld(ILogger logger, string file);
     }
 }

@@ -108,7 +108,8 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
         if (method.Type == ValueMatchType.RegularExpression)
         {
-            return new PathMatch(PathMatchKind.Regex, $"/{method.Service ?? "[^/]+"}/{method.Method ?? "[^/]+"}");
+            // Each part is its own group, so that an alternation in one ('a|b') cannot swallow the '/' between them.
+            return new PathMatch(PathMatchKind.Regex, $"/(?:{method.Service ?? "[^/]+"})/(?:{method.Method ?? "[^/]+"})");
         }
 
         return (method.Service, method.Method) switch
@@ -127,13 +128,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         switch (path.Type)
         {
             case PathMatchType.RegularExpression:
-                if (RegexCache.Validate(path.Value) is { } error)
-                {
-                    context.Error(route, field + ".path.value", $"'{path.Value}' is not a valid regular expression: {error}", "fix the pattern (.NET syntax)");
-                    context.Status(route).SetAllParents("Accepted", false, "UnsupportedValue", $"{field}.path.value: invalid regular expression");
-                    return null;
-                }
-
+                // The reader has refused patterns the regex engine cannot take (RegexCache.Validate).
                 pathMatch = new PathMatch(PathMatchKind.Regex, path.Value);
                 break;
             default:

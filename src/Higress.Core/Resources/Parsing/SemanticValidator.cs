@@ -1,3 +1,5 @@
+using Higress.Core.Routing;
+
 namespace Higress.Core.Resources.Parsing;
 
 /// <summary>
@@ -171,9 +173,9 @@ internal static class SemanticValidator
 
     private static void ValidateRegex(string? pattern, string path, BindContext context)
     {
-        if (pattern is not null && !RegexValidation.TryValidate(pattern, out var message))
+        if (pattern is not null && RegexCache.Validate(pattern) is { } problem)
         {
-            context.Error(path, message, $"fix the regular expression '{pattern}'");
+            context.Error(path, problem.Message, problem.Fix);
         }
     }
 

@@ -15,7 +15,7 @@ namespace Higress.Core.Routing;
 /// need backtracking (backreferences, lookarounds, atomic groups, conditionals, balancing groups, <c>\G</c>); those
 /// are configuration errors. A pattern matches the whole value, as Envoy's <c>safe_regex</c> and the Gateway API do.
 /// </remarks>
-internal static class RegexCache
+internal static partial class RegexCache
 {
     /// <summary>The name of the counter of matches that ran out of time.</summary>
     public const string TimeoutsCounterName = "higress_regex_match_timeouts_total";
@@ -64,6 +64,14 @@ internal static class RegexCache
     /// <summary>Returns null when the pattern can be used, else what is wrong with it and how to fix it.</summary>
     public static (string Message, string Fix)? Validate(string pattern)
     {
+        // RE2 (Envoy, Istio) knows POSIX classes; .NET accepts '[[:alpha:]]' without error but does not match letters
+        // with it, so a pattern ported from Envoy would silently match something else.
+        if (PosixClass().Match(pattern) is { Success: true } posix)
+        {
+            return ($"'{pattern}' uses the POSIX class '{posix.Value}', which .NET regular expressions accept but do not treat as a class",
+                "write a .NET class instead, such as \\p{L} or [a-zA-Z] for [:alpha:], \\d or [0-9] for [:digit:], \\s for [:space:]");
+        }
+
         try
         {
             // Case-insensitivity only widens character sets: it adds neither unsupported constructs nor states.
@@ -128,6 +136,9 @@ internal static class RegexCache
             : ($"'{pattern}' is too large for the linear-time regex engine: {text}",
                 "use smaller repetition counts: nested {n} repetitions multiply the pattern's size");
     }
+
+    [GeneratedRegex(@"\[:(alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print|punct|space|upper|word|xdigit):\]", RegexOptions.CultureInvariant)]
+    private static partial Regex PosixClass();
 
     private static void Sweep()
     {

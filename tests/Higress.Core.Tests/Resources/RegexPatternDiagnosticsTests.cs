@@ -90,6 +90,17 @@ public sealed class RegexPatternDiagnosticsTests
     }
 
     [Fact]
+    public void A_posix_class_from_re2_is_an_error_with_the_net_spelling()
+    {
+        var result = ResourceParserTests.Parse(HttpRoute.Replace("MATCH", "{headers: [{type: RegularExpression, name: x-a, value: '[[:alpha:]]+'}]}", StringComparison.Ordinal));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("spec.rules[0].matches[0].headers[0].value", error.FieldPath);
+        Assert.Contains("POSIX class '[:alpha:]'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(@"\p{L}", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Patterns_the_engine_takes_parse()
     {
         var result = ResourceParserTests.Parse(Native.Replace("MATCH", """{uri: {regex: '/(a+)+$'}, headers: {x-a: {regex: '(?i)v[0-9]+\b.*'}}}""", StringComparison.Ordinal));

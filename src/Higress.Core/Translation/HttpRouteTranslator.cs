@@ -1,6 +1,5 @@
 using Higress.Core.Plan;
 using Higress.Core.Resources;
-using Higress.Core.Routing;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
 
 namespace Higress.Core.Translation;

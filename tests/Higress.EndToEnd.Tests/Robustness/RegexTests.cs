@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Higress.Core.Routing;
 using Higress.EndToEnd.Tests.Infrastructure;
 
 namespace Higress.EndToEnd.Tests.Robustness;
@@ -40,6 +43,21 @@ public sealed class RegexTests(RegexTests.Fixture fixture) : IClassFixture<Regex
 
         Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
         await World.ExpectBackendAsync("same-namespace", "dos.example.com", "/" + As, "infra-backend-v1");
+    }
+
+    [Fact]
+    public async Task MatchTimeout_IsCountedOnMetrics()
+    {
+        // The router's patterns cannot be made to time out on demand; a one-tick budget on an automaton that
+        // explodes (.*a.{30}b over 8 KB of random a/b) can, and goes through the same counting path.
+        var random = new Random(7);
+        var input = new string([.. Enumerable.Range(0, 8192).Select(_ => random.Next(2) == 0 ? 'a' : 'b')]);
+        Assert.False(RegexCache.IsFullMatch(new Regex(@"\A(?:.*a.{30}b)\z", RegexOptions.NonBacktracking, TimeSpan.FromTicks(1)), input));
+
+        var (status, body) = await World.Gateway.Client.AdminAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE higress_regex_match_timeouts_total counter", body, StringComparison.Ordinal);
     }
 
     public sealed class Fixture : WorldFixture

@@ -18,9 +18,9 @@ public sealed class RegexPatternDiagnosticsTests
             route: [{destination: {host: orders}}]
         """;
 
-    private const string HttpRoute = """
+    private const string GatewayApi = """
         apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
+        kind: KIND
         metadata: {name: orders, namespace: shop}
         spec:
           parentRefs: [{name: gw}]
@@ -29,16 +29,8 @@ public sealed class RegexPatternDiagnosticsTests
             backendRefs: [{name: orders, port: 80}]
         """;
 
-    private const string GrpcRoute = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GRPCRoute
-        metadata: {name: orders, namespace: shop}
-        spec:
-          parentRefs: [{name: gw}]
-          rules:
-          - matches: [MATCH]
-            backendRefs: [{name: orders, port: 80}]
-        """;
+    private static readonly string HttpRoute = GatewayApi.Replace("KIND", "HTTPRoute", StringComparison.Ordinal);
+    private static readonly string GrpcRoute = GatewayApi.Replace("KIND", "GRPCRoute", StringComparison.Ordinal);
 
     public static TheoryData<string, string, string, string> Refused => new()
     {

@@ -107,8 +107,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
         if (method.Type == ValueMatchType.RegularExpression)
         {
-            // Each part is its own group, so that an alternation in one ('a|b') cannot swallow the '/' between them.
-            return new PathMatch(PathMatchKind.Regex, $"/(?:{method.Service ?? "[^/]+"})/(?:{method.Method ?? "[^/]+"})");
+            return new PathMatch(PathMatchKind.Regex, method.RegexPath);
         }
 
         return (method.Service, method.Method) switch

@@ -82,6 +82,18 @@ public sealed class RegexPatternDiagnosticsTests
     }
 
     [Fact]
+    public void A_grpc_service_and_method_that_fit_alone_but_not_together_are_an_error_on_the_method_match()
+    {
+        // Each part stays under the engine's 10,000 nodes; the path pattern the router runs holds both.
+        var match = "{method: {type: RegularExpression, service: '(a{30}){40}', method: '(b{30}){40}'}}";
+        var result = ResourceParserTests.Parse(GrpcRoute.Replace("MATCH", match, StringComparison.Ordinal));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("spec.rules[0].matches[0].method", error.FieldPath);
+        Assert.Contains("too large", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_posix_class_from_re2_is_an_error_with_the_net_spelling()
     {
         var result = ResourceParserTests.Parse(HttpRoute.Replace("MATCH", "{headers: [{type: RegularExpression, name: x-a, value: '[[:alpha:]]+'}]}", StringComparison.Ordinal));

@@ -62,8 +62,15 @@ internal static class SemanticValidator
 
                 if (g.Type == ValueMatchType.RegularExpression)
                 {
+                    var errors = context.ErrorCount;
                     ValidateRegex(g.Service, JsonBinder.Join(path, "service"), context);
                     ValidateRegex(g.Method, JsonBinder.Join(path, "method"), context);
+
+                    // The router runs both parts as one pattern, which the engine's size limit applies to.
+                    if (context.ErrorCount == errors)
+                    {
+                        ValidateRegex(g.RegexPath, path, context);
+                    }
                 }
 
                 break;

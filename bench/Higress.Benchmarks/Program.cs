@@ -11,7 +11,7 @@ using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Higress.Core.Translation;
 
-// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
+// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
 // Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR   writes the load test's configuration
 // Higress.Benchmarks reload [--routes N] [--iterations K] [--change one-route|all-clusters]   times parse / snapshot / translate / apply of a running host by step
 return args.FirstOrDefault() switch
@@ -37,6 +37,7 @@ static int RunBenchmarks(string[] args)
         ["translator"] = typeof(TranslatorBenchmarks),
         ["reload"] = typeof(ReloadBenchmarks),
         ["middleware"] = typeof(MiddlewareBenchmarks),
+        ["regex"] = typeof(RegexBenchmarks),
     };
     var selected = suites.Where(s => only is null || s.Key == only).Select(s => s.Value).ToArray();
     if (selected.Length == 0)

@@ -24,7 +24,7 @@ public sealed class RouteMatchResult
         PrefixLength = path.Kind == PathMatchKind.Prefix ? PathPrefix.Normalize(path.Value).Length : 0;
         if (path.Kind == PathMatchKind.Regex)
         {
-            _pathRegex = RegexCache.Compile(path.Value, path.IgnoreCase);
+            _pathRegex = RegexCache.Get(path.Value, path.IgnoreCase);
         }
 
         _headers = Match.Headers.Select(h => new ValueMatcher(h, ignoreCase: false)).ToArray();

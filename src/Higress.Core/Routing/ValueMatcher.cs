@@ -17,7 +17,7 @@ internal sealed class ValueMatcher
         _value = match.Value;
         if (_kind == ValueMatchKind.Regex)
         {
-            _regex = RegexCache.Compile(match.Value, ignoreCase);
+            _regex = RegexCache.Get(match.Value, ignoreCase);
         }
     }
 

@@ -1,6 +1,5 @@
 using Higress.Core.Plan;
 using Higress.Core.Resources;
-using Higress.Core.Routing;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
 
 namespace Higress.Core.Translation;
@@ -108,7 +107,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
         if (method.Type == ValueMatchType.RegularExpression)
         {
-            return new PathMatch(PathMatchKind.Regex, $"/{method.Service ?? "[^/]+"}/{method.Method ?? "[^/]+"}");
+            return new PathMatch(PathMatchKind.Regex, method.RegexPath);
         }
 
         return (method.Service, method.Method) switch
@@ -127,13 +126,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         switch (path.Type)
         {
             case PathMatchType.RegularExpression:
-                if (RegexCache.Validate(path.Value) is { } error)
-                {
-                    context.Error(route, field + ".path.value", $"'{path.Value}' is not a valid regular expression: {error}", "fix the pattern (.NET syntax)");
-                    context.Status(route).SetAllParents("Accepted", false, "UnsupportedValue", $"{field}.path.value: invalid regular expression");
-                    return null;
-                }
-
+                // The reader has refused patterns the regex engine cannot take (RegexCache.Validate).
                 pathMatch = new PathMatch(PathMatchKind.Regex, path.Value);
                 break;
             default:

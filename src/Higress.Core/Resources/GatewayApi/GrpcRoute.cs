@@ -60,4 +60,10 @@ public sealed record GrpcMethodMatch
 
     /// <summary>The method, e.g. <c>SayHello</c>.</summary>
     public string? Method { get; init; }
+
+    /// <summary>
+    /// For <see cref="ValueMatchType.RegularExpression"/>: the path pattern the router runs. Each part is its own
+    /// group, so that an alternation in one ('a|b') cannot swallow the '/' between them.
+    /// </summary>
+    internal string RegexPath => $"/(?:{Service ?? "[^/]+"})/(?:{Method ?? "[^/]+"})";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Higress.Core.Routing;
 
 namespace Higress.Core.Resources.Parsing;
 
@@ -41,9 +42,9 @@ internal static class FieldChecks
             }
         }
 
-        if (field.Regex && value is string pattern && !RegexValidation.TryValidate(pattern, out var message))
+        if (field.Regex && value is string pattern && RegexCache.Validate(pattern) is { } problem)
         {
-            context.Error(path, message, $"fix the regular expression '{pattern}'");
+            context.Error(path, problem.Message, problem.Fix);
         }
     }
 

@@ -1,3 +1,5 @@
+using Higress.Core.Routing;
+
 namespace Higress.Core.Resources.Parsing;
 
 /// <summary>
@@ -60,8 +62,15 @@ internal static class SemanticValidator
 
                 if (g.Type == ValueMatchType.RegularExpression)
                 {
+                    var errors = context.ErrorCount;
                     ValidateRegex(g.Service, JsonBinder.Join(path, "service"), context);
                     ValidateRegex(g.Method, JsonBinder.Join(path, "method"), context);
+
+                    // The router runs both parts as one pattern, which the engine's size limit applies to.
+                    if (context.ErrorCount == errors)
+                    {
+                        ValidateRegex(g.RegexPath, path, context);
+                    }
                 }
 
                 break;
@@ -171,9 +180,9 @@ internal static class SemanticValidator
 
     private static void ValidateRegex(string? pattern, string path, BindContext context)
     {
-        if (pattern is not null && !RegexValidation.TryValidate(pattern, out var message))
+        if (pattern is not null && RegexCache.Validate(pattern) is { } problem)
         {
-            context.Error(path, message, $"fix the regular expression '{pattern}'");
+            context.Error(path, problem.Message, problem.Fix);
         }
     }
 

@@ -1,6 +1,7 @@
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
 using Higress.Hosting.Admin;
+using Higress.Hosting.Configuration;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Plugins;
 using Higress.Hosting.Runtime;
@@ -65,7 +66,7 @@ public static class HigressServiceCollectionExtensions
             var dir = sp.GetRequiredService<IOptions<HigressOptions>>().Value.ConfigDir;
             return string.IsNullOrWhiteSpace(dir)
                 ? new CodeResourceSource(null, "no-config-dir")
-                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>(), limits: sp.GetRequiredService<IOptions<HigressOptions>>().Value.Limits);
+                : new DirectoryResourceSource(Path.GetFullPath(dir), logger: sp.GetService<ILogger<DirectoryResourceSource>>(), limits: sp.GetRequiredService<IOptions<HigressOptions>>().Value.Limits, maxDelay: sp.GetRequiredService<IOptions<HigressOptions>>().Value.ReloadMaxDelay);
         });
     }
 
@@ -81,6 +82,7 @@ public static class HigressServiceCollectionExtensions
             return new HigressBuilder(services);
         }
 
+        DurationConverter.Register();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         HigressPluginServices.Add(services);

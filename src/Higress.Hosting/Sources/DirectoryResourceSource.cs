@@ -23,6 +23,8 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
 
     private readonly string _root;
     private readonly TimeSpan _debounce;
+    private readonly TimeSpan _maxDelay;
+    private long _burstStart;
     private readonly TimeSpan _settle;
     private readonly HigressLimitsOptions _limits;
     private readonly Func<string, IEnumerable<FileSystemInfo>>? _listDirectory;
@@ -47,6 +49,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     /// <param name="limits">Size limits on files and objects; the defaults when null.</param>
     /// <param name="settle">How long a changed file's size and write time must be still before it is read (default 100 ms).</param>
     /// <param name="listDirectory">Lists one directory (a seam for tests: root can read any folder).</param>
+    /// <param name="maxDelay">The longest a stream of change events may postpone a read (default 1 s).</param>
     public DirectoryResourceSource(
         string directory,
         TimeSpan? debounce = null,
@@ -56,9 +59,11 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         string name = "directory",
         HigressLimitsOptions? limits = null,
         TimeSpan? settle = null,
-        Func<string, IEnumerable<FileSystemInfo>>? listDirectory = null)
+        Func<string, IEnumerable<FileSystemInfo>>? listDirectory = null,
+        TimeSpan? maxDelay = null)
     {
         Name = name;
+        _maxDelay = maxDelay ?? TimeSpan.FromSeconds(1);
         _root = Path.GetFullPath(directory);
         _debounce = debounce ?? TimeSpan.FromMilliseconds(200);
         _settle = settle ?? TimeSpan.FromMilliseconds(100);
@@ -94,6 +99,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
                 return;
             }
 
+            Interlocked.Exchange(ref _burstStart, 0);
             EnsureWatcher();
             var (content, fingerprint) = Read();
             _fingerprint = fingerprint;
@@ -122,7 +128,18 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         _signal.Dispose();
     }
 
-    private void ScheduleReload() => _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// Reads the directory once change events have paused for the debounce, but no later than the ceiling after the
+    /// first event of a burst: a script or editor writing every 100 ms must not postpone every read.
+    /// </summary>
+    private void ScheduleReload()
+    {
+        var now = _time.GetTimestamp();
+        var start = Interlocked.CompareExchange(ref _burstStart, now, 0);
+        var left = _maxDelay - (start == 0 ? TimeSpan.Zero : _time.GetElapsedTime(start, now));
+        var due = left < _debounce ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : _debounce;
+        _debounceTimer.Change(due, Timeout.InfiniteTimeSpan);
+    }
 
     private void Poll()
     {

@@ -4,7 +4,7 @@ using System.Text;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting.Sources;
-using Higress.Hosting.Testing;
+using Higress.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -51,6 +51,95 @@ public sealed class PluginContext
     /// </summary>
     public object? InstanceState { get; internal set; }
 
+    /// <summary>
+    /// The upstream's response while response handlers run on a proxied response (set by the runtime), or null for
+    /// a local response; <see cref="ReadResponseBodyAsync"/> reads its body.
+    /// </summary>
+    public HttpResponseMessage? UpstreamResponse { get; set; }
+
+    /// <summary>
+    /// The request-body phase: reads the request body, up to <paramref name="limit"/> bytes, buffering it so that the
+    /// upstream still receives the whole body (in memory up to 64 KB, then in a temporary file). A body larger than
+    /// the limit is not returned and passes on unread (<see cref="BodyReadResult.TooLarge"/>); the plugin decides
+    /// whether that is a 413. Call it from a request handler; reading twice returns the same bytes.
+    /// </summary>
+    /// <param name="limit">The most bytes to buffer (the plugin's configured limit).</param>
+    /// <returns>The body, or <see cref="BodyReadResult.TooLarge"/>.</returns>
+    public async ValueTask<BodyReadResult> ReadRequestBodyAsync(long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var request = HttpContext.Request;
+        if (request.ContentLength > limit)
+        {
+            return new BodyReadResult(ReadOnlyMemory<byte>.Empty, TooLarge: true);
+        }
+
+        if (!request.Body.CanSeek)
+        {
+            request.EnableBuffering();
+        }
+
+        request.Body.Position = 0;
+        var (body, tooLarge) = await ReadUpToAsync(request.Body, limit, HttpContext.RequestAborted).ConfigureAwait(false);
+        request.Body.Position = 0;
+        return new BodyReadResult(tooLarge ? ReadOnlyMemory<byte>.Empty : body, tooLarge);
+    }
+
+    /// <summary>
+    /// The response-body phase: reads the upstream's response body, up to <paramref name="limit"/> bytes, from a
+    /// response handler. The client still receives the whole body unless a handler replaces it with
+    /// <see cref="SetResponseBody(ReadOnlyMemory{byte}, string?)"/>; a larger body is not returned and passes on unread.
+    /// For a local response (no upstream) the result is empty.
+    /// </summary>
+    /// <param name="limit">The most bytes to buffer.</param>
+    /// <returns>The body, or <see cref="BodyReadResult.TooLarge"/>.</returns>
+    public async ValueTask<BodyReadResult> ReadResponseBodyAsync(long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (UpstreamResponse?.Content is not { } content)
+        {
+            return new BodyReadResult(ReadOnlyMemory<byte>.Empty, TooLarge: false);
+        }
+
+        if (content.Headers.ContentLength > limit)
+        {
+            return new BodyReadResult(ReadOnlyMemory<byte>.Empty, TooLarge: true);
+        }
+
+        var stream = await content.ReadAsStreamAsync(HttpContext.RequestAborted).ConfigureAwait(false);
+        var (body, tooLarge) = await ReadUpToAsync(stream, limit, HttpContext.RequestAborted).ConfigureAwait(false);
+
+        // What was read is put back in front of the rest, so the client receives every byte.
+        var replay = new StreamContent(new PrefixedStream(body, stream));
+        foreach (var header in content.Headers)
+        {
+            replay.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        UpstreamResponse.Content = replay;
+        return new BodyReadResult(tooLarge ? ReadOnlyMemory<byte>.Empty : body, tooLarge);
+    }
+
+    private static async ValueTask<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadUpToAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        // One byte past the limit tells "exactly the limit" from "larger".
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        while (buffer.Length <= limit)
+        {
+            var want = (int)Math.Min(chunk.Length, limit + 1 - buffer.Length);
+            var read = await stream.ReadAsync(chunk.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), buffer.Length > limit);
+    }
+
     /// <summary>How many plugins' request handlers ran; their response handlers run in reverse order.</summary>
     internal int EnteredCount { get; set; }
 

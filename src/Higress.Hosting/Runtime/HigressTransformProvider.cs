@@ -77,7 +77,18 @@ internal sealed class HigressTransformProvider : ITransformProvider
         }
 
         var chain = feature.State.Routes[feature.Match.Route].Plugins;
-        if (!chain.IsEmpty && await chain.ExecuteResponseAsync(context.HttpContext, feature.Match.Route))
+        if (chain.IsEmpty)
+        {
+            return;
+        }
+
+        // The response-body phase reads the upstream's body through the plugin context (and puts it back).
+        if (Core.Plugins.PluginContext.Get(context.HttpContext) is { } plugins)
+        {
+            plugins.UpstreamResponse = context.ProxyResponse;
+        }
+
+        if (await chain.ExecuteResponseAsync(context.HttpContext, feature.Match.Route))
         {
             context.SuppressResponseBody = true;
         }

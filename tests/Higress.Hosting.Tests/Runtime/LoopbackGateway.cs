@@ -30,7 +30,7 @@ internal sealed class LoopbackGateway : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Starts a gateway whose single listener (Gateway <c>gw</c> in <c>default</c>) accepts routes from all namespaces.</summary>
-    public static async Task<LoopbackGateway> StartAsync(Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null)
+    public static async Task<LoopbackGateway> StartAsync(Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null, Action<IHigressBuilder>? higress = null)
     {
         var port = FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
@@ -46,7 +46,7 @@ internal sealed class LoopbackGateway : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.Services.AddHigress(r =>
+        var registered = builder.Services.AddHigress(r =>
         {
             r.AddYaml($$$"""
                 apiVersion: networking.higress.io/v1alpha1
@@ -57,6 +57,7 @@ internal sealed class LoopbackGateway : IAsyncDisposable
                 """);
             resources(r);
         });
+        higress?.Invoke(registered);
         var app = builder.Build();
         app.MapHigress();
         await app.StartAsync();

@@ -49,7 +49,9 @@ public class ConfigurationSchemaTests
 
         // When a pack has run (.ci/run packs before testing), check the package itself too.
         var package = new DirectoryInfo(Path.Combine(Root, "artifacts", "packages")) is { Exists: true } dir
-            ? dir.GetFiles("Higress.Net.*.nupkg").Where(f => !f.Name.EndsWith(".symbols.nupkg", StringComparison.Ordinal)).OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
+            ? dir.GetFiles("Higress.Net.*.nupkg")
+                .Where(f => f.Name.Length > "Higress.Net.".Length && char.IsAsciiDigit(f.Name["Higress.Net.".Length]) && !f.Name.EndsWith(".symbols.nupkg", StringComparison.Ordinal))
+                .OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()
             : null;
         if (package is not null)
         {

@@ -1,5 +1,10 @@
 namespace Higress.Opa.Tests.Api;
 
+/// <summary>The live heap is process-wide: measured while no other test class runs.</summary>
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTestsCollection;
+
+[Collection(nameof(AllocationTests))]
 public sealed class AllocationTests
 {
     [Fact]

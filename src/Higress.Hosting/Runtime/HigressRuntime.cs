@@ -85,8 +85,10 @@ internal sealed partial class HigressRuntime(
                 translation = WithLastGoodNotes(translation, routes.Values);
                 LastTranslation = translation;
                 _diagnostics.Update(translation.Diagnostics);
-                var applied = yarp.Update(plan);
-                var endpoints = CollectEndpoints(plan, applied);
+                // YARP holds clusters only: when they are unchanged (most edits touch routes), it has nothing to do.
+                IReadOnlyDictionary<string, Endpoint> endpoints = HasAppliedPlan && plan.Clusters.Equals(_current.Plan.Clusters)
+                    ? _current.ClusterEndpoints
+                    : CollectEndpoints(plan, yarp.Update(plan));
                 _current = new RuntimeState(translation, table, endpoints, routes, clusters);
                 scope.Commit();
                 listeners.Update(plan.Listeners);

@@ -47,7 +47,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     /// <param name="logger">The logger.</param>
     /// <param name="name">The source's name.</param>
     /// <param name="limits">Size limits on files and objects; the defaults when null.</param>
-    /// <param name="settle">How long a changed file's size and write time must be still before it is read (default 100 ms).</param>
+    /// <param name="settle">How long a changed file's size and write time must be still before it is read (default 50 ms).</param>
     /// <param name="listDirectory">Lists one directory (a seam for tests: root can read any folder).</param>
     /// <param name="maxDelay">The longest a stream of change events may postpone a read (default 1 s).</param>
     public DirectoryResourceSource(
@@ -66,7 +66,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         _maxDelay = maxDelay ?? TimeSpan.FromSeconds(1);
         _root = Path.GetFullPath(directory);
         _debounce = debounce ?? TimeSpan.FromMilliseconds(200);
-        _settle = settle ?? TimeSpan.FromMilliseconds(100);
+        _settle = settle ?? TimeSpan.FromMilliseconds(50);
         _limits = limits ?? new HigressLimitsOptions();
         _listDirectory = listDirectory;
         _logger = logger ?? NullLogger.Instance;

@@ -13,11 +13,13 @@ using Higress.Core.Translation;
 
 // Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
 // Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR   writes the load test's configuration
+// Higress.Benchmarks edit-latency [--routes N] [--files F] [--edits K]   times a one-file edit in a large ConfigDir until traffic sees it
 // Higress.Benchmarks reload [--routes N] [--iterations K] [--change one-route|all-clusters]   times parse / snapshot / translate / apply of a running host by step
 return args.FirstOrDefault() switch
 {
     "gen-config" => GenConfig(args),
     "reload" => await ReloadAsync(args),
+    "edit-latency" => await EditLatency.RunAsync(IntOption(args, "--routes", 10_000), IntOption(args, "--files", 100), IntOption(args, "--edits", 20)),
     _ => RunBenchmarks(args),
 };
 

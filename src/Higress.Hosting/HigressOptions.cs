@@ -22,7 +22,7 @@ public sealed class HigressOptions
     public string ControllerName { get; set; } = "higress.io/gateway-controller";
 
     /// <summary>How long to wait after a change before rebuilding the plan, so bursts of edits apply once.</summary>
-    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// The longest a change waits for its burst to settle (default 1 s): however fast changes keep arriving, the

@@ -65,7 +65,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         Name = name;
         _maxDelay = maxDelay ?? TimeSpan.FromSeconds(1);
         _root = Path.GetFullPath(directory);
-        _debounce = debounce ?? TimeSpan.FromMilliseconds(200);
+        _debounce = debounce ?? TimeSpan.FromMilliseconds(100);
         _settle = settle ?? TimeSpan.FromMilliseconds(50);
         _limits = limits ?? new HigressLimitsOptions();
         _listDirectory = listDirectory;

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
 using Higress.Core.Resources;
+using Higress.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Samples.ConsumerCounting.Tests;
 
@@ -17,20 +19,40 @@ public class RequestCountingPluginTests
     [Fact]
     public async Task Counts_requests_per_consumer_and_reports_the_count_in_a_response_header()
     {
-        var plugin = new RequestCountingPlugin();
-        var chain = new PluginChainFactory(new PluginCatalog([plugin])).Create(Route);
+        await using var host = await HigressTestHost.StartAsync(h => h
+            .AddYaml("""
+                apiVersion: networking.higress.io/v1alpha1
+                kind: Gateway
+                metadata: {name: gw}
+                spec:
+                  listeners:
+                  - protocol: HTTP
+                    port: 80
+                    routes:
+                    - name: r
+                      route: [{destination: {host: app, port: 8080}}]
+                ---
+                apiVersion: networking.higress.io/v1alpha1
+                kind: Extension
+                metadata: {name: count}
+                spec:
+                  plugin: consumer-request-counter
+                  config: {header: x-consumer}
+                """)
+            .AddBackend("app", 8080, ctx => ctx.Response.WriteAsync("ok"))
+            .AddPlugin<RequestCountingPlugin>());
+        using var client = host.CreateClient();
 
         string? lastHeader = null;
         foreach (var consumer in new[] { "alice", "bob", "alice", "alice" })
         {
-            var context = new DefaultHttpContext();
-            context.Request.Headers["x-consumer"] = consumer;
-            Assert.True(await chain.ExecuteRequestAsync(context, Route));
-            Assert.Equal(consumer, PluginContext.Get(context)!.Consumer);
-            await chain.ExecuteResponseAsync(context, Route);
-            lastHeader = context.Response.Headers[RequestCountingPlugin.CountHeader];
+            using var request = new HttpRequestMessage(HttpMethod.Get, "http://gw.test/");
+            request.Headers.Add("x-consumer", consumer);
+            using var response = await host.EnsureRoutedAsync(await client.SendAsync(request));
+            lastHeader = response.Headers.TryGetValues(RequestCountingPlugin.CountHeader, out var values) ? values.Single() : null;
         }
 
+        var plugin = host.Services.GetRequiredService<RequestCountingPlugin>();
         Assert.Equal(3, plugin.GetCount("alice"));
         Assert.Equal(1, plugin.GetCount("bob"));
         Assert.Equal("3", lastHeader);

@@ -4,7 +4,7 @@ using Higress.Core.Policies;
 namespace Higress.Core.Plugins;
 
 /// <summary>Builds the plugin chain of a rule; the runtime calls it once per rule when it applies a plan.</summary>
-public interface IPluginChainFactory
+internal interface IPluginChainFactory
 {
     /// <summary>
     /// Builds the chain for <paramref name="route"/>'s <see cref="RoutePlan.Plugins"/>. Never throws for bad

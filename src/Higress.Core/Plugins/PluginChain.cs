@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Resources;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ namespace Higress.Core.Plugins;
 /// and shared by every request on that plan. Request handlers run in order; response handlers of the plugins
 /// whose request handler ran run in reverse order (the onion model of Envoy and ASP.NET middleware).
 /// </summary>
-public sealed partial class PluginChain
+internal sealed partial class PluginChain
 {
     private readonly ImmutableArray<PluginChainEntry> _entries;
     private readonly ILogger _logger;
@@ -213,13 +214,13 @@ public sealed partial class PluginChain
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) failed handling the request; fail strategy {FailStrategy}.")]
+        [LoggerMessage(EventId = EventIds.PluginRequestFailed, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) failed handling the request; fail strategy {FailStrategy}.")]
         public static partial void RequestHandlerFailed(ILogger logger, Exception exception, string plugin, string instance, FailStrategy failStrategy);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) failed handling the response; fail strategy {FailStrategy}.")]
+        [LoggerMessage(EventId = EventIds.PluginResponseFailed, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) failed handling the response; fail strategy {FailStrategy}.")]
         public static partial void ResponseHandlerFailed(ILogger logger, Exception exception, string plugin, string instance, FailStrategy failStrategy);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Plugin {Plugin} ({Instance}) is unavailable ({Problem}); the request was answered 500 because its fail strategy is FAIL_CLOSE.")]
+        [LoggerMessage(EventId = EventIds.PluginUnavailable, Level = LogLevel.Warning, Message = "Plugin {Plugin} ({Instance}) is unavailable ({Problem}); the request was answered 500 because its fail strategy is FAIL_CLOSE.")]
         public static partial void PluginUnavailable(ILogger logger, string plugin, string instance, string problem);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Policies;
 using Higress.Core.Resources;
@@ -13,7 +13,7 @@ namespace Higress.Core.Plugins;
 /// The default <see cref="IPluginChainFactory"/>: looks each binding's plugin up in the catalog and reuses the
 /// config the translator parsed (or parses <see cref="PluginBinding.ConfigJson"/> for bindings made by code).
 /// </summary>
-public sealed partial class PluginChainFactory : IPluginChainFactory
+internal sealed partial class PluginChainFactory : IPluginChainFactory
 {
     private readonly PluginCatalog _catalog;
     private readonly ILogger _logger;
@@ -22,13 +22,13 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
     /// <summary>Creates the factory.</summary>
     /// <param name="catalog">The known plugins.</param>
     /// <param name="loggerFactory">Logging for chains; null for none.</param>
-    /// <param name="meterFactory">Creates the <c>Higress</c> meter; null to create it directly.</param>
-    public PluginChainFactory(PluginCatalog catalog, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    /// <param name="meter">The host's <c>Higress</c> meter; null to create one.</param>
+    public PluginChainFactory(PluginCatalog catalog, ILoggerFactory? loggerFactory = null, HigressMeter? meter = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PluginChain>();
-        _metrics = new PluginMetrics(meterFactory);
+        _metrics = new PluginMetrics(meter ?? new HigressMeter());
     }
 
     /// <inheritdoc />
@@ -148,7 +148,7 @@ public sealed partial class PluginChainFactory : IPluginChainFactory
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} cannot run: {Problem}; fail strategy {FailStrategy}.")]
+        [LoggerMessage(EventId = EventIds.PluginBindingUnusable, Level = LogLevel.Error, Message = "Plugin {Plugin} ({Instance}) on rule {Route} cannot run: {Problem}; fail strategy {FailStrategy}.")]
         public static partial void BindingUnusable(ILogger logger, string plugin, string instance, string route, string problem, FailStrategy failStrategy);
     }
 }

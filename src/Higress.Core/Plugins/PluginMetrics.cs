@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Higress.Core.Diagnostics;
 using Higress.Core.Resources;
 
 namespace Higress.Core.Plugins;
@@ -6,15 +7,13 @@ namespace Higress.Core.Plugins;
 /// <summary>The plugin instruments on the <c>Higress</c> meter.</summary>
 internal sealed class PluginMetrics
 {
-    public const string MeterName = "Higress";
     public const string ErrorsCounterName = "higress_plugin_errors_total";
 
     private readonly Counter<long> _errors;
 
-    public PluginMetrics(IMeterFactory? meterFactory)
+    public PluginMetrics(HigressMeter meter)
     {
-        var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _errors = meter.CreateCounter<long>(ErrorsCounterName, unit: "{error}", description: "Plugin handlers that threw or could not be configured, by plugin.");
+        _errors = meter.Meter.CreateCounter<long>(ErrorsCounterName, unit: "{error}", description: "Plugin handlers that threw or could not be configured, by plugin.");
     }
 
     public void PluginFailed(string plugin, string stage, FailStrategy strategy) =>

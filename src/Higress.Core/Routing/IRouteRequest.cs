@@ -4,7 +4,7 @@ namespace Higress.Core.Routing;
 /// The parts of a request that routing looks at. Implemented by a struct over <c>HttpContext</c> in the runtime
 /// and by plain objects in tests and the explain API; the matcher is generic over it so that structs are not boxed.
 /// </summary>
-public interface IRouteRequest
+internal interface IRouteRequest
 {
     /// <summary>The local port the request arrived on (selects the listeners).</summary>
     int LocalPort { get; }

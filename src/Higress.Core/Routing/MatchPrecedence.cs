@@ -8,7 +8,7 @@ namespace Higress.Core.Routing;
 /// more header matches; more query matches; the older object (creation time, else read order); namespace/name;
 /// the earlier rule; the earlier match.
 /// </summary>
-public static class MatchPrecedence
+internal static class MatchPrecedence
 {
     /// <summary>Negative when match <paramref name="ai"/> of <paramref name="a"/> takes precedence.</summary>
     public static int Compare(RoutePlan a, int ai, RoutePlan b, int bi)

@@ -1,7 +1,7 @@
 namespace Higress.Core.Routing;
 
 /// <summary>Segment-wise path prefix rules shared by matching and rewriting.</summary>
-public static class PathPrefix
+internal static class PathPrefix
 {
     /// <summary>Drops trailing slashes (but keeps the root <c>/</c>): <c>/abc/</c> and <c>/abc</c> are the same prefix.</summary>
     public static string Normalize(string prefix)

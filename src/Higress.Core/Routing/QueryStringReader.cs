@@ -4,7 +4,7 @@ namespace Higress.Core.Routing;
 /// Reads query parameters from the raw query string with exact (case-sensitive) names, as the Gateway API requires;
 /// ASP.NET's <c>Request.Query</c> compares names case-insensitively, so it cannot be used for matching.
 /// </summary>
-public static class QueryStringReader
+internal static class QueryStringReader
 {
     /// <summary>Finds the first parameter called <paramref name="name"/>; its value is percent-decoded.</summary>
     public static bool TryGetFirst(string query, string name, out string value)

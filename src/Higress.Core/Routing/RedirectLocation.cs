@@ -4,7 +4,7 @@ using Higress.Core.Plan;
 namespace Higress.Core.Routing;
 
 /// <summary>Builds a redirect's <c>Location</c> with the Gateway API's rules for scheme, hostname, port and path.</summary>
-public static class RedirectLocation
+internal static class RedirectLocation
 {
     /// <summary>The location for a request that matched <paramref name="match"/>.</summary>
     /// <param name="requestScheme">The request's scheme (<c>http</c> or <c>https</c>).</param>

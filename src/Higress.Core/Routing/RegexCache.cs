@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 
 namespace Higress.Core.Routing;
@@ -32,10 +31,12 @@ internal static partial class RegexCache
     // Weak, so that a pattern removed from the configuration frees its automaton; shared, so that a reload (or the
     // reader's validation followed by the router) reuses one compiled instance and the states it has already built.
     private static readonly ConcurrentDictionary<(string Pattern, bool IgnoreCase), WeakReference<Regex>> Compiled = new();
-    private static readonly Counter<long> Timeouts = new Meter("Higress").CreateCounter<long>(
-        TimeoutsCounterName, unit: "{match}", description: "Regular-expression matches that exceeded the match timeout and counted as no match (process-wide).");
+    private static long _timeouts;
 
     private static int _sweepAt = 256;
+
+    /// <summary>Matches that timed out in this process so far; reported by <see cref="Diagnostics.HigressMeter"/>.</summary>
+    public static long TimeoutCount() => Interlocked.Read(ref _timeouts);
 
     /// <summary>Compiles <paramref name="pattern"/> to match whole values, or returns the cached instance.</summary>
     /// <exception cref="ArgumentException">The pattern does not parse.</exception>
@@ -101,7 +102,7 @@ internal static partial class RegexCache
         }
         catch (RegexMatchTimeoutException)
         {
-            Timeouts.Add(1);
+            Interlocked.Increment(ref _timeouts);
             return false;
         }
     }

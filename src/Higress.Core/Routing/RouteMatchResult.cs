@@ -44,10 +44,10 @@ public sealed class RouteMatchResult
     public ListenerPlan Listener { get; }
 
     /// <summary>The hostname key the rule was found under (null for any host).</summary>
-    public string? HostKey { get; }
+    internal string? HostKey { get; }
 
     /// <summary>For a prefix match, the length of the matched prefix (without a trailing slash); else 0.</summary>
-    public int PrefixLength { get; }
+    internal int PrefixLength { get; }
 
     /// <summary>Global precedence rank; lower wins.</summary>
     internal int Rank { get; set; }

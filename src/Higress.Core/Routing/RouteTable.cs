@@ -10,7 +10,7 @@ namespace Higress.Core.Routing;
 /// hostname, hostname precedence between routes, then path (exact, longest prefix by segments, regex ranked with
 /// prefixes by pattern length), method, header count, query count, age, namespace/name and rule order.
 /// </summary>
-public sealed class RouteTable
+internal sealed class RouteTable
 {
     private readonly Dictionary<int, PortListeners> _ports;
 

@@ -8,7 +8,7 @@ namespace Higress.Core.Translation;
 /// The heart of Higress.Net: a pure function from a <see cref="ResourceSnapshot"/> to a <see cref="GatewayPlan"/> with
 /// every object's status and every problem found. No I/O, no clock, no DI: the same snapshot always gives the same plan.
 /// </summary>
-public static class Translator
+internal static class Translator
 {
     /// <summary>Translates a snapshot.</summary>
     /// <param name="snapshot">The objects.</param>

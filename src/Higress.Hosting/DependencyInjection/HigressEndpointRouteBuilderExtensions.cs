@@ -13,8 +13,8 @@ public static class HigressEndpointRouteBuilderExtensions
     /// pass through to the host's own endpoints.
     /// </summary>
     /// <param name="endpoints">The application (a <c>WebApplication</c>).</param>
-    /// <returns>YARP's convention builder, to add conventions to the proxy endpoints.</returns>
-    public static ReverseProxyConventionBuilder MapHigress(this IEndpointRouteBuilder endpoints)
+    /// <returns>The gateway's own builder; it offers no endpoint conventions, since gateway traffic bypasses ASP.NET Core routing.</returns>
+    public static HigressEndpointConventionBuilder MapHigress(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints is not IApplicationBuilder app)
@@ -26,7 +26,7 @@ public static class HigressEndpointRouteBuilderExtensions
         var runtime = services.GetService<HigressRuntime>()
             ?? throw new InvalidOperationException("Higress services are missing: call builder.Services.AddHigress(...) before app.MapHigress().");
         var before = endpoints.DataSources.ToList();
-        var conventions = endpoints.MapReverseProxy(pipeline =>
+        endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
@@ -40,6 +40,6 @@ public static class HigressEndpointRouteBuilderExtensions
         runtime.AttachYarp(yarp);
 
         app.UseMiddleware<HigressMiddleware>();
-        return conventions;
+        return new HigressEndpointConventionBuilder();
     }
 }

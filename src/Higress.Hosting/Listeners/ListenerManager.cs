@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Resources;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -281,13 +282,13 @@ internal sealed partial class ListenerManager : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Listening on {Endpoints}")]
+        [LoggerMessage(EventId = EventIds.ListenersChanged, Level = LogLevel.Information, Message = "Listening on {Endpoints}")]
         public static partial void ListenersChanged(ILogger logger, string endpoints);
 
-        [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "Cannot open {Url} for {Owners}: {Reason}. The other endpoints keep serving; retrying every few seconds")]
+        [LoggerMessage(EventId = EventIds.EndpointFailed, Level = LogLevel.Error, Message = "Cannot open {Url} for {Owners}: {Reason}. The other endpoints keep serving; retrying every few seconds")]
         public static partial void EndpointFailed(ILogger logger, string url, string owners, string reason);
 
-        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "{Url} for {Owners} is open again")]
+        [LoggerMessage(EventId = EventIds.EndpointRecovered, Level = LogLevel.Information, Message = "{Url} for {Owners} is open again")]
         public static partial void EndpointRecovered(ILogger logger, string url, string owners);
     }
 }

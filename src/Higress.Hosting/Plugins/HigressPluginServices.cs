@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,11 +16,12 @@ internal static class HigressPluginServices
         // Built-ins are created from the host's services (HttpClient factory, TimeProvider, loggers, options).
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>(), sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetRequiredService<HigressMeter>()));
         return services;
     }
 }

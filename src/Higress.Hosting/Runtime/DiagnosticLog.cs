@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Higress.Core.Resources;
 using Microsoft.Extensions.Logging;
 
@@ -44,13 +45,13 @@ internal sealed partial class DiagnosticLog(ILogger logger)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Configuration error: {Diagnostic}")]
+        [LoggerMessage(EventId = EventIds.ConfigError, Level = LogLevel.Error, Message = "Configuration error: {Diagnostic}")]
         public static partial void ConfigError(ILogger logger, string diagnostic);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Configuration warning: {Diagnostic}")]
+        [LoggerMessage(EventId = EventIds.ConfigWarning, Level = LogLevel.Warning, Message = "Configuration warning: {Diagnostic}")]
         public static partial void ConfigWarning(ILogger logger, string diagnostic);
 
-        [LoggerMessage(EventId = 1450, Level = LogLevel.Information, Message = "Configuration {Severity} resolved: {Diagnostic}")]
+        [LoggerMessage(EventId = EventIds.DiagnosticResolved, Level = LogLevel.Information, Message = "Configuration {Severity} resolved: {Diagnostic}")]
         public static partial void Resolved(ILogger logger, string severity, string diagnostic);
     }
 }

@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -96,13 +97,13 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1550, Level = LogLevel.Debug, Message = "No route for {Host}{Path} (request {RequestId}): 404")]
+        [LoggerMessage(EventId = EventIds.NoRoute, Level = LogLevel.Debug, Message = "No route for {Host}{Path} (request {RequestId}): 404")]
         public static partial void NoRoute(ILogger logger, string requestId, string host, string path);
 
-        [LoggerMessage(EventId = 1551, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
+        [LoggerMessage(EventId = EventIds.RuleMisconfigured, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
         public static partial void Misconfigured(ILogger logger, string routeId, int status, string requestId, string reason);
 
-        [LoggerMessage(EventId = 1552, Level = LogLevel.Warning, Message = "Rule {RouteId}: forwarding failed with {Error}, answered {Status} (request {RequestId})")]
+        [LoggerMessage(EventId = EventIds.ForwardingFailed, Level = LogLevel.Warning, Message = "Rule {RouteId}: forwarding failed with {Error}, answered {Status} (request {RequestId})")]
         public static partial void ForwardingFailed(ILogger logger, Exception? exception, string routeId, ForwarderError error, int status, string requestId);
     }
 }

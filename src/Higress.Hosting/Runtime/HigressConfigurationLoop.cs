@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Sources;
@@ -161,10 +162,10 @@ internal sealed partial class HigressConfigurationLoop(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Translation failed; the previous plan keeps serving")]
+        [LoggerMessage(EventId = EventIds.TranslationFailed, Level = LogLevel.Error, Message = "Translation failed; the previous plan keeps serving")]
         public static partial void TranslationFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 1601, Level = LogLevel.Error, Message = "The sources hold {Count} objects, over Higress:Limits:MaxObjects ({Limit}); the last good configuration keeps serving")]
+        [LoggerMessage(EventId = EventIds.TooManyObjects, Level = LogLevel.Error, Message = "The sources hold {Count} objects, over Higress:Limits:MaxObjects ({Limit}); the last good configuration keeps serving")]
         public static partial void TooManyObjects(ILogger logger, int count, int limit);
     }
 }

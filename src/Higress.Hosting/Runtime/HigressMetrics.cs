@@ -1,25 +1,23 @@
 using System.Diagnostics.Metrics;
+using Higress.Core.Diagnostics;
 
 namespace Higress.Hosting.Runtime;
 
 /// <summary>The gateway's own metrics, on the <c>Higress</c> meter (exported by <c>/metrics</c>).</summary>
-internal sealed class HigressMetrics : IDisposable
+internal sealed class HigressMetrics
 {
-    public const string MeterName = "Higress";
-
-    private readonly Meter _meter;
     private readonly Counter<long> _plansApplied;
     private readonly Counter<long> _plansRejected;
     private long _generation;
     private long _configErrors;
 
-    public HigressMetrics(IMeterFactory meterFactory)
+    public HigressMetrics(HigressMeter higressMeter)
     {
-        _meter = meterFactory.Create(MeterName);
-        _plansApplied = _meter.CreateCounter<long>("higress_plans_applied_total", description: "Plans applied");
-        _plansRejected = _meter.CreateCounter<long>("higress_plans_rejected_total", description: "Plans that failed to apply; the previous plan kept serving");
-        _meter.CreateObservableGauge("higress_plan_generation", () => Interlocked.Read(ref _generation), description: "Generation of the plan being served");
-        _meter.CreateObservableGauge("higress_config_errors", () => Interlocked.Read(ref _configErrors), description: "Configuration errors in the latest translation");
+        var meter = higressMeter.Meter;
+        _plansApplied = meter.CreateCounter<long>("higress_plans_applied_total", description: "Plans applied");
+        _plansRejected = meter.CreateCounter<long>("higress_plans_rejected_total", description: "Plans that failed to apply; the previous plan kept serving");
+        meter.CreateObservableGauge("higress_plan_generation", () => Interlocked.Read(ref _generation), description: "Generation of the plan being served");
+        meter.CreateObservableGauge("higress_config_errors", () => Interlocked.Read(ref _configErrors), description: "Configuration errors in the latest translation");
     }
 
     public void PlanApplied(long generation, int errors)
@@ -30,6 +28,4 @@ internal sealed class HigressMetrics : IDisposable
     }
 
     public void PlanRejected() => _plansRejected.Add(1);
-
-    public void Dispose() => _meter.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
 using Higress.Core.Policies;
@@ -196,10 +197,10 @@ internal sealed partial class HigressRuntime(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied plan {Generation}: {Listeners} listener(s), {Routes} rule(s), {Clusters} cluster(s); {Reused} runtime object(s) reused, {Created} created, in {ElapsedMs} ms")]
+        [LoggerMessage(EventId = EventIds.PlanApplied, Level = LogLevel.Information, Message = "Applied plan {Generation}: {Listeners} listener(s), {Routes} rule(s), {Clusters} cluster(s); {Reused} runtime object(s) reused, {Created} created, in {ElapsedMs} ms")]
         public static partial void PlanApplied(ILogger logger, long generation, int listeners, int routes, int clusters, int reused, int created, long elapsedMs);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Plan {Generation} was not applied; the previous plan keeps serving")]
+        [LoggerMessage(EventId = EventIds.PlanRejected, Level = LogLevel.Error, Message = "Plan {Generation} was not applied; the previous plan keeps serving")]
         public static partial void PlanRejected(ILogger logger, long generation, Exception exception);
     }
 }

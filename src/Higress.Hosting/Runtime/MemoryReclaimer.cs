@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Higress.Hosting.Runtime;
@@ -51,7 +52,7 @@ internal sealed partial class MemoryReclaimer(TimeProvider timeProvider, ILogger
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "The configuration shrank from {Before} to {After} objects; the heap is compacted shortly to return memory")]
+        [LoggerMessage(EventId = EventIds.ConfigurationShrank, Level = LogLevel.Information, Message = "The configuration shrank from {Before} to {After} objects; the heap is compacted shortly to return memory")]
         public static partial void Shrank(ILogger logger, int before, int after);
     }
 }

@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Microsoft.Extensions.Configuration;
@@ -67,7 +68,7 @@ internal sealed partial class ConfigurationResourceSource : IResourceSource, IDi
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Read {Count} objects from {Source} (Resources, Backends, Routes; {Errors} errors)")]
+        [LoggerMessage(EventId = EventIds.ConfigurationRead, Level = LogLevel.Information, Message = "Read {Count} objects from {Source} (Resources, Backends, Routes; {Errors} errors)")]
         public static partial void Reloaded(ILogger logger, string source, int count, int errors);
     }
 }

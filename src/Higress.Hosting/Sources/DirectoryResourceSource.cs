@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
@@ -332,13 +333,13 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Read {Count} objects from {Directory} ({Errors} errors)")]
+        [LoggerMessage(EventId = EventIds.DirectoryRead, Level = LogLevel.Information, Message = "Read {Count} objects from {Directory} ({Errors} errors)")]
         public static partial void Reloaded(ILogger logger, string directory, int count, int errors);
 
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Watching {Directory} failed; falling back to polling")]
+        [LoggerMessage(EventId = EventIds.DirectoryWatchFailed, Level = LogLevel.Warning, Message = "Watching {Directory} failed; falling back to polling")]
         public static partial void WatcherFailed(ILogger logger, string directory, Exception exception);
 
-        [LoggerMessage(EventId = 1600, Level = LogLevel.Debug, Message = "{File} read empty while it was being written; its last good objects stay until it stays empty")]
+        [LoggerMessage(EventId = EventIds.EmptyFileHeld, Level = LogLevel.Debug, Message = "{File} read empty while it was being written; its last good objects stay until it stays empty")]
         public static partial void EmptyFileHeld(ILogger logger, string file);
     }
 }

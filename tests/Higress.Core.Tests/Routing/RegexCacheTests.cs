@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using Higress.Core.Diagnostics;
 using Higress.Core.Explain;
 using Higress.Core.Routing;
 using Higress.Core.Tests.Explain;
@@ -86,20 +87,25 @@ public sealed class RegexCacheTests
                 span[i] = r.Next(2) == 0 ? 'a' : 'b';
             }
         });
-        long timeouts = 0;
+        using var meter = new HigressMeter();
+        long reported = 0;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == RegexCache.TimeoutsCounterName)
+            if (instrument.Meter == meter.Meter && instrument.Name == RegexCache.TimeoutsCounterName)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref timeouts, value));
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Exchange(ref reported, value));
         listener.Start();
+        var before = RegexCache.TimeoutCount();
 
         Assert.False(RegexCache.IsFullMatch(regex, input));
-        Assert.True(Interlocked.Read(ref timeouts) >= 1);
+        listener.RecordObservableInstruments();
+
+        Assert.True(RegexCache.TimeoutCount() > before);
+        Assert.True(Interlocked.Read(ref reported) > before);
     }
 
     [Fact]

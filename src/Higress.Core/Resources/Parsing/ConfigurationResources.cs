@@ -9,7 +9,7 @@ namespace Higress.Core.Resources.Parsing;
 /// the shorthand <c>Backends</c> and <c>Routes</c>. The appsettings source and <c>GatewayExplainer.FromConfiguration</c>
 /// both read through here, so a test explains exactly what the host serves.
 /// </summary>
-public static class ConfigurationResources
+internal static class ConfigurationResources
 {
     /// <summary>Reads <paramref name="higress"/> (the <c>Higress</c> section, or any section laid out like it).</summary>
     /// <param name="higress">The section; its path prefixes every origin, e.g. <c>Higress:Resources</c>.</param>

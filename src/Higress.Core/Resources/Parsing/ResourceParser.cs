@@ -8,7 +8,7 @@ namespace Higress.Core.Resources.Parsing;
 /// <c>List</c> with <c>items</c>). A document with errors is dropped with its diagnostics; the others load.
 /// Unknown kinds are ignored with a warning.
 /// </summary>
-public static class ResourceParser
+internal static class ResourceParser
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {

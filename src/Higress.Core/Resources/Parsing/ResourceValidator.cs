@@ -6,7 +6,7 @@ namespace Higress.Core.Resources.Parsing;
 /// Validates an object built in code with the same checks the parser applies to a document (required fields,
 /// ports, ranges, regexes, cross-field rules), so that code and files report the same errors.
 /// </summary>
-public static class ResourceValidator
+internal static class ResourceValidator
 {
     /// <summary>Every problem in <paramref name="resource"/>; empty when it is valid.</summary>
     /// <param name="resource">The object.</param>

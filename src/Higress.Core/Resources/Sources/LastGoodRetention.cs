@@ -5,7 +5,7 @@ namespace Higress.Core.Resources.Sources;
 /// source) it came from now has errors is carried over from the previous snapshot, with a warning, until that file
 /// reads cleanly again. An object removed from a file that reads cleanly is removed.
 /// </summary>
-public static class LastGoodRetention
+internal static class LastGoodRetention
 {
     /// <summary>Returns <paramref name="current"/> plus the objects of <paramref name="previous"/> that a broken file hid.</summary>
     public static ResourceSnapshot Apply(ResourceSnapshot? previous, ResourceSnapshot current)

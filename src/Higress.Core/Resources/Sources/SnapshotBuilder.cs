@@ -7,7 +7,7 @@ namespace Higress.Core.Resources.Sources;
 /// wins". An object whose key was in the previous snapshot keeps its previous read order, so reloading a file
 /// does not reorder precedence ties.
 /// </summary>
-public static class SnapshotBuilder
+internal static class SnapshotBuilder
 {
     /// <summary>Builds the next snapshot from <paramref name="sources"/>.</summary>
     /// <param name="sources">The sources' contents, in precedence order, with their names.</param>

@@ -1,0 +1,91 @@
+namespace Higress.Core.Diagnostics;
+
+/// <summary>
+/// Every log event id of the gateway (Higress.Core and Higress.Net), one constant per event, so that an id is never
+/// used twice and operators can alert on stable ids (docs/operations.md lists them). Pick a new id from the block of
+/// its area; never reuse or renumber a published one.
+/// </summary>
+internal static class EventIds
+{
+    // 1-99: plugin chains (Higress.Core).
+
+    /// <summary>A plugin's request handler threw.</summary>
+    public const int PluginRequestFailed = 1;
+
+    /// <summary>A plugin's response handler threw.</summary>
+    public const int PluginResponseFailed = 2;
+
+    /// <summary>A FAIL_CLOSE plugin without a usable config answered a request 500.</summary>
+    public const int PluginUnavailable = 3;
+
+    /// <summary>A plugin binding cannot run on a rule (unknown plugin, config never valid).</summary>
+    public const int PluginBindingUnusable = 10;
+
+    // 1000-1099: plans and translation.
+
+    /// <summary>A plan was applied.</summary>
+    public const int PlanApplied = 1001;
+
+    /// <summary>A plan failed to apply; the previous one keeps serving.</summary>
+    public const int PlanRejected = 1002;
+
+    /// <summary>A configuration error appeared.</summary>
+    public const int ConfigError = 1003;
+
+    /// <summary>A configuration warning appeared.</summary>
+    public const int ConfigWarning = 1004;
+
+    /// <summary>The translator threw; the previous plan keeps serving.</summary>
+    public const int TranslationFailed = 1010;
+
+    // 1100-1199: the directory source.
+
+    /// <summary>The configuration directory was read.</summary>
+    public const int DirectoryRead = 1101;
+
+    /// <summary>Watching the configuration directory failed; the source polls instead.</summary>
+    public const int DirectoryWatchFailed = 1102;
+
+    // 1200-1399: listeners.
+
+    /// <summary>The set of listening endpoints changed.</summary>
+    public const int ListenersChanged = 1201;
+
+    /// <summary>An endpoint could not be opened.</summary>
+    public const int EndpointFailed = 1300;
+
+    /// <summary>An endpoint that had failed is open again.</summary>
+    public const int EndpointRecovered = 1301;
+
+    // 1400-1499: diagnostics.
+
+    /// <summary>A configuration error or warning went away.</summary>
+    public const int DiagnosticResolved = 1450;
+
+    // 1500-1549: the appsettings source.
+
+    /// <summary>The <c>Higress</c> configuration section was read.</summary>
+    public const int ConfigurationRead = 1501;
+
+    // 1550-1599: gateway answers.
+
+    /// <summary>No rule matched a request (404).</summary>
+    public const int NoRoute = 1550;
+
+    /// <summary>A matched rule could not be served as configured (500, 503).</summary>
+    public const int RuleMisconfigured = 1551;
+
+    /// <summary>Forwarding to the upstream failed (502, 503, 504).</summary>
+    public const int ForwardingFailed = 1552;
+
+    // 1600-1699: limits and memory.
+
+    /// <summary>A file read empty while being written; its last good objects stay.</summary>
+    public const int EmptyFileHeld = 1600;
+
+    /// <summary>The sources hold more objects than <c>Higress:Limits:MaxObjects</c>.</summary>
+    public const int TooManyObjects = 1601;
+
+    /// <summary>The configuration shrank; the heap is compacted.</summary>
+    public const int ConfigurationShrank = 1602;
+}

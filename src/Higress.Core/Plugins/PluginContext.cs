@@ -55,7 +55,7 @@ public sealed class PluginContext
     /// The upstream's response while response handlers run on a proxied response (set by the runtime), or null for
     /// a local response; <see cref="ReadResponseBodyAsync"/> reads its body.
     /// </summary>
-    public HttpResponseMessage? UpstreamResponse { get; set; }
+    public HttpResponseMessage? UpstreamResponse { get; internal set; }
 
     /// <summary>
     /// The request-body phase: reads the request body, up to <paramref name="limit"/> bytes, buffering it so that the

@@ -203,14 +203,4 @@ public class PluginResolverTests
         Assert.NotNull(bad.Fail);
         Assert.Equal("Route a/orders: spec.http[0].plugins[0].name", bad.Diagnostics[0].ToString()[..bad.Diagnostics[0].ToString().IndexOf(": no", StringComparison.Ordinal)]);
     }
-
-    [Theory]
-    [InlineData("*.a.com", "x.a.com", true)]
-    [InlineData("*.a.com", "x.y.a.com", true)]
-    [InlineData("*.a.com", "*.a.com", true)]
-    [InlineData("*.a.com", "a.com", false)]
-    [InlineData("a.com", "A.com", true)]
-    [InlineData("a.com", "b.a.com", false)]
-    public void Domain_patterns_match_hostnames(string pattern, string host, bool matches) =>
-        Assert.Equal(matches, PluginResolver.HostMatches(pattern, host));
 }

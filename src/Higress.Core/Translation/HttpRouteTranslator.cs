@@ -7,12 +7,8 @@ namespace Higress.Core.Translation;
 /// <summary>Translates Gateway API HTTPRoutes and GRPCRoutes into rules.</summary>
 internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttacher attacher, BackendResolver backends, RulePlugins plugins)
 {
-    public void Translate(HttpRoute route, List<RoutePlan> output)
-    {
-        var status = context.Status(route);
-        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
-        var refsOk = true;
-        for (var i = 0; i < route.Spec.Rules.Count; i++)
+    public void Translate(HttpRoute route, List<RoutePlan> output) =>
+        TranslateRules(route, route.Spec.ParentRefs, route.Spec.Hostnames, route.Spec.Rules.Count, (i, attachments) =>
         {
             var rule = route.Spec.Rules[i];
             var field = $"spec.rules[{i}]";
@@ -27,7 +23,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
             if (matches.Count == 0)
             {
-                continue;
+                return true;
             }
 
             if (rule.Timeouts is not null)
@@ -35,25 +31,28 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                 context.NotEnforced(route, field + ".timeouts");
             }
 
-            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
-        }
+            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
+        });
 
-        SetResolvedRefs(status, refsOk);
-    }
-
-    public void Translate(GrpcRoute route, List<RoutePlan> output)
-    {
-        var status = context.Status(route);
-        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
-        var refsOk = true;
-        for (var i = 0; i < route.Spec.Rules.Count; i++)
+    public void Translate(GrpcRoute route, List<RoutePlan> output) =>
+        TranslateRules(route, route.Spec.ParentRefs, route.Spec.Hostnames, route.Spec.Rules.Count, (i, attachments) =>
         {
             var rule = route.Spec.Rules[i];
-            var field = $"spec.rules[{i}]";
             var matches = rule.Matches.IsEmpty
                 ? [PlanRouteMatch.Any]
                 : rule.Matches.Select(m => new PlanRouteMatch(GrpcPath(m.Method), null, HeaderMatches(m.Headers), default)).ToList();
-            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, UpstreamProtocol.Http2, output);
+            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, UpstreamProtocol.Http2, output);
+        });
+
+    /// <summary>Attaches a Gateway API route, translates each rule (false: a backend reference did not resolve) and sets ResolvedRefs.</summary>
+    private void TranslateRules(Resource route, EquatableArray<ParentReference> parentRefs, EquatableArray<string> hostnames, int ruleCount, Func<int, List<RouteAttachment>, bool> translateRule)
+    {
+        var status = context.Status(route);
+        var attachments = attacher.ByParentRefs(route, parentRefs, hostnames, status);
+        var refsOk = true;
+        for (var i = 0; i < ruleCount; i++)
+        {
+            refsOk &= translateRule(i, attachments);
         }
 
         SetResolvedRefs(status, refsOk);

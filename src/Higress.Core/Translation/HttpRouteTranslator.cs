@@ -12,20 +12,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         {
             var rule = route.Spec.Rules[i];
             var field = $"spec.rules[{i}]";
-            var matches = new List<PlanRouteMatch>();
-            for (var m = 0; m < rule.Matches.Count; m++)
-            {
-                if (ToMatch(route, rule.Matches[m], $"{field}.matches[{m}]") is { } match)
-                {
-                    matches.Add(match);
-                }
-            }
-
-            if (matches.Count == 0)
-            {
-                return true;
-            }
-
+            var matches = rule.Matches.Select(ToMatch).ToList();
             if (rule.Timeouts is not null)
             {
                 context.NotEnforced(route, field + ".timeouts");
@@ -118,27 +105,16 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         };
     }
 
-    private PlanRouteMatch? ToMatch(Resource route, HttpRouteMatch match, string field)
+    // The reader has refused relative paths and patterns the regex engine cannot take (SemanticValidator).
+    private static PlanRouteMatch ToMatch(HttpRouteMatch match)
     {
         var path = match.Path;
-        PathMatch pathMatch;
-        switch (path.Type)
+        var pathMatch = new PathMatch(path.Type switch
         {
-            case PathMatchType.RegularExpression:
-                // The reader has refused patterns the regex engine cannot take (RegexCache.Validate).
-                pathMatch = new PathMatch(PathMatchKind.Regex, path.Value);
-                break;
-            default:
-                if (!path.Value.StartsWith('/'))
-                {
-                    context.Error(route, field + ".path.value", $"'{path.Value}' must start with '/'", "write an absolute path");
-                    return null;
-                }
-
-                pathMatch = new PathMatch(path.Type == PathMatchType.Exact ? PathMatchKind.Exact : PathMatchKind.Prefix, path.Value);
-                break;
-        }
-
+            PathMatchType.RegularExpression => PathMatchKind.Regex,
+            PathMatchType.Exact => PathMatchKind.Exact,
+            _ => PathMatchKind.Prefix,
+        }, path.Value);
         var query = match.QueryParams
             .DistinctBy(q => q.Name, StringComparer.Ordinal)
             .Select(q => new NamedValueMatch(q.Name, q.Type == ValueMatchType.RegularExpression ? ValueMatchKind.Regex : ValueMatchKind.Exact, q.Value))

@@ -10,7 +10,7 @@ namespace Higress.Core.Plan;
 /// <param name="LoadBalancing">YARP load-balancing policy name.</param>
 public sealed record ClusterPlan(
     string Id,
-    ObjectRef Service,
+    ResourceKey Service,
     EquatableArray<DestinationPlan> Destinations,
     UpstreamProtocol Protocol = UpstreamProtocol.Http1,
     string LoadBalancing = "RoundRobin")

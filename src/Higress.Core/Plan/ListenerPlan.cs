@@ -11,7 +11,7 @@ namespace Higress.Core.Plan;
 /// <param name="Hostnames">The hostnames accepted (wildcards <c>*.x</c> allowed); empty means any host.</param>
 public sealed record ListenerPlan(
     string Id,
-    ObjectRef Gateway,
+    ResourceKey Gateway,
     string Name,
     int Port,
     ListenerProtocol Protocol,

@@ -12,7 +12,7 @@ namespace Higress.Core.Plan;
 /// <param name="Action">What to do when matched.</param>
 public sealed record RoutePlan(
     string Id,
-    ObjectRef Source,
+    ResourceKey Source,
     string? RuleName,
     RouteOrder Order,
     EquatableArray<RouteAttachment> Attachments,

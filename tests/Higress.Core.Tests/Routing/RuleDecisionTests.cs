@@ -1,3 +1,4 @@
+using Higress.Core.Resources;
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 
@@ -10,7 +11,7 @@ public sealed class RuleDecisionTests
         new(cluster, weight, HeaderModifier.None, HeaderModifier.None, error);
 
     private static RoutePlan Rule(RouteAction action) =>
-        new("r", new ObjectRef("Route", "default", "r"), null, new RouteOrder(null, 0, 0), [], [], action);
+        new("r", new ResourceKey(ResourceKinds.Route, "default", "r"), null, new RouteOrder(null, 0, 0), [], [], action);
 
     [Fact]
     public void The_picker_never_chooses_weight_zero_and_follows_the_weights()

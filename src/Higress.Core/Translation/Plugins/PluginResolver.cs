@@ -121,7 +121,7 @@ internal sealed class PluginResolver
         {
             if (target.Kind == "Gateway")
             {
-                if (rule.Owner.Kind == "Gateway" && rule.Owner.Name == target.Name)
+                if (rule.Owner.Kind.Kind == "Gateway" && rule.Owner.Name == target.Name)
                 {
                     return true;
                 }
@@ -134,7 +134,7 @@ internal sealed class PluginResolver
                     }
                 }
             }
-            else if (target.Kind == rule.Owner.Kind && target.Name == rule.Owner.Name)
+            else if (target.Kind == rule.Owner.Kind.Kind && target.Name == rule.Owner.Name)
             {
                 return true;
             }

@@ -11,7 +11,7 @@ namespace Higress.Samples.ConsumerCounting.Tests;
 public class RequestCountingPluginTests
 {
     private static readonly RoutePlan Route = new(
-        "Route/default/r/0", new ObjectRef("Route", "default", "r"), null, new RouteOrder(null, 0, 0), [], [], new DirectResponseAction(200, "ok"))
+        "Route/default/r/0", new ResourceKey(ResourceKinds.Route, "default", "r"), null, new RouteOrder(null, 0, 0), [], [], new DirectResponseAction(200, "ok"))
     {
         Plugins = [new PluginBinding("consumer-request-counter", "Extension default/count", PluginPhase.Stats, 0, FailStrategy.FailClose, "{\"header\":\"x-consumer\"}")],
     };

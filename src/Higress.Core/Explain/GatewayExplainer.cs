@@ -100,16 +100,18 @@ public sealed class GatewayExplainer
             Rule = route,
             Plugins = route.Plugins,
         };
-        switch (route.Action)
+        var decision = RuleDecision.Decide(route, route.Action is ForwardAction forward ? new BackendPicker(forward.Backends) : null, _random);
+        var local = decision.Outcome == RuleOutcome.Forward ? (int?)null : decision.Status;
+        switch (decision.Action)
         {
-            case ForwardAction forward:
-                var backends = Backends(forward);
-                var chosen = Choose(backends);
-                var path = route.Rewrite?.Path is { } p ? RedirectLocation.ApplyPath(view.Path, p, match) : view.Path;
+            case ForwardAction forwardAction:
+                var backends = Backends(forwardAction);
+                var chosen = decision.Backend is { } plan ? backends[IndexOf(forwardAction.Backends, plan)] : null;
+                var path = route.Rewrite?.Path is { } p ? PathRewrite.Apply(view.Path, p, match) : view.Path;
                 return result with
                 {
-                    LocalStatus = chosen is null || chosen.ClusterId is null ? 500 : null,
-                    Summary = chosen is null ? "no backend with a positive weight" : chosen.Error ?? $"forwarded to {chosen.ClusterId}",
+                    LocalStatus = local,
+                    Summary = decision.Reason ?? $"forwarded to {chosen!.ClusterId}",
                     Backends = backends,
                     ChosenBackend = chosen,
                     ChosenDestination = chosen?.Destinations.FirstOrDefault(),
@@ -119,17 +121,28 @@ public sealed class GatewayExplainer
             case RedirectAction redirect:
                 return result with
                 {
-                    LocalStatus = redirect.StatusCode,
+                    LocalStatus = local,
                     Summary = "redirect",
                     RedirectLocation = RedirectLocation.Build(uri.Scheme, uri.Authority, view.Path, uri.Query, redirect, match),
                 };
-            case DirectResponseAction direct:
-                return result with { LocalStatus = direct.StatusCode, Summary = "direct response" };
-            case FailAction fail:
-                return result with { LocalStatus = fail.StatusCode, Summary = fail.Reason };
+            case DirectResponseAction:
+                return result with { LocalStatus = local, Summary = "direct response" };
             default:
-                return result with { LocalStatus = 500, Summary = "unsupported action" };
+                return result with { LocalStatus = local, Summary = decision.Reason ?? string.Empty };
         }
+    }
+
+    private static int IndexOf(EquatableArray<BackendPlan> backends, BackendPlan chosen)
+    {
+        for (var i = 0; i < backends.Count; i++)
+        {
+            if (ReferenceEquals(backends[i], chosen))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private List<BackendExplanation> Backends(ForwardAction forward)
@@ -141,21 +154,6 @@ public sealed class GatewayExplainer
             total > 0 && b.Weight > 0 ? b.Weight / total : 0,
             b.ClusterId is not null && _clusters.TryGetValue(b.ClusterId, out var cluster) ? cluster.Destinations.Select(d => d.Address).ToList() : [],
             b.Error)).ToList();
-    }
-
-    private BackendExplanation? Choose(List<BackendExplanation> backends)
-    {
-        var roll = _random.NextDouble();
-        foreach (var backend in backends.Where(b => b.Share > 0))
-        {
-            roll -= backend.Share;
-            if (roll < 0)
-            {
-                return backend;
-            }
-        }
-
-        return backends.LastOrDefault(b => b.Share > 0);
     }
 
     private readonly struct ExplainRouteRequest(ExplainRequest request, Uri uri) : IRouteRequest

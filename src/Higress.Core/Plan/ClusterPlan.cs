@@ -2,23 +2,6 @@ using Higress.Core.Resources;
 
 namespace Higress.Core.Plan;
 
-/// <summary>The protocol used toward the upstream.</summary>
-public enum UpstreamProtocol
-{
-    /// <summary>HTTP/1.1.</summary>
-    Http1,
-    /// <summary>Cleartext HTTP/2 with prior knowledge (gRPC, h2c).</summary>
-    Http2,
-    /// <summary>HTTPS, version negotiated.</summary>
-    Https,
-}
-
-/// <summary>One upstream address.</summary>
-/// <param name="Id">Unique within the cluster.</param>
-/// <param name="Address">Absolute base address, e.g. <c>http://10.0.0.5:8080</c>.</param>
-/// <param name="Weight">Relative weight for load balancing.</param>
-public sealed record DestinationPlan(string Id, string Address, int Weight = 1);
-
 /// <summary>An upstream cluster: a service port (optionally a subset) and its endpoints.</summary>
 /// <param name="Id">Unique id, e.g. <c>default/my-service:80</c>.</param>
 /// <param name="Service">The Service or ServiceEntry the cluster comes from.</param>
@@ -27,7 +10,7 @@ public sealed record DestinationPlan(string Id, string Address, int Weight = 1);
 /// <param name="LoadBalancing">YARP load-balancing policy name.</param>
 public sealed record ClusterPlan(
     string Id,
-    ObjectRef Service,
+    ResourceKey Service,
     EquatableArray<DestinationPlan> Destinations,
     UpstreamProtocol Protocol = UpstreamProtocol.Http1,
     string LoadBalancing = "RoundRobin")

@@ -2,11 +2,6 @@ using Higress.Core.Resources;
 
 namespace Higress.Core.Plan;
 
-/// <summary>A header name and value.</summary>
-/// <param name="Name">The header name.</param>
-/// <param name="Value">The header value.</param>
-public sealed record HeaderValue(string Name, string Value);
-
 /// <summary>Header edits: set (replace), add (append) and remove, applied in that order.</summary>
 /// <param name="Set">Headers to overwrite.</param>
 /// <param name="Add">Headers to append to.</param>

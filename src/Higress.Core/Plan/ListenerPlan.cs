@@ -2,25 +2,6 @@ using Higress.Core.Resources;
 
 namespace Higress.Core.Plan;
 
-/// <summary>The wire protocol a listener speaks.</summary>
-public enum ListenerProtocol
-{
-    /// <summary>HTTP/1.1 (and h2c upgrade where the client asks).</summary>
-    Http,
-    /// <summary>HTTP over TLS.</summary>
-    Https,
-    /// <summary>Cleartext HTTP/2 (h2c) with prior knowledge.</summary>
-    Http2,
-    /// <summary>gRPC over cleartext HTTP/2.</summary>
-    Grpc,
-    /// <summary>TLS passthrough or termination of opaque TCP.</summary>
-    Tls,
-    /// <summary>Opaque TCP.</summary>
-    Tcp,
-    /// <summary>UDP datagrams.</summary>
-    Udp,
-}
-
 /// <summary>One listener: a port on the bind address and the hostnames it serves.</summary>
 /// <param name="Id">Unique id: <c>gateway-kind/namespace/gateway/listener</c>.</param>
 /// <param name="Gateway">The gateway object that declares the listener.</param>
@@ -30,7 +11,7 @@ public enum ListenerProtocol
 /// <param name="Hostnames">The hostnames accepted (wildcards <c>*.x</c> allowed); empty means any host.</param>
 public sealed record ListenerPlan(
     string Id,
-    ObjectRef Gateway,
+    ResourceKey Gateway,
     string Name,
     int Port,
     ListenerProtocol Protocol,

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Higress.Core.Resources;
 
 namespace Higress.Core.Plan;
@@ -6,13 +5,3 @@ namespace Higress.Core.Plan;
 /// <summary>TLS termination settings of an HTTPS listener.</summary>
 /// <param name="Certificates">The certificates to serve, chosen by SNI; the first one is the default.</param>
 public sealed record ListenerTls(EquatableArray<TlsCertificate> Certificates);
-
-/// <summary>A certificate and its private key, read from a Secret of type <c>kubernetes.io/tls</c>.</summary>
-/// <param name="Secret">The Secret it came from, e.g. <c>certs/example-cert</c>.</param>
-/// <param name="CertificatePem">The certificate chain (<c>tls.crt</c>), PEM.</param>
-/// <param name="PrivateKeyPem">The private key (<c>tls.key</c>), PEM. Never serialized or printed.</param>
-public sealed record TlsCertificate(string Secret, string CertificatePem, [property: JsonIgnore] string PrivateKeyPem)
-{
-    /// <summary>Names the Secret only; the key is never printed.</summary>
-    public override string ToString() => $"TlsCertificate {{ Secret = {Secret} }}";
-}

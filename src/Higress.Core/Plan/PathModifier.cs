@@ -13,8 +13,3 @@ public enum PathModifierKind
 /// <param name="Kind">Full replacement or prefix replacement.</param>
 /// <param name="Value">The new path or prefix.</param>
 public sealed record PathModifier(PathModifierKind Kind, string Value);
-
-/// <summary>Upstream request rewrite.</summary>
-/// <param name="Path">The path change, if any.</param>
-/// <param name="Hostname">The new Host header, if any.</param>
-public sealed record UrlRewrite(PathModifier? Path, string? Hostname);

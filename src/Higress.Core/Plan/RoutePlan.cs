@@ -2,17 +2,6 @@ using Higress.Core.Resources;
 
 namespace Higress.Core.Plan;
 
-/// <summary>Where a route rule attached: a listener and the hostnames it serves there.</summary>
-/// <param name="ListenerId">The listener's id.</param>
-/// <param name="Hostnames">The intersection of the route's and the listener's hostnames; empty means any host.</param>
-public sealed record RouteAttachment(string ListenerId, EquatableArray<string> Hostnames);
-
-/// <summary>The facts that break precedence ties between rules of different objects.</summary>
-/// <param name="CreationTimestamp">The object's creation time, if it has one.</param>
-/// <param name="ReadOrder">The order in which the object was read (files without timestamps).</param>
-/// <param name="RuleIndex">The rule's position inside its object.</param>
-public sealed record RouteOrder(DateTimeOffset? CreationTimestamp, long ReadOrder, int RuleIndex);
-
 /// <summary>One routing rule, ready for the matcher.</summary>
 /// <param name="Id">Unique id, e.g. <c>HTTPRoute/default/web/rules/0</c>.</param>
 /// <param name="Source">The object the rule came from.</param>
@@ -23,7 +12,7 @@ public sealed record RouteOrder(DateTimeOffset? CreationTimestamp, long ReadOrde
 /// <param name="Action">What to do when matched.</param>
 public sealed record RoutePlan(
     string Id,
-    ObjectRef Source,
+    ResourceKey Source,
     string? RuleName,
     RouteOrder Order,
     EquatableArray<RouteAttachment> Attachments,

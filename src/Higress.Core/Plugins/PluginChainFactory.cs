@@ -132,18 +132,7 @@ internal sealed partial class PluginChainFactory : IPluginChainFactory
     {
         public object? Value { get; } = value;
 
-        public void Dispose()
-        {
-            switch (Value)
-            {
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-                case IAsyncDisposable asyncDisposable:
-                    _ = asyncDisposable.DisposeAsync().AsTask();
-                    break;
-            }
-        }
+        public void Dispose() => PolicyStateStore.DisposeState(Value);
     }
 
     private static partial class Log

@@ -65,15 +65,21 @@ public sealed class PolicyStateStore
     {
         foreach (var entry in entries)
         {
-            switch (entry.State)
-            {
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-                case IAsyncDisposable asyncDisposable:
-                    _ = asyncDisposable.DisposeAsync().AsTask();
-                    break;
-            }
+            DisposeState(entry.State);
+        }
+    }
+
+    /// <summary>Disposes a piece of state that is disposable; an async disposal is started and not awaited.</summary>
+    internal static void DisposeState(object? state)
+    {
+        switch (state)
+        {
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+            case IAsyncDisposable asyncDisposable:
+                _ = asyncDisposable.DisposeAsync().AsTask();
+                break;
         }
     }
 }

@@ -1,9 +1,9 @@
 namespace Higress.Core.Routing;
 
 /// <summary>
-/// Maps a request hostname to values registered under exact names, wildcard suffixes (<c>*.example.com</c> matches
-/// <c>a.example.com</c> and <c>a.b.example.com</c>, not <c>example.com</c>) and "any host", most specific first.
-/// Hostnames compare case-insensitively.
+/// Maps a request hostname to values registered under exact names, wildcards and "any host", most specific first.
+/// A lookup by suffix with <see cref="HostnamePattern"/>'s semantics (a wildcard matches deeper names, not its own
+/// domain; case-insensitive), so that the request path needs no scan over patterns.
 /// </summary>
 internal sealed class HostIndex<T>
     where T : class
@@ -30,7 +30,7 @@ internal sealed class HostIndex<T>
             return _any ??= create();
         }
 
-        var (map, key) = hostname.StartsWith("*.", StringComparison.Ordinal) ? (_wildcard, hostname[1..]) : (_exact, hostname);
+        var (map, key) = HostnamePattern.IsWildcard(hostname) ? (_wildcard, HostnamePattern.WildcardSuffix(hostname)) : (_exact, hostname);
         if (!map.TryGetValue(key, out var value))
         {
             value = create();

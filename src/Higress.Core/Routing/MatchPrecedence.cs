@@ -71,7 +71,13 @@ internal static class MatchPrecedence
             return c;
         }
 
-        c = string.CompareOrdinal(a.Source.Kind, b.Source.Kind);
+        c = string.CompareOrdinal(a.Source.Kind.Kind, b.Source.Kind.Kind);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = string.CompareOrdinal(a.Source.Kind.Group, b.Source.Kind.Group);
         if (c != 0)
         {
             return c;

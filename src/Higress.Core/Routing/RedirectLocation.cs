@@ -25,19 +25,9 @@ internal static class RedirectLocation
             ?? (redirect.Scheme is not null ? WellKnownPort(redirect.Scheme) ?? match.Listener.Port : match.Listener.Port);
         var omitPort = (string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) && port == 80)
             || (string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase) && port == 443);
-        var path = redirect.Path is { } modifier ? ApplyPath(requestPath, modifier, match) : requestPath;
+        var path = redirect.Path is { } modifier ? PathRewrite.Apply(requestPath, modifier, match) : requestPath;
         var authority = omitPort ? host : host + ":" + port.ToString(CultureInfo.InvariantCulture);
         return scheme + "://" + authority + EscapePath(path) + escapedQuery;
-    }
-
-    /// <summary>Applies a path change: full replacement, or replacement of the matched prefix (a full replacement for non-prefix matches).</summary>
-    public static string ApplyPath(string path, PathModifier modifier, RouteMatchResult match)
-    {
-        ArgumentNullException.ThrowIfNull(modifier);
-        ArgumentNullException.ThrowIfNull(match);
-        return modifier.Kind == PathModifierKind.ReplacePrefixMatch && match.Match.Path.Kind == PathMatchKind.Prefix
-            ? PathPrefix.Replace(path, match.PrefixLength, modifier.Value)
-            : modifier.Value;
     }
 
     private static string EscapePath(string path) => new Microsoft.AspNetCore.Http.PathString(path.StartsWith('/') ? path : "/" + path).ToUriComponent();

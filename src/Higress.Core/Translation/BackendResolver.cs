@@ -60,7 +60,7 @@ internal sealed class BackendResolver
     public BackendResult ResolveBackendRef(Resource route, BackendRef backend, UpstreamProtocol? protocol)
     {
         var ns = backend.Namespace ?? route.Namespace;
-        var display = $"{backend.Kind} {ns}/{backend.Name}";
+        var display = new ResourceKey(new ResourceKind(backend.Group, backend.Kind), ns, backend.Name).ToString();
         if (backend.Group.Length != 0 || backend.Kind != "Service")
         {
             return new BackendResult(null, "InvalidKind", $"backendRef {display}: group '{backend.Group}' kind '{backend.Kind}' is not supported; reference a core Service");
@@ -183,7 +183,7 @@ internal sealed class BackendResolver
             destinations.Add(new DestinationPlan(clusterIp, Address(scheme, clusterIp, servicePort.Port)));
         }
 
-        Clusters[id] = new ClusterPlan(id, new ObjectRef("Service", ns, name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream);
+        Clusters[id] = new ClusterPlan(id, new ResourceKey(ResourceKinds.Service, ns, name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream);
         return new BackendResult(id);
     }
 
@@ -242,7 +242,7 @@ internal sealed class BackendResolver
         }
 
         var balancing = ServiceEntryChecks.LoadBalancing(subset?.TrafficPolicy?.LoadBalancer?.Simple ?? spec.TrafficPolicy?.LoadBalancer?.Simple) ?? "RoundRobin";
-        Clusters[id] = new ClusterPlan(id, new ObjectRef(entry.Kind, entry.Namespace, entry.Name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, balancing)
+        Clusters[id] = new ClusterPlan(id, entry.Key, destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, balancing)
         {
             AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
         };

@@ -1,3 +1,5 @@
+using Higress.Core.Routing;
+
 namespace Higress.Core.Translation;
 
 /// <summary>Hostname intersection between listeners and routes, as the Gateway API defines it.</summary>
@@ -46,31 +48,5 @@ internal static class Hostnames
     }
 
     /// <summary>The more specific of two hostnames when one covers the other, else null.</summary>
-    public static string? IntersectOne(string a, string b)
-    {
-        if (string.Equals(a, b, StringComparison.OrdinalIgnoreCase))
-        {
-            return a;
-        }
-
-        if (Covers(a, b))
-        {
-            return b;
-        }
-
-        return Covers(b, a) ? a : null;
-    }
-
-    /// <summary>True when wildcard <paramref name="pattern"/> (<c>*.x</c>) covers <paramref name="name"/> (which may itself be a deeper wildcard).</summary>
-    public static bool Covers(string pattern, string name)
-    {
-        if (!pattern.StartsWith("*.", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var suffix = pattern[1..];
-        var candidate = name.StartsWith("*.", StringComparison.Ordinal) ? name[1..] : name;
-        return candidate.Length > suffix.Length && candidate.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-    }
+    public static string? IntersectOne(string a, string b) => HostnamePattern.Matches(a, b) ? b : HostnamePattern.Covers(b, a) ? a : null;
 }

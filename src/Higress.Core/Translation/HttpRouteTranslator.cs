@@ -7,53 +7,39 @@ namespace Higress.Core.Translation;
 /// <summary>Translates Gateway API HTTPRoutes and GRPCRoutes into rules.</summary>
 internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttacher attacher, BackendResolver backends, RulePlugins plugins)
 {
-    public void Translate(HttpRoute route, List<RoutePlan> output)
-    {
-        var status = context.Status(route);
-        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
-        var refsOk = true;
-        for (var i = 0; i < route.Spec.Rules.Count; i++)
+    public void Translate(HttpRoute route, List<RoutePlan> output) =>
+        TranslateRules(route, route.Spec.ParentRefs, route.Spec.Hostnames, route.Spec.Rules.Count, (i, attachments) =>
         {
             var rule = route.Spec.Rules[i];
             var field = $"spec.rules[{i}]";
-            var matches = new List<PlanRouteMatch>();
-            for (var m = 0; m < rule.Matches.Count; m++)
-            {
-                if (ToMatch(route, rule.Matches[m], $"{field}.matches[{m}]") is { } match)
-                {
-                    matches.Add(match);
-                }
-            }
-
-            if (matches.Count == 0)
-            {
-                continue;
-            }
-
+            var matches = rule.Matches.Select(ToMatch).ToList();
             if (rule.Timeouts is not null)
             {
                 context.NotEnforced(route, field + ".timeouts");
             }
 
-            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
-        }
+            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
+        });
 
-        SetResolvedRefs(status, refsOk);
-    }
-
-    public void Translate(GrpcRoute route, List<RoutePlan> output)
-    {
-        var status = context.Status(route);
-        var attachments = attacher.ByParentRefs(route, route.Spec.ParentRefs, route.Spec.Hostnames, status);
-        var refsOk = true;
-        for (var i = 0; i < route.Spec.Rules.Count; i++)
+    public void Translate(GrpcRoute route, List<RoutePlan> output) =>
+        TranslateRules(route, route.Spec.ParentRefs, route.Spec.Hostnames, route.Spec.Rules.Count, (i, attachments) =>
         {
             var rule = route.Spec.Rules[i];
-            var field = $"spec.rules[{i}]";
             var matches = rule.Matches.IsEmpty
                 ? [PlanRouteMatch.Any]
                 : rule.Matches.Select(m => new PlanRouteMatch(GrpcPath(m.Method), null, HeaderMatches(m.Headers), default)).ToList();
-            refsOk &= AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, UpstreamProtocol.Http2, output);
+            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, UpstreamProtocol.Http2, output);
+        });
+
+    /// <summary>Attaches a Gateway API route, translates each rule (false: a backend reference did not resolve) and sets ResolvedRefs.</summary>
+    private void TranslateRules(Resource route, EquatableArray<ParentReference> parentRefs, EquatableArray<string> hostnames, int ruleCount, Func<int, List<RouteAttachment>, bool> translateRule)
+    {
+        var status = context.Status(route);
+        var attachments = attacher.ByParentRefs(route, parentRefs, hostnames, status);
+        var refsOk = true;
+        for (var i = 0; i < ruleCount; i++)
+        {
+            refsOk &= translateRule(i, attachments);
         }
 
         SetResolvedRefs(status, refsOk);
@@ -119,27 +105,16 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         };
     }
 
-    private PlanRouteMatch? ToMatch(Resource route, HttpRouteMatch match, string field)
+    // The reader has refused relative paths and patterns the regex engine cannot take (SemanticValidator).
+    private static PlanRouteMatch ToMatch(HttpRouteMatch match)
     {
         var path = match.Path;
-        PathMatch pathMatch;
-        switch (path.Type)
+        var pathMatch = new PathMatch(path.Type switch
         {
-            case PathMatchType.RegularExpression:
-                // The reader has refused patterns the regex engine cannot take (RegexCache.Validate).
-                pathMatch = new PathMatch(PathMatchKind.Regex, path.Value);
-                break;
-            default:
-                if (!path.Value.StartsWith('/'))
-                {
-                    context.Error(route, field + ".path.value", $"'{path.Value}' must start with '/'", "write an absolute path");
-                    return null;
-                }
-
-                pathMatch = new PathMatch(path.Type == PathMatchType.Exact ? PathMatchKind.Exact : PathMatchKind.Prefix, path.Value);
-                break;
-        }
-
+            PathMatchType.RegularExpression => PathMatchKind.Regex,
+            PathMatchType.Exact => PathMatchKind.Exact,
+            _ => PathMatchKind.Prefix,
+        }, path.Value);
         var query = match.QueryParams
             .DistinctBy(q => q.Name, StringComparer.Ordinal)
             .Select(q => new NamedValueMatch(q.Name, q.Type == ValueMatchType.RegularExpression ? ValueMatchKind.Regex : ValueMatchKind.Exact, q.Value))

@@ -60,7 +60,7 @@ internal static class ListenerBuilder
     public static string ListenerId(Resource gateway, string listener) =>
         $"{(gateway is HigressGateway ? "higress" : "gateway")}/{gateway.Namespace}/{gateway.Name}/{listener}";
 
-    public static ObjectRef Ref(Resource resource) => new(resource.Kind, resource.Namespace, resource.Name);
+    public static ResourceKey Ref(Resource resource) => resource.Key;
 
     private static bool IsServed(TranslationContext context, Gateway gateway)
     {

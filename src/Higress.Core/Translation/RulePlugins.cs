@@ -10,10 +10,10 @@ internal sealed class RulePlugins
 {
     private readonly TranslationContext _context;
     private readonly PluginResolver _resolver;
-    private readonly IReadOnlyDictionary<string, ObjectRef> _listenerGateways;
+    private readonly IReadOnlyDictionary<string, ResourceKey> _listenerGateways;
     private readonly bool _any;
 
-    public RulePlugins(TranslationContext context, PluginCatalog catalog, IReadOnlyDictionary<string, ObjectRef> listenerGateways)
+    public RulePlugins(TranslationContext context, PluginCatalog catalog, IReadOnlyDictionary<string, ResourceKey> listenerGateways)
     {
         _context = context;
         _resolver = new PluginResolver(context.Snapshot, catalog);
@@ -30,8 +30,8 @@ internal sealed class RulePlugins
         }
 
         var gateways = attachments
-            .Select(a => _listenerGateways.GetValueOrDefault(a.ListenerId))
-            .OfType<ObjectRef>()
+            .Where(a => _listenerGateways.ContainsKey(a.ListenerId))
+            .Select(a => _listenerGateways[a.ListenerId])
             .Distinct()
             .ToEquatableArray();
         var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline));

@@ -9,10 +9,13 @@ namespace Higress.Core.Translation;
 /// </summary>
 internal static class ServiceEntryChecks
 {
-    /// <summary>The <c>loadBalancer.simple</c> values, as YARP load-balancing policies.</summary>
+    /// <summary>The <c>loadBalancer.simple</c> values the reader accepts, for its fix text.</summary>
+    public const string LoadBalancerNames = "ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH";
+
+    /// <summary>The <c>loadBalancer.simple</c> values, as YARP load-balancing policies; null for an unknown value (the reader refuses it).</summary>
     public static string? LoadBalancing(string? simple) => simple?.ToUpperInvariant() switch
     {
-        null => "RoundRobin",
+        null or "UNSPECIFIED" => "RoundRobin",
         "ROUND_ROBIN" => "RoundRobin",
         "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
         "RANDOM" => "Random",
@@ -72,10 +75,6 @@ internal static class ServiceEntryChecks
             NotEnforced(lb.ConsistentHash, "loadBalancer.consistentHash", "requests are not pinned to an endpoint");
             NotEnforced(lb.LocalityLbSetting, "loadBalancer.localityLbSetting", "endpoints are chosen regardless of locality");
             NotEnforced(lb.WarmupDurationSecs, "loadBalancer.warmupDurationSecs", "new endpoints get their full share at once");
-            if (LoadBalancing(lb.Simple) is null)
-            {
-                context.Warning(entry, field + ".loadBalancer.simple", $"'{lb.Simple}' is not a load-balancing algorithm; ROUND_ROBIN is used", "use ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM or PASSTHROUGH");
-            }
         }
 
         if (policy.Tls is { } tls)

@@ -12,11 +12,11 @@ namespace Higress.Hosting.Listeners;
 /// </summary>
 internal sealed class TlsCertificateStore
 {
-    private volatile IReadOnlyDictionary<int, HostIndexByName> _byPort = new Dictionary<int, HostIndexByName>();
+    private volatile IReadOnlyDictionary<int, HostIndex<X509Certificate2>> _byPort = new Dictionary<int, HostIndex<X509Certificate2>>();
 
     public void Update(IEnumerable<ListenerPlan> listeners)
     {
-        var byPort = new Dictionary<int, HostIndexByName>();
+        var byPort = new Dictionary<int, HostIndex<X509Certificate2>>();
         foreach (var listener in listeners)
         {
             if (listener.Tls is not { Certificates.Count: > 0 } tls)
@@ -26,7 +26,7 @@ internal sealed class TlsCertificateStore
 
             if (!byPort.TryGetValue(listener.Port, out var index))
             {
-                index = new HostIndexByName();
+                index = new HostIndex<X509Certificate2>();
                 byPort[listener.Port] = index;
             }
 
@@ -34,7 +34,7 @@ internal sealed class TlsCertificateStore
             var certificate = X509Certificate2.CreateFromPem(first.CertificatePem, first.PrivateKeyPem);
             foreach (var hostname in listener.Hostnames.IsEmpty ? [string.Empty] : listener.Hostnames.ToArray())
             {
-                index.Add(hostname, certificate);
+                index.GetOrAdd(hostname, () => certificate);
             }
         }
 
@@ -45,49 +45,12 @@ internal sealed class TlsCertificateStore
     public X509Certificate2? Select(ConnectionContext? connection, string? serverName)
     {
         var port = (connection?.LocalEndPoint as IPEndPoint)?.Port ?? 0;
-        return _byPort.TryGetValue(port, out var index) ? index.Find(serverName ?? string.Empty) : null;
-    }
-
-    private sealed class HostIndexByName
-    {
-        private readonly Dictionary<string, X509Certificate2> _exact = new(StringComparer.OrdinalIgnoreCase);
-        private readonly List<(string Suffix, X509Certificate2 Certificate)> _wildcards = [];
-        private X509Certificate2? _any;
-
-        public void Add(string hostname, X509Certificate2 certificate)
+        if (!_byPort.TryGetValue(port, out var index))
         {
-            if (hostname.Length == 0)
-            {
-                _any ??= certificate;
-            }
-            else if (hostname.StartsWith("*.", StringComparison.Ordinal))
-            {
-                _wildcards.Add((hostname[1..], certificate));
-                _wildcards.Sort((a, b) => b.Suffix.Length.CompareTo(a.Suffix.Length));
-            }
-            else
-            {
-                _exact.TryAdd(hostname, certificate);
-            }
+            return null;
         }
 
-        public X509Certificate2? Find(string serverName)
-        {
-            var host = RouteTable.HostWithoutPort(serverName).ToString();
-            if (_exact.TryGetValue(host, out var exact))
-            {
-                return exact;
-            }
-
-            foreach (var (suffix, certificate) in _wildcards)
-            {
-                if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-                {
-                    return certificate;
-                }
-            }
-
-            return _any ?? _exact.Values.FirstOrDefault() ?? _wildcards.Select(w => w.Certificate).FirstOrDefault();
-        }
+        // A client without SNI, or with a name no listener claims, still gets the port's first certificate.
+        return index.Find(RouteTable.HostWithoutPort(serverName ?? string.Empty)) ?? index.Values.FirstOrDefault();
     }
 }

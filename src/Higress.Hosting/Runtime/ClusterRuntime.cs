@@ -36,15 +36,7 @@ internal sealed class ClusterRuntime : IDisposable
     {
         foreach (var policy in _policies.Values)
         {
-            switch (policy)
-            {
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-                case IAsyncDisposable asyncDisposable:
-                    _ = asyncDisposable.DisposeAsync().AsTask();
-                    break;
-            }
+            PolicyStateStore.DisposeState(policy);
         }
     }
 }

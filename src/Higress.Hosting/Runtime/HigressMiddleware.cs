@@ -50,25 +50,49 @@ internal sealed class HigressMiddleware(
         var feature = new HigressRouteFeature(state, match);
         context.Features.Set<IHigressRouteFeature>(feature);
 
-        // The common case, a forwarding rule without plugins, needs no async state machine of its own.
+        // The common case, a rule without plugins, needs no async state machine of its own.
         var routeRuntime = state.Routes[match.Route];
-        if (routeRuntime.Plugins.IsEmpty && match.Route.Action is ForwardAction)
-        {
-            return Forward(context, state, feature, routeRuntime);
-        }
-
-        return RouteAsync(context, state, feature, routeRuntime);
+        return routeRuntime.Plugins.IsEmpty ? Dispatch(context, state, feature, routeRuntime) : RouteAsync(context, state, feature, routeRuntime);
     }
 
-    private Task Forward(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
+    private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
     {
-        var backend = routeRuntime.Backends!.Pick();
-        feature.Backend = backend;
-        if (backend?.ClusterId is null || !state.ClusterEndpoints.TryGetValue(backend.ClusterId, out var endpoint))
+        if (await routeRuntime.Plugins.ExecuteRequestAsync(context, routeRuntime.Route))
         {
-            return _errors.MisconfiguredAsync(context, routeRuntime, feature, "invalid backend: " + (backend?.Error ?? "the rule has no backend with a positive weight"));
+            await Dispatch(context, state, feature, routeRuntime);
+        }
+    }
+
+    private Task Dispatch(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
+    {
+        var decision = RuleDecision.Decide(routeRuntime.Route, routeRuntime.Backends, Random.Shared);
+        feature.Backend = decision.Backend;
+        var request = context.Request;
+        switch (decision.Action)
+        {
+            case ForwardAction when decision.Outcome == RuleOutcome.Forward:
+                return Forward(context, state, feature, routeRuntime, decision.Backend!);
+
+            case RedirectAction redirect:
+                context.Response.Headers.Location = RedirectLocation.Build(request.Scheme, request.Host.Value ?? string.Empty, request.Path.Value ?? "/", request.QueryString.ToUriComponent(), redirect, feature.Match);
+                return LocalResponse.WriteAsync(context, decision.Status, null, routeRuntime, feature);
+
+            case DirectResponseAction direct:
+                return LocalResponse.WriteAsync(context, decision.Status, direct.Body, routeRuntime, feature, direct.ContentType);
+
+            default:
+                return _errors.MisconfiguredAsync(context, routeRuntime, feature, decision.Reason ?? "unknown", decision.Status);
+        }
+    }
+
+    private Task Forward(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend)
+    {
+        if (!state.ClusterEndpoints.TryGetValue(backend.ClusterId!, out var endpoint))
+        {
+            return _errors.MisconfiguredAsync(context, routeRuntime, feature, $"invalid backend: cluster {backend.ClusterId} has no endpoint");
         }
 
+        HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
         context.SetEndpoint(endpoint);
         var forwarding = endpoint.RequestDelegate!(context);
         return forwarding.IsCompletedSuccessfully && context.Features.Get<IForwarderErrorFeature>() is null
@@ -82,39 +106,6 @@ internal sealed class HigressMiddleware(
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
             await _errors.ForwardingFailedAsync(context, routeId, error);
-        }
-    }
-
-    private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
-    {
-        var route = feature.Match.Route;
-        if (!routeRuntime.Plugins.IsEmpty && !await routeRuntime.Plugins.ExecuteRequestAsync(context, route))
-        {
-            return;
-        }
-
-        switch (route.Action)
-        {
-            case ForwardAction:
-                await Forward(context, state, feature, routeRuntime);
-                return;
-
-            case RedirectAction redirect:
-                context.Response.Headers.Location = RedirectLocation.Build(context.Request.Scheme, context.Request.Host.Value ?? string.Empty, context.Request.Path.Value ?? "/", context.Request.QueryString.ToUriComponent(), redirect, feature.Match);
-                await LocalResponse.WriteAsync(context, redirect.StatusCode, null, routeRuntime, feature);
-                return;
-
-            case DirectResponseAction direct:
-                await LocalResponse.WriteAsync(context, direct.StatusCode, direct.Body, routeRuntime, feature, direct.ContentType);
-                return;
-
-            case FailAction fail:
-                await _errors.MisconfiguredAsync(context, routeRuntime, feature, fail.Reason, fail.StatusCode);
-                return;
-
-            default:
-                await _errors.MisconfiguredAsync(context, routeRuntime, feature, $"unsupported route action {route.Action.GetType().Name}");
-                return;
         }
     }
 }

@@ -1,7 +1,5 @@
-using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -39,18 +37,13 @@ internal sealed class HigressTransformProvider : ITransformProvider
             return ValueTask.CompletedTask;
         }
 
+        // Header edits were applied to HttpContext.Request before forwarding (HeaderEdits), and YARP copied them.
         var route = feature.Match.Route;
-        Edit(context, route.RequestHeaders);
-        if (feature.Backend is { } backend)
-        {
-            Edit(context, backend.RequestHeaders);
-        }
-
         if (route.Rewrite is { } rewrite)
         {
             if (rewrite.Path is { } path)
             {
-                context.Path = new PathString(RedirectLocation.ApplyPath(context.Path.Value ?? "/", path, feature.Match));
+                context.Path = new PathString(PathRewrite.Apply(context.Path.Value ?? "/", path, feature.Match));
             }
 
             if (rewrite.Hostname is { } hostname)
@@ -69,12 +62,7 @@ internal sealed class HigressTransformProvider : ITransformProvider
             return;
         }
 
-        var headers = context.HttpContext.Response.Headers;
-        HeaderEdits.Apply(headers, feature.Match.Route.ResponseHeaders);
-        if (feature.Backend is { } backend)
-        {
-            HeaderEdits.Apply(headers, backend.ResponseHeaders);
-        }
+        HeaderEdits.ApplyToResponse(context.HttpContext.Response, feature.Match.Route, feature.Backend);
 
         var chain = feature.State.Routes[feature.Match.Route].Plugins;
         if (chain.IsEmpty)
@@ -91,33 +79,6 @@ internal sealed class HigressTransformProvider : ITransformProvider
         if (await chain.ExecuteResponseAsync(context.HttpContext, feature.Match.Route))
         {
             context.SuppressResponseBody = true;
-        }
-    }
-
-    private static void Edit(RequestTransformContext context, HeaderModifier modifier)
-    {
-        if (modifier.IsEmpty)
-        {
-            return;
-        }
-
-        foreach (var set in modifier.Set)
-        {
-            RequestTransform.RemoveHeader(context, set.Name);
-            RequestTransform.AddHeader(context, set.Name, set.Value);
-        }
-
-        foreach (var add in modifier.Add)
-        {
-            // Append into one comma-joined value, as Envoy does: HttpClient would otherwise join values with ", ".
-            var existing = RequestTransform.TakeHeader(context, add.Name);
-            var value = StringValues.IsNullOrEmpty(existing) ? add.Value : string.Join(',', existing.Append(add.Value));
-            RequestTransform.AddHeader(context, add.Name, new StringValues(value));
-        }
-
-        foreach (var name in modifier.Remove)
-        {
-            RequestTransform.RemoveHeader(context, name);
         }
     }
 }

@@ -14,11 +14,7 @@ internal static class LocalResponse
         response.StatusCode = status;
         if (route is not null)
         {
-            HeaderEdits.Apply(response.Headers, route.Route.ResponseHeaders);
-            if (feature?.Backend is { } backend)
-            {
-                HeaderEdits.Apply(response.Headers, backend.ResponseHeaders);
-            }
+            HeaderEdits.ApplyToResponse(response, route.Route, feature?.Backend);
 
             if (!route.Plugins.IsEmpty && await route.Plugins.ExecuteResponseAsync(context, route.Route))
             {

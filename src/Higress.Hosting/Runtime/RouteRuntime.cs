@@ -1,5 +1,6 @@
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
+using Higress.Core.Routing;
 
 namespace Higress.Hosting.Runtime;
 

@@ -63,7 +63,7 @@ internal sealed class RecordingPlugin(string name, List<string> log, PluginPhase
 internal static class PluginTestData
 {
     public static RoutePlan Route(string @namespace = "default", string name = "r", params PluginBinding[] plugins) =>
-        new($"Route/{@namespace}/{name}/0", new ObjectRef("Route", @namespace, name), null, new RouteOrder(null, 0, 0), [], [], new ForwardAction([]))
+        new($"Route/{@namespace}/{name}/0", new ResourceKey(ResourceKinds.Route, @namespace, name), null, new RouteOrder(null, 0, 0), [], [], new ForwardAction([]))
         {
             Plugins = plugins,
         };

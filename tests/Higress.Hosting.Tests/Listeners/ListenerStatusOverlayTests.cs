@@ -8,7 +8,7 @@ namespace Higress.Hosting.Tests.Listeners;
 /// <summary>The runtime's listener state laid over the translator's statuses.</summary>
 public sealed class ListenerStatusOverlayTests
 {
-    private static readonly ObjectRef Gateway = new("Gateway", "infra", "gw");
+    private static readonly ResourceKey Gateway = new(ResourceKinds.HigressGateway, "infra", "gw");
 
     [Fact]
     public void A_failed_endpoint_makes_its_listener_and_gateway_not_programmed_with_the_reason()

@@ -32,7 +32,7 @@ public class AddPluginTests
         HigressPluginServices.Add(builder.Services);
         builder.AddPlugin<HeaderStampPlugin>();
         using var services = builder.Services.BuildServiceProvider();
-        var route = new RoutePlan("r", new ObjectRef("Route", "default", "r"), null, new RouteOrder(null, 0, 0), [], [], new ForwardAction([]))
+        var route = new RoutePlan("r", new ResourceKey(ResourceKinds.Route, "default", "r"), null, new RouteOrder(null, 0, 0), [], [], new ForwardAction([]))
         {
             Plugins = [new PluginBinding("header-stamp", "code", PluginPhase.Unspecified, 0, FailStrategy.FailClose, """{"value":"stamped"}""")],
         };

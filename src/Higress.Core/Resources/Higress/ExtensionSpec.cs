@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Higress.Core.Resources.Parsing;
 
 namespace Higress.Core.Resources;
 
@@ -88,70 +87,4 @@ public enum ExtensionType
     /// <summary>Anything else.</summary>
     [JsonStringEnumMemberName("custom")]
     Custom,
-}
-
-/// <summary>A plugin's phase: plugins run by phase (AUTHN, AUTHZ, STATS, then unspecified), then priority.</summary>
-public enum PluginPhase
-{
-    /// <summary>Authentication.</summary>
-    [JsonStringEnumMemberName("AUTHN")]
-    Authn,
-
-    /// <summary>Authorization.</summary>
-    [JsonStringEnumMemberName("AUTHZ")]
-    Authz,
-
-    /// <summary>Statistics.</summary>
-    [JsonStringEnumMemberName("STATS")]
-    Stats,
-
-    /// <summary>No phase: after the others.</summary>
-    [JsonStringEnumMemberName("UNSPECIFIED_PHASE")]
-    Unspecified,
-}
-
-/// <summary>What happens when a plugin itself fails.</summary>
-public enum FailStrategy
-{
-    /// <summary>Fail the request.</summary>
-    [JsonStringEnumMemberName("FAIL_CLOSE")]
-    FailClose,
-
-    /// <summary>Skip the plugin.</summary>
-    [JsonStringEnumMemberName("FAIL_OPEN")]
-    FailOpen,
-}
-
-/// <summary>A reference to a policy target (Gateway API <c>PolicyTargetReference</c>).</summary>
-public sealed record PolicyTargetReference
-{
-    /// <summary>The group; default the kind's own (<c>networking.higress.io</c> for Route and Gateway).</summary>
-    public string? Group { get; init; }
-
-    /// <summary>The kind: <c>Route</c>, <c>Gateway</c>, <c>HTTPRoute</c>...</summary>
-    [Required]
-    public string Kind { get; init; } = string.Empty;
-
-    /// <summary>The name.</summary>
-    [Required]
-    public string Name { get; init; } = string.Empty;
-
-    /// <summary>The namespace; default the Extension's.</summary>
-    public string? Namespace { get; init; }
-}
-
-/// <summary>A config override for some routes or domains.</summary>
-public sealed record ExtensionMatchRule
-{
-    /// <summary>Routes (<c>name</c> or <c>namespace/name</c>).</summary>
-    public EquatableArray<string> Route { get; init; }
-
-    /// <summary>Domains (wildcards allowed).</summary>
-    public EquatableArray<string> Domain { get; init; }
-
-    /// <summary>The config used for matching requests.</summary>
-    public EquatableJson? Config { get; init; }
-
-    /// <summary>Disable the plugin for matching requests.</summary>
-    public bool ConfigDisable { get; init; }
 }

@@ -53,41 +53,6 @@ public sealed record ServiceEntryPort
     public int? TargetPort { get; init; }
 }
 
-/// <summary>One endpoint of a ServiceEntry (Istio <c>WorkloadEntry</c>).</summary>
-public sealed record WorkloadEntry
-{
-    /// <summary>An IP address or hostname (required).</summary>
-    [Required]
-    public string Address { get; init; } = string.Empty;
-
-    /// <summary>Per port-name overrides of the target port.</summary>
-    public EquatableMap<int> Ports { get; init; }
-
-    /// <summary>Labels, used by subsets.</summary>
-    public EquatableMap<string> Labels { get; init; }
-
-    /// <summary>The load-balancing weight (≥ 0).</summary>
-    [Range(0, int.MaxValue)]
-    public int? Weight { get; init; }
-
-    /// <summary>The endpoint's locality (<c>region/zone/subzone</c>).</summary>
-    public string? Locality { get; init; }
-}
-
-/// <summary>A named subset of a service's endpoints (Istio DestinationRule <c>Subset</c>).</summary>
-public sealed record Subset
-{
-    /// <summary>The subset name, as in <c>destination.subset</c>.</summary>
-    [Required]
-    public string Name { get; init; } = string.Empty;
-
-    /// <summary>Endpoints with all these labels belong to the subset.</summary>
-    public EquatableMap<string> Labels { get; init; }
-
-    /// <summary>A policy overriding the service's for this subset.</summary>
-    public TrafficPolicy? TrafficPolicy { get; init; }
-}
-
 /// <summary>Whether a ServiceEntry is part of the mesh.</summary>
 public enum ServiceEntryLocation
 {

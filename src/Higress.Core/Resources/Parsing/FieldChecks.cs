@@ -50,7 +50,7 @@ internal static class FieldChecks
 
     private static void CheckHostname(string host, string path, BindContext context)
     {
-        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        var name = HostnamePattern.IsWildcard(host) ? host[2..] : host;
         if (host == "*")
         {
             return;

@@ -162,7 +162,7 @@ internal sealed class JsonBinder(BindContext context)
                 return BindRecord(obj, target, path);
             }
 
-            if (context.StringScalars && IsEmptyString(node))
+            if (StandsForEmpty(node))
             {
                 return Activator.CreateInstance(target);
             }
@@ -239,16 +239,10 @@ internal sealed class JsonBinder(BindContext context)
 
     private object? BindArray(JsonNode node, Type elementType, string path)
     {
-        if (node is not JsonArray array)
+        var array = node as JsonArray ?? (StandsForEmpty(node) ? [] : null);
+        if (array is null)
         {
-            if (context.StringScalars && IsEmptyString(node))
-            {
-                array = [];
-            }
-            else
-            {
-                return Mismatch(node, path, "a list", "write a list ([a, b] or one '- item' per line)");
-            }
+            return Mismatch(node, path, "a list", "write a list ([a, b] or one '- item' per line)");
         }
 
         var items = new List<object?>(array.Count);
@@ -279,16 +273,10 @@ internal sealed class JsonBinder(BindContext context)
 
     private object? BindMap(JsonNode node, Type valueType, string path)
     {
-        if (node is not JsonObject obj)
+        var obj = node as JsonObject ?? (StandsForEmpty(node) ? [] : null);
+        if (obj is null)
         {
-            if (context.StringScalars && IsEmptyString(node))
-            {
-                obj = [];
-            }
-            else
-            {
-                return Mismatch(node, path, "a mapping", "write key: value pairs");
-            }
+            return Mismatch(node, path, "a mapping", "write key: value pairs");
         }
 
         var pairType = typeof(KeyValuePair<,>).MakeGenericType(typeof(string), valueType);
@@ -340,6 +328,9 @@ internal sealed class JsonBinder(BindContext context)
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.ToJsonString(),
         _ => null,
     };
+
+    // Configuration keys cannot hold an empty list or mapping: from such a source an empty string stands for one.
+    private bool StandsForEmpty(JsonNode node) => context.StringScalars && IsEmptyString(node);
 
     private static bool IsEmptyString(JsonNode node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0;
 

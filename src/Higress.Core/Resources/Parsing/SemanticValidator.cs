@@ -1,4 +1,5 @@
 using Higress.Core.Routing;
+using Higress.Core.Translation;
 
 namespace Higress.Core.Resources.Parsing;
 
@@ -8,7 +9,6 @@ namespace Higress.Core.Resources.Parsing;
 /// </summary>
 internal static class SemanticValidator
 {
-    private static readonly string[] LoadBalancers = ["ROUND_ROBIN", "LEAST_REQUEST", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "UNSPECIFIED"];
     private static readonly string[] TlsModes = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"];
 
     public static void Validate(object instance, string path, BindContext context)
@@ -104,8 +104,8 @@ internal static class SemanticValidator
             case RouteNamespaces { From: FromNamespaces.Selector, Selector: null }:
                 context.Error(JsonBinder.Join(path, "selector"), "from: Selector needs a selector", "add selector: {matchLabels: {...}}");
                 break;
-            case LoadBalancerSettings { Simple: { } simple } when !LoadBalancers.Contains(simple):
-                context.Error(JsonBinder.Join(path, "simple"), $"'{simple}' is not a valid value", $"use one of: {string.Join(", ", LoadBalancers)}");
+            case LoadBalancerSettings { Simple: { } simple } when ServiceEntryChecks.LoadBalancing(simple) is null:
+                context.Error(JsonBinder.Join(path, "simple"), $"'{simple}' is not a valid value", $"use one of: {ServiceEntryChecks.LoadBalancerNames}");
                 break;
             case ClientTlsSettings tls when !TlsModes.Contains(tls.Mode):
                 context.Error(JsonBinder.Join(path, "mode"), $"'{tls.Mode}' is not a valid value", $"use one of: {string.Join(", ", TlsModes)}");

@@ -1,6 +1,7 @@
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
 using Higress.Core.Resources;
+using Higress.Core.Routing;
 
 namespace Higress.Core.Translation.Plugins;
 
@@ -120,7 +121,7 @@ internal sealed class PluginResolver
         {
             if (target.Kind == "Gateway")
             {
-                if (rule.Owner.Kind == "Gateway" && rule.Owner.Name == target.Name)
+                if (rule.Owner.Kind.Kind == "Gateway" && rule.Owner.Name == target.Name)
                 {
                     return true;
                 }
@@ -133,7 +134,7 @@ internal sealed class PluginResolver
                     }
                 }
             }
-            else if (target.Kind == rule.Owner.Kind && target.Name == rule.Owner.Name)
+            else if (target.Kind == rule.Owner.Kind.Kind && target.Name == rule.Owner.Name)
             {
                 return true;
             }
@@ -163,29 +164,11 @@ internal sealed class PluginResolver
         {
             foreach (var host in hostnames)
             {
-                if (HostMatches(pattern, host))
+                if (HostnamePattern.Matches(pattern, host))
                 {
                     return true;
                 }
             }
-        }
-
-        return false;
-    }
-
-    /// <summary><c>*.a.com</c> matches <c>x.a.com</c>, <c>x.y.a.com</c> and the route host <c>*.a.com</c>; other patterns match exactly, ignoring case.</summary>
-    internal static bool HostMatches(string pattern, string host)
-    {
-        if (string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (pattern.StartsWith("*.", StringComparison.Ordinal))
-        {
-            var suffix = pattern.AsSpan(1);
-            var candidate = host.StartsWith('*') ? host.AsSpan(1) : host.AsSpan();
-            return candidate.Length > suffix.Length && candidate.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
         }
 
         return false;

@@ -10,8 +10,8 @@ namespace Higress.Core.Translation.Plugins;
 /// <param name="Gateways">The gateways the rule attached to; matched by <c>targetRefs</c> of kind Gateway.</param>
 /// <param name="InlinePlugins">The rule's own <c>plugins: [{name, config}]</c>.</param>
 internal sealed record PluginRuleTarget(
-    ObjectRef Owner,
+    ResourceKey Owner,
     string RulePath,
     EquatableArray<string> Hostnames,
-    EquatableArray<ObjectRef> Gateways,
+    EquatableArray<ResourceKey> Gateways,
     EquatableArray<InlinePlugin> InlinePlugins);

@@ -42,7 +42,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     private bool _disposed;
 
     /// <param name="directory">The directory to read.</param>
-    /// <param name="debounce">The quiet time after a change event before the directory is read again.</param>
+    /// <param name="debounce">The quiet time after a change event before the directory is read again (default 50 ms).</param>
     /// <param name="pollInterval">How often file sizes and times are polled, for file systems without events.</param>
     /// <param name="timeProvider">The clock and timers.</param>
     /// <param name="logger">The logger.</param>
@@ -66,7 +66,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         Name = name;
         _maxDelay = maxDelay ?? TimeSpan.FromSeconds(1);
         _root = Path.GetFullPath(directory);
-        _debounce = debounce ?? TimeSpan.FromMilliseconds(100);
+        _debounce = debounce ?? TimeSpan.FromMilliseconds(50);
         _settle = settle ?? TimeSpan.FromMilliseconds(50);
         _limits = limits ?? new HigressLimitsOptions();
         _listDirectory = listDirectory;

@@ -245,21 +245,7 @@ internal sealed partial class Parser
         if (Cur.Kind == Tok.Comma)
         {
             // k, v in xs
-            Advance();
-            var v = ParseTermRelation();
-            if (!IsIdent("in"))
-            {
-                throw Unexpected();
-            }
-            Advance();
-            var coll = ParseTermRelation();
-            Term call = new CallTerm(Loc(start), BuiltinRef(Loc(start), "internal.member_3"), [a, v, coll]);
-            while (IsIdent("in"))
-            {
-                var it = Advance();
-                call = Call(Loc(it), "internal.member_2", call, ParseTermRelation());
-            }
-            return new Expr(Loc(start), ExprKind.Term) { A = call };
+            return new Expr(Loc(start), ExprKind.Term) { A = ParseKeyValueMembership(Loc(start), a) };
         }
         if (Cur.Kind == Tok.Assign)
         {
@@ -279,13 +265,7 @@ internal sealed partial class Parser
     private Expr ParseSome()
     {
         var st = Advance();
-        var first = ParseTermRelation();
-        Term? second = null;
-        if (Cur.Kind == Tok.Comma)
-        {
-            Advance();
-            second = ParseTermRelation();
-        }
+        var (first, second) = ParseOneOrTwoTerms();
         if (IsIdent("in"))
         {
             Advance();
@@ -307,6 +287,19 @@ internal sealed partial class Parser
         return decl;
     }
 
+    /// <summary>The <c>x</c> or <c>k, v</c> that <c>some</c> and <c>every</c> start with.</summary>
+    private (Term First, Term? Second) ParseOneOrTwoTerms()
+    {
+        var first = ParseTermRelation();
+        if (Cur.Kind != Tok.Comma)
+        {
+            return (first, null);
+        }
+
+        Advance();
+        return (first, ParseTermRelation());
+    }
+
     private static void AddSomeVar(Expr decl, Term t)
     {
         if (t is not VarTerm v)
@@ -319,13 +312,7 @@ internal sealed partial class Parser
     private Expr ParseEvery()
     {
         var st = Advance();
-        var first = ParseTermRelation();
-        Term? second = null;
-        if (Cur.Kind == Tok.Comma)
-        {
-            Advance();
-            second = ParseTermRelation();
-        }
+        var (first, second) = ParseOneOrTwoTerms();
         if (!IsIdent("in"))
         {
             throw Error("unexpected token: expected in keyword");

@@ -8,6 +8,27 @@ internal sealed partial class Parser
 
     private static CallTerm Call(RegoLocation loc, string op, params Term[] args) => new(loc, BuiltinRef(loc, op), args);
 
+    /// <summary>Parses <c>, v in xs</c> (and any further <c>in ys</c>) after <paramref name="key"/>; the comma is current.</summary>
+    private Term ParseKeyValueMembership(RegoLocation loc, Term key)
+    {
+        Advance();
+        var value = ParseTermRelation();
+        if (!IsIdent("in"))
+        {
+            throw Unexpected();
+        }
+
+        Advance();
+        Term call = Call(loc, "internal.member_3", key, value, ParseTermRelation());
+        while (IsIdent("in"))
+        {
+            var it = Advance();
+            call = Call(Loc(it), "internal.member_2", call, ParseTermRelation());
+        }
+
+        return call;
+    }
+
     private Term ParseTerm(bool noPipe = false)
     {
         var left = ParseTermRelation(noPipe);
@@ -143,20 +164,7 @@ internal sealed partial class Parser
                 var inner = ParseTerm();
                 if (Cur.Kind == Tok.Comma)
                 {
-                    Advance();
-                    var v = ParseTermRelation();
-                    if (!IsIdent("in"))
-                    {
-                        throw Unexpected();
-                    }
-                    Advance();
-                    var coll = ParseTermRelation();
-                    inner = Call(loc, "internal.member_3", inner, v, coll);
-                    while (IsIdent("in"))
-                    {
-                        var it = Advance();
-                        inner = Call(Loc(it), "internal.member_2", inner, ParseTermRelation());
-                    }
+                    inner = ParseKeyValueMembership(loc, inner);
                 }
                 Expect(Tok.RParen, ")");
                 return ParseRefSuffix(inner, allowCall: false);

@@ -34,6 +34,9 @@ internal sealed partial class HigressRuntime(
     private readonly DiagnosticLog _diagnostics = new(logger);
     private EndpointDataSource? _yarpEndpoints;
 
+    // The clusters YARP serves and their endpoints; null while YARP may hold something else (an update failed midway).
+    private (EquatableArray<ClusterPlan> Clusters, IReadOnlyDictionary<string, Endpoint> Endpoints)? _published;
+
     /// <summary>State that outlives plans (cluster policies, plugin instance state), reused while its owner is unchanged.</summary>
     public PolicyStateStore PolicyState { get; } = new();
 
@@ -86,10 +89,15 @@ internal sealed partial class HigressRuntime(
                 translation = WithLastGoodNotes(translation, routes.Values);
                 LastTranslation = translation;
                 _diagnostics.Update(translation.Diagnostics);
-                // YARP holds clusters only: when they are unchanged (most edits touch routes), it has nothing to do.
-                IReadOnlyDictionary<string, Endpoint> endpoints = HasAppliedPlan && plan.Clusters.Equals(_current.Plan.Clusters)
-                    ? _current.ClusterEndpoints
-                    : CollectEndpoints(plan, yarp.Update(plan));
+
+                // YARP holds clusters only: when they are what it serves now (most edits touch routes), it has nothing to do.
+                if (_published is not { } published || !published.Clusters.Equals(plan.Clusters))
+                {
+                    _published = null;
+                    _published = (plan.Clusters, CollectEndpoints(plan, yarp.Update(plan)));
+                }
+
+                var endpoints = _published.Value.Endpoints;
                 _current = new RuntimeState(translation, table, endpoints, routes, clusters);
                 scope.Commit();
                 listeners.Update(plan.Listeners);

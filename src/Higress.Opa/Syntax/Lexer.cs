@@ -254,16 +254,14 @@ internal sealed class Lexer
                 if (p + 1 >= _src.Length) throw Error("non-terminated string", line, col);
                 char e = _src[p + 1];
                 p += 2;
+                if (StringEscapes.TryDecode(e, out var decoded))
+                {
+                    sb.Append(decoded);
+                    continue;
+                }
+
                 switch (e)
                 {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
                     case 'u':
                         if (p + 4 > _src.Length || !int.TryParse(_src.AsSpan(p, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int cp))
                         {

@@ -112,8 +112,11 @@ public sealed class RegoString : RegoValue
 
     internal override void AppendRego(StringBuilder sb) => AppendQuoted(sb, Value);
 
-    /// <summary>Appends a JSON-quoted string.</summary>
-    internal static void AppendQuoted(StringBuilder sb, string s)
+    /// <summary>
+    /// Appends a JSON-quoted string. <paramref name="escapeHtml"/> also escapes <c>&lt; &gt; &amp;</c> and the line and
+    /// paragraph separators, as Go's <c>json.Marshal</c> does (OPA's <c>json.marshal</c>).
+    /// </summary>
+    internal static void AppendQuoted(StringBuilder sb, string s, bool escapeHtml = false)
     {
         sb.Append('"');
         foreach (char c in s)
@@ -128,7 +131,7 @@ public sealed class RegoString : RegoValue
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
                 default:
-                    if (c < 0x20)
+                    if (c < 0x20 || (escapeHtml && c is '<' or '>' or '&' or '\u2028' or '\u2029'))
                     {
                         sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
                     }
@@ -136,9 +139,11 @@ public sealed class RegoString : RegoValue
                     {
                         sb.Append(c);
                     }
+
                     break;
             }
         }
+
         sb.Append('"');
     }
 }

@@ -1,3 +1,4 @@
+using Higress.Opa.Syntax;
 using System.Globalization;
 using System.Text;
 
@@ -199,16 +200,14 @@ internal sealed class GraphQLLexer(string src)
                 if (_pos + 1 >= src.Length) break;
                 char e = src[_pos + 1];
                 _pos += 2;
+                if (StringEscapes.TryDecode(e, out var decoded))
+                {
+                    sb.Append(decoded);
+                    continue;
+                }
+
                 switch (e)
                 {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
                     case 'u' when _pos + 4 <= src.Length && int.TryParse(src.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int u):
                         sb.Append((char)u);
                         _pos += 4;

@@ -63,11 +63,12 @@ public sealed class PluginContext
     /// the limit is not returned and passes on unread (<see cref="BodyReadResult.TooLarge"/>); the plugin decides
     /// whether that is a 413. Call it from a request handler; reading twice returns the same bytes.
     /// </summary>
-    /// <param name="limit">The most bytes to buffer (the plugin's configured limit).</param>
+    /// <param name="limit">The most bytes to buffer (the plugin's configured limit; less than 2 GB).</param>
     /// <returns>The body, or <see cref="BodyReadResult.TooLarge"/>.</returns>
     public async ValueTask<BodyReadResult> ReadRequestBodyAsync(long limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(limit, (long)Array.MaxLength);
         var request = HttpContext.Request;
         if (request.ContentLength > limit)
         {
@@ -96,6 +97,7 @@ public sealed class PluginContext
     public async ValueTask<BodyReadResult> ReadResponseBodyAsync(long limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(limit, (long)Array.MaxLength);
         if (UpstreamResponse?.Content is not { } content)
         {
             return new BodyReadResult(ReadOnlyMemory<byte>.Empty, TooLarge: false);

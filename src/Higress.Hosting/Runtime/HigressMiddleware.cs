@@ -47,11 +47,11 @@ internal sealed class HigressMiddleware(
             bodySize.MaxRequestBodySize = match.Route.MaxRequestBodySize ?? _maxRequestBodySize;
         }
 
-        var feature = new HigressRouteFeature(state, match);
+        var routeRuntime = state.Routes[match.Route];
+        var feature = new HigressRouteFeature(state, match, routeRuntime);
         context.Features.Set<IHigressRouteFeature>(feature);
 
         // The common case, a rule without plugins, needs no async state machine of its own.
-        var routeRuntime = state.Routes[match.Route];
         return routeRuntime.Plugins.IsEmpty ? Dispatch(context, state, feature, routeRuntime) : RouteAsync(context, state, feature, routeRuntime);
     }
 

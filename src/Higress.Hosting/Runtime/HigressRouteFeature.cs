@@ -3,11 +3,14 @@ using Higress.Core.Routing;
 
 namespace Higress.Hosting.Runtime;
 
-internal sealed class HigressRouteFeature(RuntimeState state, RouteMatchResult match) : IHigressRouteFeature
+internal sealed class HigressRouteFeature(RuntimeState state, RouteMatchResult match, RouteRuntime rule) : IHigressRouteFeature
 {
     public RuntimeState State { get; } = state;
 
     public RouteMatchResult Match { get; } = match;
+
+    /// <summary>The matched rule's runtime objects (plugin chain, backend picker), so that later stages need no lookup.</summary>
+    public RouteRuntime Rule { get; } = rule;
 
     public BackendPlan? Backend { get; set; }
 

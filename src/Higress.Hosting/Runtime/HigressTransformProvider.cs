@@ -64,7 +64,7 @@ internal sealed class HigressTransformProvider : ITransformProvider
 
         HeaderEdits.ApplyToResponse(context.HttpContext.Response, feature.Match.Route, feature.Backend);
 
-        var chain = feature.State.Routes[feature.Match.Route].Plugins;
+        var chain = feature.Rule.Plugins;
         if (chain.IsEmpty)
         {
             return;

@@ -20,7 +20,7 @@ namespace Higress.Hosting.Sources;
 internal sealed partial class DirectoryResourceSource : IResourceSource, IDisposable
 {
     /// <summary>How long a file that turned empty must stay so before its objects count as deleted.</summary>
-    private static readonly TimeSpan EmptyQuiet = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RemovalQuiet = TimeSpan.FromSeconds(1);
 
     private readonly string _root;
     private readonly TimeSpan _debounce;
@@ -217,8 +217,8 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
     /// <summary>
     /// Reads one file unless it is unchanged (same size and write time) or still being written. A changed file is read
     /// once its size and write time have been still for the settle time; until then, and whenever it changes while
-    /// being read, its last good objects stay. A file that turns empty counts as emptied (its objects deleted) only
-    /// once it has stayed empty for <see cref="EmptyQuiet"/>: an in-place write truncates first.
+    /// being read, its last good objects stay. A read that would delete some of its objects (an emptied file, or one cut
+    /// short) counts only once the file has stayed so for <see cref="RemovalQuiet"/>: an in-place write truncates first.
     /// </summary>
     private FileEntry? ReadFile(string relative, string full, FileEntry? previous)
     {
@@ -253,14 +253,23 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
             return Unsettled(previous ?? new FileEntry(default, [], []), stamp);
         }
 
-        if (previous is { Resources.Count: > 0 } && string.IsNullOrWhiteSpace(text) && !IsStill(stamp, previous, EmptyQuiet))
+        var parsed = ConfigurationLimits.CheckParsed(relative, ResourceParser.Parse(text, new ResourceOrigin(Name, relative, 0, 0)), _limits);
+
+        // A read that would delete objects may be a file caught mid-write (truncated, or cut at a document boundary,
+        // so that it still parses): the objects go only once the file has stayed that way for a while.
+        if (previous is { Resources.Count: > 0 } && LosesObjects(previous.Resources, parsed.Resources) && !IsStill(stamp, previous, RemovalQuiet))
         {
-            Log.EmptyFileHeld(_logger, relative);
+            Log.RemovalHeld(_logger, relative);
             return Unsettled(previous, stamp);
         }
 
-        var parsed = ConfigurationLimits.CheckParsed(relative, ResourceParser.Parse(text, new ResourceOrigin(Name, relative, 0, 0)), _limits);
         return new FileEntry(stamp, [.. parsed.Resources], [.. parsed.Diagnostics]);
+    }
+
+    private static bool LosesObjects(IReadOnlyList<Resource> before, IReadOnlyList<Resource> after)
+    {
+        var kept = after.Select(r => r.Key).ToHashSet();
+        return before.Any(r => !kept.Contains(r.Key));
     }
 
     /// <summary>True when the file has not changed for <paramref name="quiet"/>: by its write time, or (for a clock
@@ -339,7 +348,7 @@ internal sealed partial class DirectoryResourceSource : IResourceSource, IDispos
         [LoggerMessage(EventId = EventIds.DirectoryWatchFailed, Level = LogLevel.Warning, Message = "Watching {Directory} failed; falling back to polling")]
         public static partial void WatcherFailed(ILogger logger, string directory, Exception exception);
 
-        [LoggerMessage(EventId = EventIds.EmptyFileHeld, Level = LogLevel.Debug, Message = "{File} read empty while it was being written; its last good objects stay until it stays empty")]
-        public static partial void EmptyFileHeld(ILogger logger, string file);
+        [LoggerMessage(EventId = EventIds.EmptyFileHeld, Level = LogLevel.Debug, Message = "{File} was read without some of its objects while it was being written; they stay until the file stays that way")]
+        public static partial void RemovalHeld(ILogger logger, string file);
     }
 }

@@ -66,17 +66,7 @@ public sealed class GatewayErrorsTests
     [Fact]
     public async Task A_closed_backend_port_answers_502_with_the_generic_body()
     {
-        var closed = LoopbackGateway.FreePort();
-        await using var gateway = await LoopbackGateway.StartAsync(r => r
-            .AddService("down", closed, ["127.0.0.1"])
-            .AddYaml($$$"""
-                apiVersion: networking.higress.io/v1alpha1
-                kind: Route
-                metadata: {name: r}
-                spec:
-                  http:
-                  - route: [{destination: {host: down, port: {{{closed}}} } }]
-                """));
+        await using var gateway = await LoopbackGateway.StartWithClosedServiceAsync(port => LoopbackGateway.Route(LoopbackGateway.ForwardTo("down", port)));
 
         using var response = await gateway.Client.GetAsync(new Uri("/x", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();

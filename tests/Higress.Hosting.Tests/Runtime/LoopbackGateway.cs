@@ -66,6 +66,25 @@ internal sealed class LoopbackGateway : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Starts a gateway that also has a Service <c>down</c> on a loopback port nothing listens on (forwarding to it
+    /// fails with 502); <paramref name="yaml"/> is given that port and returns the routes.
+    /// </summary>
+    public static Task<LoopbackGateway> StartWithClosedServiceAsync(Func<int, string> yaml)
+    {
+        var closed = FreePort();
+        return StartAsync(r => r.AddService("down", closed, ["127.0.0.1"]).AddYaml(yaml(closed)));
+    }
+
+    /// <summary>A Route <c>r</c> with one rule: <paramref name="rule"/> holds its fields, one per line, unindented.</summary>
+    public static string Route(string rule) =>
+        "apiVersion: networking.higress.io/v1alpha1\nkind: Route\nmetadata: {name: r}\nspec:\n  http:\n  - "
+        + rule.ReplaceLineEndings("\n    ") + "\n";
+
+    /// <summary>The rule fields that forward to <paramref name="service"/> on <paramref name="port"/>.</summary>
+    public static string ForwardTo(string service, int port) =>
+        string.Create(CultureInfo.InvariantCulture, $"route: [{{destination: {{host: {service}, port: {port}}}}}]");
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -12,14 +12,9 @@ namespace Higress.Hosting.Tests.Runtime;
 /// </summary>
 public sealed class ResponsePathTests
 {
-    private static string Yaml(int port, string action) => $$$"""
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Route
-        metadata: {name: r}
-        spec:
-          http:
-          - headers: {response: {set: {x-edited: "yes"} } }
-            {{{action}}}
+    private const string HeaderEdit = "headers: {response: {set: {x-edited: \"yes\"} } }";
+
+    private const string ReplacingPlugin = """
         ---
         apiVersion: networking.higress.io/v1alpha1
         kind: Extension
@@ -29,13 +24,15 @@ public sealed class ResponsePathTests
           config: {enable_on_status: [200, 502, 503], status_code: 299, body: "replaced", headers: ["x-plugin=ran"]}
         """;
 
+    private static string Yaml(string action) => LoopbackGateway.Route(HeaderEdit + "\n" + action) + ReplacingPlugin;
+
     [Fact]
     public async Task When_the_backend_answers()
     {
         await using var backend = await StartBackendAsync();
         await using var gateway = await LoopbackGateway.StartAsync(r => r
             .AddService("up", backend.Port(), ["127.0.0.1"])
-            .AddYaml(Yaml(backend.Port(), $"route: [{{destination: {{host: up, port: {backend.Port()}}}}}]")));
+            .AddYaml(Yaml(LoopbackGateway.ForwardTo("up", backend.Port()))));
 
         await AssertReplacedAsync(gateway);
     }
@@ -43,10 +40,7 @@ public sealed class ResponsePathTests
     [Fact]
     public async Task When_the_backend_port_is_closed()
     {
-        var closed = LoopbackGateway.FreePort();
-        await using var gateway = await LoopbackGateway.StartAsync(r => r
-            .AddService("down", closed, ["127.0.0.1"])
-            .AddYaml(Yaml(closed, $"route: [{{destination: {{host: down, port: {closed}}}}}]")));
+        await using var gateway = await LoopbackGateway.StartWithClosedServiceAsync(port => Yaml(LoopbackGateway.ForwardTo("down", port)));
 
         await AssertReplacedAsync(gateway);
     }
@@ -54,7 +48,7 @@ public sealed class ResponsePathTests
     [Fact]
     public async Task When_the_rule_answers_locally()
     {
-        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Yaml(0, "directResponse: {status: 503, body: {string: local}}")));
+        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Yaml("directResponse: {status: 503, body: {string: local} }")));
 
         await AssertReplacedAsync(gateway);
     }
@@ -62,18 +56,7 @@ public sealed class ResponsePathTests
     [Fact]
     public async Task A_forwarding_failure_that_no_plugin_replaces_still_gets_the_rule_s_header_edits()
     {
-        var closed = LoopbackGateway.FreePort();
-        await using var gateway = await LoopbackGateway.StartAsync(r => r
-            .AddService("down", closed, ["127.0.0.1"])
-            .AddYaml($$$"""
-                apiVersion: networking.higress.io/v1alpha1
-                kind: Route
-                metadata: {name: r}
-                spec:
-                  http:
-                  - headers: {response: {set: {x-edited: "yes"} } }
-                    route: [{destination: {host: down, port: {{{closed}}} } }]
-                """));
+        await using var gateway = await LoopbackGateway.StartWithClosedServiceAsync(port => LoopbackGateway.Route(HeaderEdit + "\n" + LoopbackGateway.ForwardTo("down", port)));
 
         using var response = await gateway.Client.GetAsync(new Uri("/x", UriKind.Relative));
 

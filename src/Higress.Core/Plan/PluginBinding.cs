@@ -29,6 +29,12 @@ public sealed record PluginBinding(
     /// </summary>
     public object? Config { get; init; }
 
+    /// <summary>
+    /// Fingerprints (hashes, never values) of the Secret values the config read, or null for none: a rotated credential
+    /// changes the binding, so the instance is re-created with it.
+    /// </summary>
+    public string? SecretsVersion { get; init; }
+
     /// <inheritdoc />
     public bool Equals(PluginBinding? other) =>
         ReferenceEquals(this, other)
@@ -38,10 +44,11 @@ public sealed record PluginBinding(
             && Phase == other.Phase
             && Priority == other.Priority
             && FailStrategy == other.FailStrategy
-            && ConfigJson == other.ConfigJson);
+            && ConfigJson == other.ConfigJson
+            && SecretsVersion == other.SecretsVersion);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Name, InstanceId, Phase, Priority, FailStrategy, ConfigJson);
+    public override int GetHashCode() => HashCode.Combine(Name, InstanceId, Phase, Priority, FailStrategy, ConfigJson, SecretsVersion);
 
     /// <summary><c>name (instance, phase/priority)</c>, for logs.</summary>
     public override string ToString() => $"{Name} ({InstanceId}, {Phase}/{Priority})";

@@ -23,8 +23,14 @@ public abstract class HigressPlugin<TConfig> : IHigressPlugin
     public virtual int DefaultPriority => 0;
 
     /// <summary>
+    /// True to make an unknown config field an error instead of a warning (the default binding honours it). Security
+    /// plugins return true: a misspelt <c>allow</c> must not turn into "everyone is allowed".
+    /// </summary>
+    protected virtual bool RejectUnknownFields => false;
+
+    /// <summary>
     /// Parses and validates one instance's configuration: by default binds it with
-    /// <see cref="PluginConfigContext.Bind{T}"/>, then runs <see cref="Validate"/> once every field bound (cross-field
+    /// <see cref="PluginConfigContext.Bind{T}(System.Text.Json.JsonElement, bool)"/>, then runs <see cref="Validate"/> once every field bound (cross-field
     /// checks on a partly bound config would only add follow-on errors).
     /// Report every problem to <paramref name="context"/> with the field path and the fix; do not throw.
     /// </summary>
@@ -34,7 +40,7 @@ public abstract class HigressPlugin<TConfig> : IHigressPlugin
     public virtual TConfig ParseConfig(JsonElement config, PluginConfigContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var bound = context.Bind<TConfig>(config);
+        var bound = context.Bind<TConfig>(config, RejectUnknownFields);
         return context.HasErrors ? bound : Validate(bound, context);
     }
 

@@ -35,6 +35,69 @@ public sealed class PluginConfigContext
     /// <summary>The configuring object, e.g. <c>Extension default/jwt</c>.</summary>
     public string InstanceId { get; }
 
+    /// <summary>
+    /// The namespace of the configuring object: Secrets named by the config are looked up here, never elsewhere.
+    /// </summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>
+    /// True when this config is a <c>matchRules</c> entry's (merged field by field over the instance's default
+    /// config), false for the default config itself.
+    /// </summary>
+    public bool IsMatchRule { get; init; }
+
+    /// <summary>True when the instance has <c>matchRules</c> (Higress's <c>global_auth</c> default depends on it).</summary>
+    public bool HasMatchRules { get; init; }
+
+    /// <summary>Finds a Secret by name in <see cref="Namespace"/>; null when the source has no Secrets.</summary>
+    internal Func<string, Secret?>? SecretLookup { get; init; }
+
+    /// <summary>Fingerprints of the Secret values this config read: a changed value makes a new binding.</summary>
+    internal SortedSet<string> SecretFingerprints { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads one value of a Secret in the configuring object's namespace (multi-tenancy: a config never reads another
+    /// namespace's Secrets). A missing Secret or key is reported as an error on <paramref name="fieldPath"/>. The value
+    /// is not part of the config JSON, so <c>/config_dump</c> never prints it; a change of the value re-creates the
+    /// instance on the next apply.
+    /// </summary>
+    /// <param name="secretName">The Secret's name.</param>
+    /// <param name="key">The key in the Secret's data.</param>
+    /// <param name="fieldPath">The config field that names the Secret, for the error.</param>
+    /// <returns>The value as UTF-8 text, or null (an error was reported).</returns>
+    public string? ReadSecret(string secretName, string key, string fieldPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secretName);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var secret = SecretLookup?.Invoke(secretName);
+        if (secret is null)
+        {
+            AddError(fieldPath, $"Secret {Namespace}/{secretName} does not exist", $"create Secret '{secretName}' in namespace '{Namespace}' (Secrets of other namespaces are never read)");
+            return null;
+        }
+
+        string? value;
+        try
+        {
+            value = secret.GetString(key);
+        }
+        catch (FormatException)
+        {
+            AddError(fieldPath, $"Secret {Namespace}/{secretName} key '{key}' is not valid base64", "fix the Secret's data, or use stringData");
+            return null;
+        }
+
+        if (value is null)
+        {
+            AddError(fieldPath, $"Secret {Namespace}/{secretName} has no key '{key}'", $"use one of its keys: {string.Join(", ", secret.Keys.Order(StringComparer.Ordinal))}");
+            return null;
+        }
+
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)), 0, 8);
+        SecretFingerprints.Add($"{secretName}/{key}:{hash}");
+        return value;
+    }
+
     /// <summary>The problems reported so far.</summary>
     public IReadOnlyList<PluginConfigError> Errors => _errors;
 
@@ -64,6 +127,18 @@ public sealed class PluginConfigContext
     /// <returns>The bound value (with defaults where fields failed); check <see cref="HasErrors"/>.</returns>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no public parameterless constructor.</exception>
     public T Bind<T>(JsonElement config)
+        where T : class => Bind<T>(config, rejectUnknownFields: false);
+
+    /// <summary>
+    /// Binds like <see cref="Bind{T}(JsonElement)"/>; with <paramref name="rejectUnknownFields"/> an unknown field is an
+    /// error, not a warning. Security plugins bind this way: a misspelt field must not silently weaken a policy.
+    /// </summary>
+    /// <typeparam name="T">A record class with a parameterless constructor and <c>init</c> properties.</typeparam>
+    /// <param name="config">The configuration JSON.</param>
+    /// <param name="rejectUnknownFields">True to report unknown fields as errors.</param>
+    /// <returns>The bound value (with defaults where fields failed); check <see cref="HasErrors"/>.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> has no public parameterless constructor.</exception>
+    public T Bind<T>(JsonElement config, bool rejectUnknownFields)
         where T : class
     {
         if (typeof(T).GetConstructor(Type.EmptyTypes) is null)
@@ -83,7 +158,7 @@ public sealed class PluginConfigContext
             return Activator.CreateInstance<T>();
         }
 
-        var bind = new BindContext(InstanceId, null, stringScalars: false, FieldNaming.SnakeCase);
+        var bind = new BindContext(InstanceId, null, stringScalars: false, FieldNaming.SnakeCase) { UnknownFieldsAreErrors = rejectUnknownFields };
         var bound = (T?)new JsonBinder(bind).BindRecord(json, typeof(T), string.Empty) ?? Activator.CreateInstance<T>();
         foreach (var diagnostic in bind.Diagnostics)
         {

@@ -29,10 +29,34 @@ public sealed class PluginContext
     public RoutePlan Route { get; }
 
     /// <summary>
-    /// The caller's identity as established by an authentication plugin (for example the key-auth consumer
-    /// name), or null. Later plugins (rate limits, counters) key on it.
+    /// The header that carries the authenticated consumer to the upstream (Higress's name). The gateway removes it
+    /// from every client request before matching, so only an authentication plugin can set it.
     /// </summary>
-    public string? Consumer { get; set; }
+    public const string ConsumerHeader = "X-Mse-Consumer";
+
+    /// <summary>
+    /// The caller's identity as established by an authentication plugin (for example the key-auth consumer
+    /// name), or null. Later plugins (rate limits, counters), logs and metrics key on it. Setting it also sets
+    /// <see cref="ConsumerHeader"/> on the request that is forwarded (null removes it).
+    /// </summary>
+    public string? Consumer
+    {
+        get => _consumer;
+        set
+        {
+            _consumer = value;
+            if (value is null)
+            {
+                HttpContext.Request.Headers.Remove(ConsumerHeader);
+            }
+            else
+            {
+                HttpContext.Request.Headers[ConsumerHeader] = value;
+            }
+        }
+    }
+
+    private string? _consumer;
 
     /// <summary>
     /// True when a plugin ended the request (<see cref="PluginResult.Respond"/>, or a failure answered 500).

@@ -35,6 +35,8 @@ internal sealed class HigressMiddleware(
             return port == _adminPort ? admin.HandleAsync(context) : next(context);
         }
 
+        // Only an authentication plugin may name the consumer: a client's own claim never reaches matching or a backend.
+        context.Request.Headers.Remove(Core.Plugins.PluginContext.ConsumerHeader);
         var match = state.Table.Match(new HttpContextRouteRequest(context, port));
         if (match is null)
         {

@@ -6,6 +6,12 @@ internal sealed class BindContext(string objectDisplay, string? sourceFile, bool
     /// <summary>How field names appear on the wire.</summary>
     public FieldNaming Naming { get; } = naming;
 
+    /// <summary>
+    /// Report unknown fields as errors instead of warnings: in a security policy a misspelt field must not silently
+    /// weaken the policy.
+    /// </summary>
+    public bool UnknownFieldsAreErrors { get; init; }
+
     private readonly List<ConfigDiagnostic> _diagnostics = [];
 
     /// <summary>The object, e.g. <c>Route shop/orders</c>, or <c>file.yaml#2</c>.</summary>

@@ -41,7 +41,14 @@ internal sealed class JsonBinder(BindContext context)
             }
             else if (!model.Ignored.Contains(name) && skip?.Contains(name) != true)
             {
-                context.Warning(fieldPath, $"unknown field '{name}' (ignored)", FieldSuggestions.Suggest(name, model.Fields.Keys));
+                if (context.UnknownFieldsAreErrors)
+                {
+                    context.Error(fieldPath, $"unknown field '{name}'", FieldSuggestions.Suggest(name, model.Fields.Keys));
+                }
+                else
+                {
+                    context.Warning(fieldPath, $"unknown field '{name}' (ignored)", FieldSuggestions.Suggest(name, model.Fields.Keys));
+                }
             }
         }
 

@@ -14,27 +14,30 @@ internal sealed class PluginResolver
 {
     private readonly PluginCatalog _catalog;
     private readonly ILookup<string, PluginSource> _byNamespace;
+    private readonly PluginSourceReader.SecretLookup _secrets;
 
     /// <summary>Reads the Extensions and WasmPlugins of <paramref name="snapshot"/>.</summary>
     public PluginResolver(ResourceSnapshot snapshot, PluginCatalog catalog)
-        : this(snapshot.OfType<Extension>(), snapshot.OfType<WasmPlugin>(), catalog)
+        : this(snapshot.OfType<Extension>(), snapshot.OfType<WasmPlugin>(), catalog, snapshot.OfType<Secret>())
     {
     }
 
     /// <summary>Reads the given objects.</summary>
-    public PluginResolver(IEnumerable<Extension> extensions, IEnumerable<WasmPlugin> wasmPlugins, PluginCatalog catalog)
+    public PluginResolver(IEnumerable<Extension> extensions, IEnumerable<WasmPlugin> wasmPlugins, PluginCatalog catalog, IEnumerable<Secret>? secrets = null)
     {
         _catalog = catalog;
+        var secretsByKey = (secrets ?? []).GroupBy(s => (s.Namespace, s.Name)).ToDictionary(g => g.Key, g => g.First());
+        _secrets = (ns, name) => secretsByKey.GetValueOrDefault((ns, name));
         var diagnostics = new List<ConfigDiagnostic>();
         var sources = new List<PluginSource>();
         foreach (var extension in extensions)
         {
-            sources.Add(PluginSourceReader.FromExtension(extension, catalog, diagnostics));
+            sources.Add(PluginSourceReader.FromExtension(extension, catalog, _secrets, diagnostics));
         }
 
         foreach (var wasmPlugin in wasmPlugins)
         {
-            sources.Add(PluginSourceReader.FromWasmPlugin(wasmPlugin, catalog, diagnostics));
+            sources.Add(PluginSourceReader.FromWasmPlugin(wasmPlugin, catalog, _secrets, diagnostics));
         }
 
         _byNamespace = sources.ToLookup(s => s.Namespace, StringComparer.Ordinal);
@@ -82,7 +85,8 @@ internal sealed class PluginResolver
                     $"register it with AddPlugin<T>() or use one of: {string.Join(", ", _catalog.Names.Order(StringComparer.Ordinal))}"));
             }
 
-            var variant = PluginSourceReader.ParseVariant(plugin, inline.Name, inline.Config, rule.Owner.ToString(), instanceId, path + ".config", diagnostics);
+            var variant = PluginSourceReader.ParseVariant(plugin, inline.Name, inline.Config, rule.Owner.ToString(), instanceId, path + ".config", diagnostics,
+                new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
             var phase = plugin?.DefaultPhase ?? PluginPhase.Unspecified;
             Bind(inline.Name, instanceId, phase, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
         }
@@ -98,7 +102,7 @@ internal sealed class PluginResolver
         // it never had one, fails the rule closed (FAIL_CLOSE) or skips the instance (FAIL_OPEN).
         if (variant.IsUsable || variant.InvalidConfig)
         {
-            bindings.Add(new PluginBinding(name, instanceId, phase, priority, failStrategy, variant.ConfigJson) { Config = variant.Config });
+            bindings.Add(new PluginBinding(name, instanceId, phase, priority, failStrategy, variant.ConfigJson) { Config = variant.Config, SecretsVersion = variant.SecretsVersion });
             return;
         }
 

@@ -10,7 +10,13 @@ namespace Higress.Core.Translation.Plugins;
 /// </summary>
 internal static class PluginSourceReader
 {
-    public static PluginSource FromExtension(Extension extension, PluginCatalog catalog, List<ConfigDiagnostic> diagnostics)
+    /// <summary>Finds a Secret by namespace and name.</summary>
+    public delegate Secret? SecretLookup(string @namespace, string name);
+
+    /// <summary>Where a config is parsed: its namespace (for Secrets) and whether it is a match rule's.</summary>
+    public sealed record VariantScope(string Namespace, SecretLookup Secrets, bool HasMatchRules, bool IsMatchRule = false);
+
+    public static PluginSource FromExtension(Extension extension, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics)
     {
         var spec = extension.Spec;
         var display = extension.Display;
@@ -33,9 +39,11 @@ internal static class PluginSourceReader
             ? c.Element.EnumerateObject().Select(p => p.Name).FirstOrDefault()
             : null;
 
+        var scope = new VariantScope(extension.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty);
+        var defaultConfig = Unwrap(spec.Config, wrapperKey);
         var defaultVariant = spec.Config is null && !spec.MatchRules.IsEmpty
             ? null
-            : ParseVariant(plugin, name, Unwrap(spec.Config, wrapperKey), display, display, wrapperKey is null ? "spec.config" : $"spec.config.{wrapperKey}", diagnostics);
+            : ParseVariant(plugin, name, defaultConfig, display, display, wrapperKey is null ? "spec.config" : $"spec.config.{wrapperKey}", diagnostics, scope);
 
         var targets = new List<PluginTargetRef>();
         for (var i = 0; i < spec.TargetRefs.Count; i++)
@@ -65,7 +73,7 @@ internal static class PluginSourceReader
             var routes = RouteNames(rule.Route, extension.Namespace, display, path + ".route", diagnostics);
             var variant = rule.ConfigDisable
                 ? PluginVariant.Off
-                : ParseVariant(plugin, name, Unwrap(rule.Config, wrapperKey), display, display, path + ".config", diagnostics);
+                : ParseVariant(plugin, name, MergeOver(defaultConfig, Unwrap(rule.Config, wrapperKey)), display, display, path + ".config", diagnostics, scope with { IsMatchRule = true });
             rules.Add(new PluginMatchRule(routes, [.. rule.Domain], variant));
         }
 
@@ -74,7 +82,7 @@ internal static class PluginSourceReader
             spec.TargetRefs.IsEmpty ? null : targets, rules);
     }
 
-    public static PluginSource FromWasmPlugin(WasmPlugin wasmPlugin, PluginCatalog catalog, List<ConfigDiagnostic> diagnostics)
+    public static PluginSource FromWasmPlugin(WasmPlugin wasmPlugin, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics)
     {
         var spec = wasmPlugin.Spec;
         var display = wasmPlugin.Display;
@@ -86,9 +94,10 @@ internal static class PluginSourceReader
                 $"use one of: {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal))}"));
         }
 
+        var scope = new VariantScope(wasmPlugin.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty);
         var defaultVariant = spec.DefaultConfigDisable || (spec.DefaultConfig is null && !spec.MatchRules.IsEmpty)
             ? null
-            : ParseVariant(plugin, name, spec.DefaultConfig, display, display, "spec.defaultConfig", diagnostics);
+            : ParseVariant(plugin, name, spec.DefaultConfig, display, display, "spec.defaultConfig", diagnostics, scope);
 
         var rules = new List<PluginMatchRule>();
         for (var i = 0; i < spec.MatchRules.Count; i++)
@@ -101,7 +110,9 @@ internal static class PluginSourceReader
             }
 
             var routes = RouteNames(rule.Ingress, wasmPlugin.Namespace, display, path + ".ingress", diagnostics);
-            var variant = rule.ConfigDisable ? PluginVariant.Off : ParseVariant(plugin, name, rule.Config, display, display, path + ".config", diagnostics);
+            var variant = rule.ConfigDisable
+                ? PluginVariant.Off
+                : ParseVariant(plugin, name, MergeOver(spec.DefaultConfig, rule.Config), display, display, path + ".config", diagnostics, scope with { IsMatchRule = true });
             rules.Add(new PluginMatchRule(routes, [.. rule.Domain], variant));
         }
 
@@ -111,7 +122,7 @@ internal static class PluginSourceReader
 
     /// <summary>Parses one config of <paramref name="plugin"/>; a problem is reported and kept on the variant.</summary>
     public static PluginVariant ParseVariant(
-        IHigressPlugin? plugin, string pluginName, EquatableJson? config, string objectDisplay, string instanceId, string fieldPath, List<ConfigDiagnostic> diagnostics)
+        IHigressPlugin? plugin, string pluginName, EquatableJson? config, string objectDisplay, string instanceId, string fieldPath, List<ConfigDiagnostic> diagnostics, VariantScope scope)
     {
         // A missing or null config reaches the plugin as an empty object, so parsers need not special-case it.
         var element = config is { Element.ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } given ? given.Element : EquatableJson.EmptyObject.Element;
@@ -121,7 +132,13 @@ internal static class PluginSourceReader
             return new PluginVariant(json, null, $"no plugin named '{pluginName}' is registered", false);
         }
 
-        var context = new PluginConfigContext(pluginName, instanceId);
+        var context = new PluginConfigContext(pluginName, instanceId)
+        {
+            Namespace = scope.Namespace,
+            IsMatchRule = scope.IsMatchRule,
+            HasMatchRules = scope.HasMatchRules,
+            SecretLookup = name => scope.Secrets(scope.Namespace, name),
+        };
         object? parsed = null;
         try
         {
@@ -148,7 +165,37 @@ internal static class PluginSourceReader
 
         return context.HasErrors || parsed is null
             ? new PluginVariant(json, null, $"invalid {pluginName} config: {string.Join("; ", context.Errors)}", false, InvalidConfig: true)
-            : new PluginVariant(json, parsed, null, false);
+            : new PluginVariant(json, parsed, null, false) { SecretsVersion = context.SecretFingerprints.Count == 0 ? null : string.Join(",", context.SecretFingerprints) };
+    }
+
+    /// <summary>
+    /// A match rule's config over the default config, field by field at the top level, as Higress's plugin framework
+    /// does: a rule that sets only <c>allow</c> keeps the default's <c>consumers</c>.
+    /// </summary>
+    internal static EquatableJson? MergeOver(EquatableJson? defaults, EquatableJson? rule)
+    {
+        if (defaults is not { Element.ValueKind: JsonValueKind.Object } baseConfig)
+        {
+            return rule;
+        }
+
+        if (rule is not { Element.ValueKind: JsonValueKind.Object } ruleConfig)
+        {
+            return rule is { Element.ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } ? rule : defaults;
+        }
+
+        var merged = new System.Text.Json.Nodes.JsonObject();
+        foreach (var property in baseConfig.Element.EnumerateObject())
+        {
+            merged[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        foreach (var property in ruleConfig.Element.EnumerateObject())
+        {
+            merged[property.Name] = System.Text.Json.Nodes.JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        return EquatableJson.Parse(merged.ToJsonString());
     }
 
     private static EquatableJson? Unwrap(EquatableJson? config, string? key) =>

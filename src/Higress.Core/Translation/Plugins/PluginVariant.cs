@@ -10,5 +10,8 @@ internal sealed record PluginVariant(string ConfigJson, object? Config, string? 
 {
     public static PluginVariant Off { get; } = new("{}", null, null, true);
 
+    /// <summary>Fingerprints of the Secret values the config read, or null; part of the binding's identity.</summary>
+    public string? SecretsVersion { get; init; }
+
     public bool IsUsable => !Disabled && Problem is null;
 }

@@ -39,6 +39,14 @@ public sealed class EchoBackend : IAsyncDisposable
     /// <summary>Headers added to every response.</summary>
     public IReadOnlyDictionary<string, string> ResponseHeaders { get; }
 
+    /// <summary>
+    /// Every request this backend received, in arrival order, as it arrived on the wire (raw request target, headers,
+    /// body): security tests assert what must never have reached it.
+    /// </summary>
+    public IReadOnlyCollection<ReceivedRequest> Received => _received;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedRequest> _received = new();
+
     /// <summary>Starts a backend on a port the OS picks.</summary>
     public static async Task<EchoBackend> StartAsync(string ns, string pod, IReadOnlyDictionary<string, string>? responseHeaders = null)
     {
@@ -47,11 +55,24 @@ public sealed class EchoBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        app.Run(context => Answer(context, ns, pod, headers));
+        EchoBackend? backend = null;
+        app.Run(async context =>
+        {
+            var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            backend!._received.Enqueue(new ReceivedRequest(
+                context.Request.Method,
+                target,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body.ToArray()));
+            await Answer(context, ns, pod, headers);
+        });
         await app.StartAsync();
         var address = app.Urls.Single();
         var port = new Uri(address).Port;
-        return new EchoBackend(app, ns, pod, port, headers);
+        backend = new EchoBackend(app, ns, pod, port, headers);
+        return backend;
     }
 
     private static async Task Answer(HttpContext context, string ns, string pod, IReadOnlyDictionary<string, string> responseHeaders)
@@ -94,6 +115,13 @@ public sealed class EchoBackend : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
+
+/// <summary>One request as an <see cref="EchoBackend"/> received it.</summary>
+/// <param name="Method">The method.</param>
+/// <param name="RawTarget">The request target exactly as sent (path and query, still percent-encoded).</param>
+/// <param name="Headers">The headers (case-insensitive names; repeated values joined with commas).</param>
+/// <param name="Body">The body bytes.</param>
+public sealed record ReceivedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, byte[] Body);
 
 /// <summary>What <see cref="EchoBackend"/> answers.</summary>
 public sealed class EchoResponse

@@ -6,7 +6,8 @@
 # is primed with load before anything is timed (the JIT's tiering and dynamic PGO take tens of seconds to settle;
 # YARP alone needs about 40 s on one core), then timed wrk runs interleave the targets, round after round, with the
 # order rotated each round so that no target always runs first. Prints requests/s per target and the ratios
-# Higress-10/YARP and Higress-10k/Higress-10; raw wrk output and every process's log go to artifacts/bench/.
+# Higress-10/YARP, Higress-10k/Higress-10 and key-auth/plain (one route of the Higress-10 host carries key-auth);
+# raw wrk output and every process's log go to artifacts/bench/.
 #
 # Environment (defaults in brackets):
 #   PRIME_SECONDS [60]     load applied to each proxy before timing
@@ -63,9 +64,9 @@ start() { # name, command...
   log "started $name (pid $!)"
 }
 
-wait_for() { # url, seconds
+wait_for() { # url, seconds, [header]
   local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null --max-time 2 "$1"; do
+  until curl -fsS -o /dev/null --max-time 2 ${3:+-H "$3"} "$1"; do
     if ((SECONDS > deadline)); then
       log "timed out waiting for $1"
       exit 1
@@ -97,12 +98,12 @@ fi
 
 # --- configuration -----------------------------------------------------------------------------------------------
 BENCH_DLL="$ROOT/bench/Higress.Benchmarks/$BIN/Higress.Benchmarks.dll"
-gen() { # routes, port, dir -> prints the middle plain route's path
-  dotnet "$BENCH_DLL" gen-config --routes "$1" --port "$2" --backend-port "$BACKEND_PORT" --out "$3" |
-    sed -n 's/.*plain route paths: \([^ ]*\) (middle).*/\1/p'
+gen() { # routes, port, dir, [--key-auth] -> prints the middle plain route's path and the key-auth route's path
+  dotnet "$BENCH_DLL" gen-config --routes "$1" --port "$2" --backend-port "$BACKEND_PORT" --out "$3" ${4:-} |
+    sed -n 's/.*plain route paths: \([^ ]*\) (middle).*, \([^ ]*\) (key-auth).*/\1 \2/p'
 }
-PATH10=$(gen 10 "$HIGRESS10_PORT" "$OUT/config-10")
-PATH10K=$(gen 10000 "$HIGRESS10K_PORT" "$OUT/config-10k")
+read -r PATH10 PATH10_KEYAUTH < <(gen 10 "$HIGRESS10_PORT" "$OUT/config-10" --key-auth)
+read -r PATH10K _ < <(gen 10000 "$HIGRESS10K_PORT" "$OUT/config-10k")
 
 # --- start -------------------------------------------------------------------------------------------------------
 gateway() { # config dir, admin port
@@ -118,17 +119,25 @@ wait_for "http://127.0.0.1:$BACKEND_PORT/" 60
 wait_for "http://127.0.0.1:$HIGRESS10_ADMIN/readyz" 120
 wait_for "http://127.0.0.1:$HIGRESS10K_ADMIN/readyz" 180
 
-TARGETS=(yarp higress-10 higress-10k)
+# higress-10-keyauth: a route of the Higress-10 host with key-auth on it; every target sends the same API key
+# header, so the only difference between higress-10 and higress-10-keyauth is the plugin.
+API_KEY_HEADER="x-api-key: bench-key-0001"
+TARGETS=(yarp higress-10 higress-10k higress-10-keyauth)
 declare -A URL=(
   [yarp]="http://127.0.0.1:$YARP_PORT$PATH10"
   [higress-10]="http://127.0.0.1:$HIGRESS10_PORT$PATH10"
   [higress-10k]="http://127.0.0.1:$HIGRESS10K_PORT$PATH10K"
+  [higress-10-keyauth]="http://127.0.0.1:$HIGRESS10_PORT$PATH10_KEYAUTH"
 )
-declare -A PID=([yarp]=$PID_yarp [higress-10]=$PID_higress_10 [higress-10k]=$PID_higress_10k)
+declare -A PID=([yarp]=$PID_yarp [higress-10]=$PID_higress_10 [higress-10k]=$PID_higress_10k [higress-10-keyauth]=$PID_higress_10)
 for target in "${TARGETS[@]}"; do
-  wait_for "${URL[$target]}" 60
-  curl -sS -D - -o /dev/null "${URL[$target]}" >"$OUT/check-$target.txt"
+  wait_for "${URL[$target]}" 60 "$API_KEY_HEADER"
+  curl -sS -H "$API_KEY_HEADER" -D - -o /dev/null "${URL[$target]}" >"$OUT/check-$target.txt"
 done
+if [[ "$(curl -s -o /dev/null -w '%{http_code}' "${URL[higress-10-keyauth]}")" != 401 ]]; then
+  log "the key-auth route does not refuse a request without a key: key-auth is not in force"
+  exit 1
+fi
 grep -h "Applied plan" "$OUT"/higress-*.log | tee -a "$OUT/summary.txt" >&2 || true
 
 # --- measure -----------------------------------------------------------------------------------------------------
@@ -137,7 +146,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_wrk() { # target, seconds, output file -> "requests/s cpu-µs-per-request errors"
   local target=$1 before after
   before=$(cpu_ticks "${PID[$target]}")
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$2"s --latency "${URL[$target]}" >"$3"
+  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$2"s --latency -H "$API_KEY_HEADER" "${URL[$target]}" >"$3"
   after=$(cpu_ticks "${PID[$target]}")
   awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
     /^Requests\/sec:/ { rps = $2 }
@@ -176,16 +185,18 @@ awk -F'\t' -v rounds="$ROUNDS" '
   { rps[$2] += $3; cpu[$2] += $4; err[$2] += $5; r[$1, $2] = $3; c[$1, $2] = $4 }
   END {
     printf "\n%-12s %12s %16s %8s\n", "target", "req/s (mean)", "CPU µs/req", "errors"
-    n = split("yarp higress-10 higress-10k", t, " ")
+    n = split("yarp higress-10 higress-10k higress-10-keyauth", t, " ")
     for (i = 1; i <= n; i++)
       printf "%-12s %12.0f %16.1f %8d\n", t[i], rps[t[i]] / rounds, cpu[t[i]] / rounds, err[t[i]]
-    printf "\nper round:  Higress-10/YARP  Higress-10k/Higress-10  (req/s)   YARP/Higress-10 (CPU per request)\n"
+    printf "\nper round:  Higress-10/YARP  Higress-10k/Higress-10  key-auth/plain  (req/s)   YARP/Higress-10 (CPU per request)\n"
     for (k = 1; k <= rounds; k++) {
       a[k] = 100 * r[k, "higress-10"] / r[k, "yarp"]; b[k] = 100 * r[k, "higress-10k"] / r[k, "higress-10"]; d[k] = 100 * c[k, "yarp"] / c[k, "higress-10"]
-      printf "  round %d:     %6.1f%%            %6.1f%%                         %6.1f%%\n", k, a[k], b[k], d[k]
+      e[k] = 100 * r[k, "higress-10-keyauth"] / r[k, "higress-10"]
+      printf "  round %d:     %6.1f%%            %6.1f%%          %6.1f%%                 %6.1f%%\n", k, a[k], b[k], e[k], d[k]
     }
     printf "\nHigress-10 / YARP, req/s:          mean %6.1f%%  median of rounds %6.1f%%  (target >= 90%%)\n", 100 * rps["higress-10"] / rps["yarp"], median(a, rounds)
     printf "Higress-10k / Higress-10, req/s:   mean %6.1f%%  median of rounds %6.1f%%  (target >= 85%%)\n", 100 * rps["higress-10k"] / rps["higress-10"], median(b, rounds)
+    printf "key-auth / plain route, req/s:     mean %6.1f%%  median of rounds %6.1f%%  (target >= 90%%)\n", 100 * rps["higress-10-keyauth"] / rps["higress-10"], median(e, rounds)
     printf "YARP / Higress-10, CPU per request: mean %6.1f%%  median of rounds %6.1f%%  (100%% = Higress costs what YARP costs)\n", 100 * cpu["yarp"] / cpu["higress-10"], median(d, rounds)
   }' "$RESULTS" | tee -a "$OUT/summary.txt"
 log "raw output in $OUT"

@@ -92,6 +92,34 @@ public static class BenchWorkload
         return yaml.ToString();
     }
 
+    /// <summary>The API key the key-auth benchmarks send (header <see cref="ApiKeyHeader"/>).</summary>
+    public const string ApiKey = "bench-key-0001";
+
+    /// <summary>The header key-auth reads the key from.</summary>
+    public const string ApiKeyHeader = "x-api-key";
+
+    /// <summary>
+    /// A key-auth Extension (Higress's config shape) on one route, <c>r{route}</c>: the load test compares that route's
+    /// throughput with a plain route's in the same host.
+    /// </summary>
+    public static string KeyAuthYaml(int route) => string.Create(CultureInfo.InvariantCulture, $"""
+        apiVersion: networking.higress.io/v1alpha1
+        kind: Extension
+        metadata: {"{"}name: bench-key-auth{"}"}
+        spec:
+          plugin: key-auth
+          targetRefs: [{"{"}kind: Route, name: r{route}{"}"}]
+          config:
+            consumers:
+            - {"{"}name: consumer1, credential: {ApiKey}{"}"}
+            - {"{"}name: consumer2, credential: bench-key-0002{"}"}
+            keys: [{ApiKeyHeader}]
+
+        """);
+
+    /// <summary>A plain route other than <see cref="Middle"/>, for the key-auth comparison.</summary>
+    public static int SecondPlain(int routes) => PlainIndexNear(Math.Min(routes - 1, Middle(routes) + 1), routes);
+
     /// <summary>
     /// The parsed objects of <see cref="Yaml"/>; throws if the generator wrote anything the parser rejects. Cached:
     /// parsing 10,000 routes takes over a second, and the objects are immutable, so every benchmark case shares them.

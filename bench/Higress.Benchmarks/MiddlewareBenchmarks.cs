@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Benchmarks;
 
@@ -26,27 +24,10 @@ public class MiddlewareBenchmarks
     public void Setup()
     {
         _host = ReloadHost.StartAsync(BenchWorkload.Resources(Routes)).GetAwaiter().GetResult();
-        var runtime = _host.Runtime;
-        var state = runtime.Current;
-        var stub = new Endpoint(_ => Task.CompletedTask, EndpointMetadataCollection.Empty, "stub");
-        var endpoints = state.ClusterEndpoints.ToDictionary(e => e.Key, _ => stub, StringComparer.Ordinal);
-
-        // The runtime only takes plans; swapping its state is the one way to keep YARP out of the measurement.
-        typeof(HigressRuntime).GetField("_current", BindingFlags.Instance | BindingFlags.NonPublic)!
-            .SetValue(runtime, new RuntimeState(state.Translation, state.Table, endpoints, state.Routes));
-        RequestDelegate next = _ => throw new InvalidOperationException("not a gateway port");
-        _middleware = ActivatorUtilities.CreateInstance<HigressMiddleware>(_host.Services, next);
-
-        _context = new DefaultHttpContext();
-        _context.Connection.LocalPort = 8080;
-        _context.Request.Method = "GET";
-        _context.Request.Host = new HostString("127.0.0.1:8080");
-        _context.Request.Path = "/svc" + BenchWorkload.Middle(Routes).ToString(CultureInfo.InvariantCulture) + "/items/42";
-        var task = _middleware.InvokeAsync(_context);
-        if (!task.IsCompletedSuccessfully || _context.GetEndpoint() != stub)
-        {
-            throw new InvalidOperationException("the request was not routed to the cluster endpoint");
-        }
+        var harness = MiddlewareHarness.Create(_host);
+        _middleware = harness.Middleware;
+        _context = MiddlewareHarness.Request("/svc" + BenchWorkload.Middle(Routes).ToString(CultureInfo.InvariantCulture) + "/items/42");
+        harness.EnsureForwarded(_context);
     }
 
     [GlobalCleanup]

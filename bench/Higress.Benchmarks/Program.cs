@@ -11,8 +11,8 @@ using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Higress.Core.Translation;
 
-// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
-// Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR   writes the load test's configuration
+// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex|auth]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
+// Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR [--key-auth]   writes the load test's configuration
 // Higress.Benchmarks edit-latency [--routes N] [--files F] [--edits K]   times a one-file edit in a large ConfigDir until traffic sees it
 // Higress.Benchmarks reload [--routes N] [--iterations K] [--change one-route|all-clusters]   times parse / snapshot / translate / apply of a running host by step
 return args.FirstOrDefault() switch
@@ -62,7 +62,13 @@ static int GenConfig(string[] args)
     var yaml = BenchWorkload.Yaml(routes, port, backendPort);
     _ = BenchWorkload.Resources(routes, port, backendPort);
     File.WriteAllText(Path.Combine(output, "bench.yaml"), yaml);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {routes} routes on port {port} to {output}; plain route paths: /svc{BenchWorkload.Middle(routes)}/items/42 (middle), /svc0/items/42 (first)"));
+    var keyAuth = BenchWorkload.SecondPlain(routes);
+    if (args.Contains("--key-auth"))
+    {
+        File.WriteAllText(Path.Combine(output, "key-auth.yaml"), BenchWorkload.KeyAuthYaml(keyAuth));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {routes} routes on port {port} to {output}; plain route paths: /svc{BenchWorkload.Middle(routes)}/items/42 (middle), /svc0/items/42 (first), /svc{keyAuth}/items/42 (key-auth)"));
     return 0;
 }
 

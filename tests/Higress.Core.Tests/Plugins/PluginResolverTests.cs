@@ -203,4 +203,29 @@ public class PluginResolverTests
         Assert.NotNull(bad.Fail);
         Assert.Equal("Route a/orders: spec.http[0].plugins[0].name", bad.Diagnostics[0].ToString()[..bad.Diagnostics[0].ToString().IndexOf(": no", StringComparison.Ordinal)]);
     }
+
+    [Fact]
+    public void A_Gateway_targeted_instance_in_the_Gateways_namespace_applies_to_routes_of_every_namespace_attached_to_it()
+    {
+        var gateway = new ResourceKey(ResourceKinds.HigressGateway, "infra", "edge");
+        var spec = new ExtensionSpec
+        {
+            Plugin = "auth",
+            TargetRefs = [new PolicyTargetReference { Kind = "Gateway", Name = "edge" }],
+            MatchRules = [new ExtensionMatchRule { Route = ["orders"], ConfigDisable = true }],
+            Config = Json("{}"),
+        };
+        var resolver = new PluginResolver([Extension("infra", "edge-auth", spec), Extension("infra", "all", new ExtensionSpec { Plugin = "stats" })], [], _catalog);
+
+        // Routes of namespace "a" attached to infra/edge get the Gateway's instance, and only once with two listeners.
+        var attached = resolver.Resolve(Rule("a", "orders", gateways: [gateway, gateway]));
+        Assert.Equal(["auth"], attached.Plugins.Select(p => p.Name));
+
+        // Its match rules name routes of its own namespace: "orders" in namespace a is not infra's "orders".
+        Assert.DoesNotContain(resolver.Resolve(Rule("infra", "orders", gateways: [gateway])).Plugins, p => p.Name == "auth");
+
+        // Not attached to that Gateway, or an instance without a Gateway target: nothing crosses namespaces.
+        Assert.Empty(resolver.Resolve(Rule("a", "orders")).Plugins);
+        Assert.Empty(resolver.Resolve(Rule("a", "orders", gateways: [new ResourceKey(ResourceKinds.HigressGateway, "infra", "other")])).Plugins);
+    }
 }

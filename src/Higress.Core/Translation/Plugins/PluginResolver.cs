@@ -56,8 +56,10 @@ internal sealed class PluginResolver
         var diagnostics = new List<ConfigDiagnostic>();
         FailAction? fail = null;
 
-        // Namespace isolation: only instances in the rule owner's namespace are considered at all.
-        foreach (var source in _byNamespace[rule.Owner.Namespace])
+        // Namespace isolation: only instances in the rule owner's namespace are considered, plus the one exception of
+        // the model: an instance that targets a Gateway, in the Gateway's own namespace, applies to every rule attached
+        // to that Gateway (the Gateway's owner decides policy for its listeners).
+        foreach (var source in SourcesFor(rule))
         {
             if (!Targets(source, rule))
             {
@@ -114,6 +116,33 @@ internal sealed class PluginResolver
         }
     }
 
+    private IEnumerable<PluginSource> SourcesFor(PluginRuleTarget rule)
+    {
+        foreach (var source in _byNamespace[rule.Owner.Namespace])
+        {
+            yield return source;
+        }
+
+        List<string>? seen = null;
+        for (var i = 0; i < rule.Gateways.Count; i++)
+        {
+            var gateway = rule.Gateways[i];
+            if (gateway.Namespace == rule.Owner.Namespace || seen?.Contains(gateway.Namespace) == true)
+            {
+                continue;
+            }
+
+            (seen ??= []).Add(gateway.Namespace);
+            foreach (var source in _byNamespace[gateway.Namespace])
+            {
+                if (source.TargetRefs?.Any(t => t.Kind == "Gateway") == true)
+                {
+                    yield return source;
+                }
+            }
+        }
+    }
+
     private static bool Targets(PluginSource source, PluginRuleTarget rule)
     {
         if (source.TargetRefs is null)
@@ -153,7 +182,9 @@ internal sealed class PluginResolver
     {
         foreach (var matchRule in source.MatchRules)
         {
-            if (matchRule.Routes.Contains(rule.Owner.Name) || DomainMatches(matchRule.Domains, rule.Hostnames))
+            // Route names in match rules are names of the instance's own namespace.
+            var namesRoute = rule.Owner.Namespace == source.Namespace && matchRule.Routes.Contains(rule.Owner.Name);
+            if (namesRoute || DomainMatches(matchRule.Domains, rule.Hostnames))
             {
                 return matchRule.Variant;
             }

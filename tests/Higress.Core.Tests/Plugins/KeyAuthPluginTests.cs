@@ -7,19 +7,6 @@ namespace Higress.Core.Tests.Plugins;
 
 public class KeyAuthPluginTests
 {
-    // Higress's key-auth README, "Enabling at the Instance Level", verbatim.
-    internal const string HigressInstanceExample = """
-        global_auth: true
-        consumers:
-        - credential: 2bda943c-ba2b-11ec-ba07-00163e1250b5
-          name: consumer1
-        - credential: c8c8e9ca-558e-4a2d-bb62-e700dcc40e35
-          name: consumer2
-        keys:
-        - apikey
-        - x-api-key
-        """;
-
     private const string Config = """
         {"global_auth": true, "keys": ["apikey", "x-api-key"], "consumers": [
           {"name": "consumer1", "credential": "2bda943c-ba2b-11ec-ba07-00163e1250b5"},

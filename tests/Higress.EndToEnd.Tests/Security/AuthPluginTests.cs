@@ -28,18 +28,8 @@ public sealed class AuthPluginTests
     [Fact]
     public async Task Key_auth_with_Higress_instance_level_example_accepts_the_key_in_a_header_or_the_query_and_forwards_it()
     {
-        // Higress's key-auth README, "Enabling at the Instance Level".
-        const string config = """
-            global_auth: true
-            consumers:
-            - credential: 2bda943c-ba2b-11ec-ba07-00163e1250b5
-              name: consumer1
-            - credential: c8c8e9ca-558e-4a2d-bb62-e700dcc40e35
-              name: consumer2
-            keys:
-            - apikey
-            - x-api-key
-            """;
+        // Higress's key-auth README, "Enabling at the Instance Level": the same consumers and keys with global_auth true.
+        var config = ConsumerTests.DocInstanceConfig.Replace("global_auth: false", "global_auth: true", StringComparison.Ordinal);
         await using var world = await AuthWorld.StartAsync(Extension("key-auth", "key-auth", config));
 
         var (byQuery, forwarded) = await world.SendAsync("/open/test?apikey=2bda943c-ba2b-11ec-ba07-00163e1250b5");

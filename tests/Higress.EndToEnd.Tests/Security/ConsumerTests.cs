@@ -15,7 +15,7 @@ public sealed class ConsumerTests
 
     // Higress's key-auth README, "Global Configuration for Authentication and Granular Route Authorization": the
     // instance config and the two rule configs, verbatim.
-    private const string DocInstanceConfig = """
+    internal const string DocInstanceConfig = """
         global_auth: false
         consumers:
         - credential: 2bda943c-ba2b-11ec-ba07-00163e1250b5

@@ -21,6 +21,14 @@ internal static class EventIds
     /// <summary>A plugin binding cannot run on a rule (unknown plugin, config never valid).</summary>
     public const int PluginBindingUnusable = 10;
 
+    // 100-119: authentication plugins (key-auth, basic-auth, hmac-auth).
+
+    /// <summary>An authentication plugin refused a request (401, 400, 413); never logs the credential.</summary>
+    public const int AuthRefused = 100;
+
+    /// <summary>An authentication plugin recognised a consumer that its <c>allow</c> list does not name (403).</summary>
+    public const int AuthConsumerNotAllowed = 101;
+
     // 1000-1099: plans and translation.
 
     /// <summary>A plan was applied.</summary>

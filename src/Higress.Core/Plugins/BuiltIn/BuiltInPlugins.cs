@@ -1,4 +1,7 @@
+using Higress.Core.Plugins.BuiltIn.BasicAuth;
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
+using Higress.Core.Plugins.BuiltIn.HmacAuth;
+using Higress.Core.Plugins.BuiltIn.KeyAuth;
 
 namespace Higress.Core.Plugins.BuiltIn;
 
@@ -8,5 +11,5 @@ namespace Higress.Core.Plugins.BuiltIn;
 /// </summary>
 internal static class BuiltInPlugins
 {
-    public static Type[] Types { get; } = [typeof(CustomResponsePlugin)];
+    public static Type[] Types { get; } = [typeof(CustomResponsePlugin), typeof(KeyAuthPlugin), typeof(BasicAuthPlugin), typeof(HmacAuthPlugin)];
 }

@@ -1,4 +1,6 @@
 using Higress.Core.Resources;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Higress.Core.Plugins.BuiltIn.Auth;
 
@@ -14,6 +16,18 @@ internal abstract class AuthPlugin<TConfig, TState> : HigressPlugin<TConfig, TSt
     where TConfig : AuthConfig
     where TState : class
 {
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the plugin without logging.</summary>
+    protected AuthPlugin()
+        : this(null)
+    {
+    }
+
+    /// <summary>Creates the plugin.</summary>
+    /// <param name="logger">Logs refusals (debug level, never a credential); null for none.</param>
+    protected AuthPlugin(ILogger? logger) => _logger = logger ?? NullLogger.Instance;
+
     /// <inheritdoc />
     public override PluginPhase DefaultPhase => PluginPhase.Authn;
 
@@ -43,6 +57,26 @@ internal abstract class AuthPlugin<TConfig, TState> : HigressPlugin<TConfig, TSt
     /// <returns>The config to use.</returns>
     protected virtual TConfig ValidateAuth(TConfig config, PluginConfigContext context) => config;
 
+    /// <summary>
+    /// A local refusal as Higress's auth plugins send it: a plain-text message and, when given, a
+    /// <c>WWW-Authenticate</c> challenge.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="statusCode">401, 403, ...</param>
+    /// <param name="message">The body.</param>
+    /// <param name="challenge">The <c>WWW-Authenticate</c> value, or null for none.</param>
+    /// <returns>The response that ends the request.</returns>
+    protected static PluginResult Refuse(PluginContext context, int statusCode, string message, string? challenge = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (challenge is not null)
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = challenge;
+        }
+
+        return PluginResult.Respond(statusCode, message, "text/plain; charset=utf-8");
+    }
+
     /// <inheritdoc />
     protected sealed override TConfig Validate(TConfig config, PluginConfigContext context)
     {
@@ -70,11 +104,13 @@ internal abstract class AuthPlugin<TConfig, TState> : HigressPlugin<TConfig, TSt
         var outcome = await AuthenticateAsync(context, config, state).ConfigureAwait(false);
         if (outcome.Consumer is not { } consumer)
         {
+            AuthLog.Refused(_logger, Name, context.Route.Id, outcome.Denial.StatusCode, outcome.Denial.Body);
             return outcome.Denial;
         }
 
-        if (!config.Allow.IsEmpty && !config.Allow.Contains(consumer))
+        if (!config.Allow.IsEmpty && !config.Allow.AsSpan().Contains(consumer))
         {
+            AuthLog.NotAllowed(_logger, Name, consumer, context.Route.Id);
             return Forbidden(context);
         }
 

@@ -1,4 +1,6 @@
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
+using Higress.Core.Plugins.BuiltIn.IpRestriction;
+using Higress.Core.Plugins.BuiltIn.RequestBlock;
 
 namespace Higress.Core.Plugins.BuiltIn;
 
@@ -8,5 +10,5 @@ namespace Higress.Core.Plugins.BuiltIn;
 /// </summary>
 internal static class BuiltInPlugins
 {
-    public static Type[] Types { get; } = [typeof(CustomResponsePlugin)];
+    public static Type[] Types { get; } = [typeof(CustomResponsePlugin), typeof(IpRestrictionPlugin), typeof(RequestBlockPlugin)];
 }

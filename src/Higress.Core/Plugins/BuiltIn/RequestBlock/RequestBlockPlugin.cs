@@ -98,7 +98,7 @@ internal sealed class RequestBlockPlugin : HigressPlugin<RequestBlockConfig, Req
 
         foreach (var pattern in state.UrlPatterns)
         {
-            if (RegexCache.IsFullMatch(pattern, url))
+            if (RegexCache.IsFullMatch(pattern, url, onTimeout: true))
             {
                 return true;
             }

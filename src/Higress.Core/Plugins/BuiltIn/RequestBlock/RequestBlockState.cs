@@ -14,6 +14,10 @@ internal sealed class RequestBlockState
         for (var i = 0; i < UrlPatterns.Length; i++)
         {
             UrlPatterns[i] = RegexCache.Get(Unanchored(config.BlockRegexpUrls[i]), ignoreCase: !config.CaseSensitive);
+
+            // A timed-out match blocks (fails closed); one match now builds the engine's first states and JITs its
+            // code while the plan is applied, so that a cold first request does not run into the timeout.
+            _ = RegexCache.IsFullMatch(UrlPatterns[i], "/warm-up?x=1");
         }
 
         BodyBytes = new byte[config.BlockBodies.Count][];

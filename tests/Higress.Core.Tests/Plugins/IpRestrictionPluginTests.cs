@@ -11,19 +11,7 @@ public class IpRestrictionPluginTests
 {
     private static readonly IpRestrictionPlugin Plugin = new();
 
-    private static (IpRestrictionConfig Config, IReadOnlyList<PluginConfigError> Errors) Parse(string json)
-    {
-        var context = new PluginConfigContext(IpRestrictionPlugin.PluginName, "test");
-        var config = Plugin.ParseConfig(JsonDocument.Parse(json).RootElement, context);
-        return (config, context.Errors);
-    }
-
-    private static IpRestrictionConfig Valid(string json)
-    {
-        var (config, errors) = Parse(json);
-        Assert.Empty(errors);
-        return config;
-    }
+    private static IpRestrictionConfig Valid(string json) => ValidConfig(Plugin, json);
 
     private static async Task<PluginResult> SendAsync(IpRestrictionConfig config, string? peer, string? header = null, string headerName = "X-Forwarded-For")
     {
@@ -67,14 +55,8 @@ public class IpRestrictionPluginTests
     [InlineData("""{"deny": ["10.0.0.1"], "status": 42}""", "status", "")]
     [InlineData("""{"deny": ["10.0.0.1"], "status": "forbidden"}""", "status", "")]
     [InlineData("""{"deny": ["10.0.0.1"], "alow": ["10.0.0.2"]}""", "alow", "")]
-    public void Bad_values_are_errors_naming_the_field_and_the_fix(string json, string field, string message)
-    {
-        var (_, errors) = Parse(json);
-        var error = Assert.Single(errors);
-        Assert.Equal(field, error.FieldPath);
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
-        Assert.False(string.IsNullOrEmpty(error.Fix));
-    }
+    public void Bad_values_are_errors_naming_the_field_and_the_fix(string json, string field, string message) =>
+        AssertSingleError(Plugin, json, field, message);
 
     [Theory]
     [InlineData("10.0.0.1", false)]

@@ -11,19 +11,7 @@ public class RequestBlockPluginTests
 {
     private static readonly RequestBlockPlugin Plugin = new();
 
-    private static (RequestBlockConfig Config, IReadOnlyList<PluginConfigError> Errors) Parse(string json)
-    {
-        var context = new PluginConfigContext(RequestBlockPlugin.PluginName, "test");
-        var config = Plugin.ParseConfig(JsonDocument.Parse(json).RootElement, context);
-        return (config, context.Errors);
-    }
-
-    private static RequestBlockConfig Valid(string json)
-    {
-        var (config, errors) = Parse(json);
-        Assert.Empty(errors);
-        return config;
-    }
+    private static RequestBlockConfig Valid(string json) => ValidConfig(Plugin, json);
 
     private static async Task<PluginResult> SendAsync(RequestBlockConfig config, string path, string query = "", (string Name, string Value)[]? headers = null, string? body = null, string host = "example.com")
     {
@@ -157,12 +145,6 @@ public class RequestBlockPluginTests
     [InlineData("""{"block_urls": ["a"], "blocked_code": 700}""", "blocked_code", "")]
     [InlineData("""{"block_urls": ["a"], "case_sensitive": "no"}""", "case_sensitive", "")]
     [InlineData("""{"block_urls": ["a"], "block_url": ["b"]}""", "block_url", "")]
-    public void Bad_values_are_errors_naming_the_field_and_the_fix(string json, string field, string message)
-    {
-        var (_, errors) = Parse(json);
-        var error = Assert.Single(errors);
-        Assert.Equal(field, error.FieldPath);
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
-        Assert.False(string.IsNullOrEmpty(error.Fix));
-    }
+    public void Bad_values_are_errors_naming_the_field_and_the_fix(string json, string field, string message) =>
+        AssertSingleError(Plugin, json, field, message);
 }

@@ -113,3 +113,22 @@ public sealed class AccessPluginWorld : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One <see cref="AccessPluginWorld"/> for a test class: its hosts and plugin objects.</summary>
+public abstract class AccessPluginFixture : IAsyncLifetime
+{
+    /// <summary>The world.</summary>
+    public AccessPluginWorld World { get; private set; } = null!;
+
+    /// <summary>The hosts, one route and backend each.</summary>
+    protected abstract IReadOnlyList<string> Hosts { get; }
+
+    /// <summary>The plugin objects (YAML).</summary>
+    protected abstract string Plugins { get; }
+
+    /// <inheritdoc/>
+    public async Task InitializeAsync() => World = await AccessPluginWorld.StartAsync(Hosts, Plugins);
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync() => await World.DisposeAsync();
+}

@@ -98,16 +98,12 @@ public sealed class IpRestrictionTests(IpRestrictionTests.Fixture fixture) : ICl
     }
 
     /// <summary>One gateway for the class.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : AccessPluginFixture
     {
-        /// <summary>The world.</summary>
-        public AccessPluginWorld World { get; private set; } = null!;
+        /// <inheritdoc/>
+        protected override IReadOnlyList<string> Hosts => ["docallow.test", "docheader.test", "loopback.test", "broken.test"];
 
         /// <inheritdoc/>
-        public async Task InitializeAsync() =>
-            World = await AccessPluginWorld.StartAsync(["docallow.test", "docheader.test", "loopback.test", "broken.test"], Plugins);
-
-        /// <inheritdoc/>
-        public async Task DisposeAsync() => await World.DisposeAsync();
+        protected override string Plugins => IpRestrictionTests.Plugins;
     }
 }

@@ -139,16 +139,12 @@ public sealed class RequestBlockTests(RequestBlockTests.Fixture fixture) : IClas
         """;
 
     /// <summary>One gateway for the class.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : AccessPluginFixture
     {
-        /// <summary>The world.</summary>
-        public AccessPluginWorld World { get; private set; } = null!;
+        /// <inheritdoc/>
+        protected override IReadOnlyList<string> Hosts => ["conformance.test", "headers.test", "urls.test", "broken.test", "edited.test"];
 
         /// <inheritdoc/>
-        public async Task InitializeAsync() =>
-            World = await AccessPluginWorld.StartAsync(["conformance.test", "headers.test", "urls.test", "broken.test", "edited.test"], Plugins);
-
-        /// <inheritdoc/>
-        public async Task DisposeAsync() => await World.DisposeAsync();
+        protected override string Plugins => RequestBlockTests.Plugins;
     }
 }

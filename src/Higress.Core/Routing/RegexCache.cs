@@ -94,7 +94,13 @@ internal static partial class RegexCache
     }
 
     /// <summary>Matches, treating a timeout as no match and counting it.</summary>
-    public static bool IsFullMatch(Regex regex, string value)
+    public static bool IsFullMatch(Regex regex, string value) => IsFullMatch(regex, value, onTimeout: false);
+
+    /// <summary>
+    /// Matches, counting a timeout and answering <paramref name="onTimeout"/> for it: a pattern that refuses requests
+    /// (request-block) passes true, so that a slow match fails closed.
+    /// </summary>
+    public static bool IsFullMatch(Regex regex, string value, bool onTimeout)
     {
         try
         {
@@ -103,7 +109,7 @@ internal static partial class RegexCache
         catch (RegexMatchTimeoutException)
         {
             Interlocked.Increment(ref _timeouts);
-            return false;
+            return onTimeout;
         }
     }
 

@@ -75,4 +75,32 @@ internal static class PluginTestData
         new() { Metadata = new ResourceMetadata { Name = name, Namespace = @namespace }, Spec = spec };
 
     public static EquatableJson Json(string json) => EquatableJson.Parse(json);
+
+    /// <summary>Parses <paramref name="json"/> with <paramref name="plugin"/> as the translator would; returns the config and the errors.</summary>
+    public static (T Config, IReadOnlyList<PluginConfigError> Errors) ParseConfig<T>(HigressPlugin<T> plugin, string json)
+        where T : class
+    {
+        var context = new PluginConfigContext(plugin.Name, "test");
+        var config = plugin.ParseConfig(System.Text.Json.JsonDocument.Parse(json).RootElement, context);
+        return (config, context.Errors);
+    }
+
+    /// <summary>Asserts that <paramref name="json"/> has exactly one error, on <paramref name="field"/>, with a fix.</summary>
+    public static void AssertSingleError<T>(HigressPlugin<T> plugin, string json, string field, string message)
+        where T : class
+    {
+        var error = Assert.Single(ParseConfig(plugin, json).Errors);
+        Assert.Equal(field, error.FieldPath);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(error.Fix));
+    }
+
+    /// <summary>Parses a config that must be valid.</summary>
+    public static T ValidConfig<T>(HigressPlugin<T> plugin, string json)
+        where T : class
+    {
+        var (config, errors) = ParseConfig(plugin, json);
+        Assert.Empty(errors);
+        return config;
+    }
 }

@@ -2,6 +2,8 @@ using Higress.Core.Plugins.BuiltIn.BasicAuth;
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
 using Higress.Core.Plugins.BuiltIn.HmacAuth;
 using Higress.Core.Plugins.BuiltIn.KeyAuth;
+using Higress.Core.Plugins.BuiltIn.IpRestriction;
+using Higress.Core.Plugins.BuiltIn.RequestBlock;
 
 namespace Higress.Core.Plugins.BuiltIn;
 
@@ -11,5 +13,13 @@ namespace Higress.Core.Plugins.BuiltIn;
 /// </summary>
 internal static class BuiltInPlugins
 {
-    public static Type[] Types { get; } = [typeof(CustomResponsePlugin), typeof(KeyAuthPlugin), typeof(BasicAuthPlugin), typeof(HmacAuthPlugin)];
+    public static Type[] Types { get; } =
+    [
+        typeof(CustomResponsePlugin),
+        typeof(KeyAuthPlugin),
+        typeof(BasicAuthPlugin),
+        typeof(HmacAuthPlugin),
+        typeof(IpRestrictionPlugin),
+        typeof(RequestBlockPlugin),
+    ];
 }

@@ -257,6 +257,20 @@ public sealed class CorsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_doc_page_shows_the_example_this_test_loads()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "plugins", "cors.md")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "plugins", "cors.md")).ReplaceLineEndings("\n");
+        Assert.Contains(HigressDocExample.ReplaceLineEndings("\n"), doc, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Requests_without_an_origin_pass_untouched()
     {
         var response = await SendAsync(_native, "native.test", HttpMethod.Get);

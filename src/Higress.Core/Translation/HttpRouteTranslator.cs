@@ -1,5 +1,7 @@
 using Higress.Core.Plan;
+using Higress.Core.Plugins.BuiltIn.Cors;
 using Higress.Core.Resources;
+using Higress.Core.Translation.Plugins;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
 
 namespace Higress.Core.Translation;
@@ -72,8 +74,33 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             RequestHeaders = requestHeaders,
             ResponseHeaders = responseHeaders,
             Rewrite = rewrite,
-        }));
+        }, fieldPlugins: CorsPlugins(route, filters, field)));
         return ok;
+    }
+
+    // The CORS filter is served by the cors plugin, bound on the rule like an inline plugin.
+    private EquatableArray<FieldPlugin> CorsPlugins(Resource route, EquatableArray<HttpRouteFilter> filters, string field)
+    {
+        var result = new List<FieldPlugin>();
+        for (var f = 0; f < filters.Count; f++)
+        {
+            if (filters[f] is not { Type: HttpRouteFilterType.Cors, Cors: { } cors })
+            {
+                continue;
+            }
+
+            var path = $"{field}.filters[{f}].cors";
+            if (CorsFieldPlugins.FromFilter(cors, path) is { } plugin)
+            {
+                result.Add(plugin);
+            }
+            else
+            {
+                context.Warning(route, path + ".allowOrigins", "is empty: no origin is allowed, so the filter adds no CORS headers and preflights reach the backend", "list the allowed origins, e.g. [\"https://app.example.com\"]");
+            }
+        }
+
+        return [.. result];
     }
 
     private static void SetResolvedRefs(StatusBuilder status, bool ok)
@@ -161,6 +188,8 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     }
 
                     rewrite = new UrlRewrite(rewritePath, u.Hostname);
+                    break;
+                case HttpRouteFilterType.Cors when filter.Cors is not null:
                     break;
                 default:
                     context.NotEnforced(route, ff + ".type", $"filter {filter.Type} is ignored");

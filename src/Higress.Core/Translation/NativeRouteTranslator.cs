@@ -1,5 +1,7 @@
 using Higress.Core.Plan;
+using Higress.Core.Plugins.BuiltIn.Cors;
 using Higress.Core.Resources;
+using Higress.Core.Translation.Plugins;
 using NativeMatch = Higress.Core.Resources.RouteMatch;
 using NativeRule = Higress.Core.Resources.RouteRule;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
@@ -125,7 +127,23 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             Timeout = rule.Timeout,
             MaxRequestBodySize = rule.MaxRequestBodySize,
         };
-        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins);
+        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, CorsPlugins(owner, rule.CorsPolicy, field + ".corsPolicy"));
+    }
+
+    private EquatableArray<FieldPlugin> CorsPlugins(Resource owner, CorsPolicy? policy, string field)
+    {
+        if (policy is null)
+        {
+            return default;
+        }
+
+        if (CorsFieldPlugins.FromCorsPolicy(policy, field) is { } cors)
+        {
+            return [cors];
+        }
+
+        context.Warning(owner, field + ".allowOrigins", "is empty: no origin is allowed, so the policy adds no CORS headers and preflights reach the backend", "list the allowed origins, e.g. [{exact: \"https://app.example.com\"}]");
+        return default;
     }
 
     private PlanRouteMatch ToMatch(Resource owner, NativeMatch match, string field)
@@ -178,7 +196,6 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         Warn(rule.Mirror, "mirror");
         Warn(rule.MirrorPercentage, "mirrorPercentage");
         Warn(rule.Retries, "retries");
-        Warn(rule.CorsPolicy, "corsPolicy");
         Warn(rule.Fault, "fault");
         Warn(rule.RateLimit, "rateLimit");
         Warn(rule.Timeout, "timeout");

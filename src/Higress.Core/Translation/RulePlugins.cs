@@ -22,9 +22,9 @@ internal sealed class RulePlugins
         _any = context.Snapshot.OfType<Extension>().Count > 0 || context.Snapshot.OfType<WasmPlugin>().Count > 0;
     }
 
-    public RoutePlan Apply(Resource owner, string rulePath, IReadOnlyList<string> hostnames, IReadOnlyList<RouteAttachment> attachments, RoutePlan plan, EquatableArray<InlinePlugin> inline = default)
+    public RoutePlan Apply(Resource owner, string rulePath, IReadOnlyList<string> hostnames, IReadOnlyList<RouteAttachment> attachments, RoutePlan plan, EquatableArray<InlinePlugin> inline = default, EquatableArray<FieldPlugin> fieldPlugins = default)
     {
-        if (!_any && inline.IsEmpty)
+        if (!_any && inline.IsEmpty && fieldPlugins.IsEmpty)
         {
             return plan;
         }
@@ -34,7 +34,7 @@ internal sealed class RulePlugins
             .Select(a => _listenerGateways[a.ListenerId])
             .Distinct()
             .ToEquatableArray();
-        var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline));
+        var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline) { FieldPlugins = fieldPlugins });
         _context.Diagnostics.AddRange(resolution.Diagnostics);
         var result = plan with { Plugins = resolution.Plugins };
         return resolution.Fail is { } fail ? result with { Action = fail } : result;

@@ -21,5 +21,6 @@ internal static class BuiltInPlugins
         typeof(HmacAuthPlugin),
         typeof(IpRestrictionPlugin),
         typeof(RequestBlockPlugin),
+        typeof(Cors.CorsPlugin),
     ];
 }

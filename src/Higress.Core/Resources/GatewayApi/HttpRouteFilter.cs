@@ -5,7 +5,7 @@ namespace Higress.Core.Resources;
 /// <summary>An HTTPRoute (or GRPCRoute, or backendRef) filter: <c>type</c> plus the matching field.</summary>
 public sealed record HttpRouteFilter
 {
-    /// <summary>RequestHeaderModifier | ResponseHeaderModifier | RequestRedirect | URLRewrite | RequestMirror | ExtensionRef.</summary>
+    /// <summary>RequestHeaderModifier | ResponseHeaderModifier | RequestRedirect | URLRewrite | RequestMirror | ExtensionRef | CORS.</summary>
     [Required]
     public HttpRouteFilterType Type { get; init; }
 
@@ -23,6 +23,9 @@ public sealed record HttpRouteFilter
 
     /// <summary>For RequestMirror.</summary>
     public HttpRequestMirrorFilter? RequestMirror { get; init; }
+
+    /// <summary>For CORS.</summary>
+    public HttpCorsFilter? Cors { get; init; }
 
     /// <summary>For ExtensionRef: an Extension (plugin instance) or another implementation-specific object.</summary>
     public LocalObjectReference? ExtensionRef { get; init; }
@@ -49,4 +52,8 @@ public enum HttpRouteFilterType
 
     /// <summary>An implementation-specific filter.</summary>
     ExtensionRef,
+
+    /// <summary>Answer CORS preflights and add CORS response headers.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("CORS")]
+    Cors,
 }

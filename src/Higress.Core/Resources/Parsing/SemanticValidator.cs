@@ -150,8 +150,8 @@ internal static class SemanticValidator
 
     private static void ValidateFilter(HttpRouteFilter f, string path, BindContext context)
     {
-        object?[] fields = [f.RequestHeaderModifier, f.ResponseHeaderModifier, f.RequestRedirect, f.UrlRewrite, f.RequestMirror, f.ExtensionRef];
-        string[] names = ["requestHeaderModifier", "responseHeaderModifier", "requestRedirect", "urlRewrite", "requestMirror", "extensionRef"];
+        object?[] fields = [f.RequestHeaderModifier, f.ResponseHeaderModifier, f.RequestRedirect, f.UrlRewrite, f.RequestMirror, f.ExtensionRef, f.Cors];
+        string[] names = ["requestHeaderModifier", "responseHeaderModifier", "requestRedirect", "urlRewrite", "requestMirror", "extensionRef", "cors"];
         var expected = (int)f.Type;
         if (fields[expected] is null)
         {

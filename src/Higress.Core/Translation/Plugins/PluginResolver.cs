@@ -79,22 +79,35 @@ internal sealed class PluginResolver
         {
             var inline = rule.InlinePlugins[i];
             var path = $"{rule.RulePath}.plugins[{i}]";
-            var instanceId = $"{rule.Owner}#{path}";
-            _catalog.TryGet(inline.Name, out var plugin);
-            if (plugin is null)
-            {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, rule.Owner.ToString(), path + ".name", $"no plugin named '{inline.Name}' is registered",
-                    $"register it with AddPlugin<T>() or use one of: {string.Join(", ", _catalog.Names.Order(StringComparer.Ordinal))}"));
-            }
+            BindOwn(rule, inline.Name, inline.Config, path, path + ".config", bindings, diagnostics, ref fail);
+        }
 
-            var variant = PluginSourceReader.ParseVariant(plugin, inline.Name, inline.Config, rule.Owner.ToString(), instanceId, path + ".config", diagnostics,
-                new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
-            var phase = plugin?.DefaultPhase ?? PluginPhase.Unspecified;
-            Bind(inline.Name, instanceId, phase, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
+        // Route fields served by a plugin (corsPolicy, the CORS filter): an instance named after the field.
+        for (var i = 0; i < rule.FieldPlugins.Count; i++)
+        {
+            var field = rule.FieldPlugins[i];
+            BindOwn(rule, field.Name, field.Config, field.FieldPath, field.FieldPath, bindings, diagnostics, ref fail);
         }
 
         bindings.Sort(PluginOrder.Instance);
         return new PluginResolution([.. bindings], [.. diagnostics], fail);
+    }
+
+    // A plugin the rule itself configures (inline, or through a route field): default phase and priority, FAIL_CLOSE.
+    private void BindOwn(
+        PluginRuleTarget rule, string name, EquatableJson? config, string path, string configPath, List<PluginBinding> bindings, List<ConfigDiagnostic> diagnostics, ref FailAction? fail)
+    {
+        var instanceId = $"{rule.Owner}#{path}";
+        _catalog.TryGet(name, out var plugin);
+        if (plugin is null)
+        {
+            diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, rule.Owner.ToString(), path + ".name", $"no plugin named '{name}' is registered",
+                $"register it with AddPlugin<T>() or use one of: {string.Join(", ", _catalog.Names.Order(StringComparer.Ordinal))}"));
+        }
+
+        var variant = PluginSourceReader.ParseVariant(plugin, name, config, rule.Owner.ToString(), instanceId, configPath, diagnostics,
+            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
+        Bind(name, instanceId, plugin?.DefaultPhase ?? PluginPhase.Unspecified, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
     }
 
     private static void Bind(

@@ -14,4 +14,14 @@ internal sealed record PluginRuleTarget(
     string RulePath,
     EquatableArray<string> Hostnames,
     EquatableArray<ResourceKey> Gateways,
-    EquatableArray<InlinePlugin> InlinePlugins);
+    EquatableArray<InlinePlugin> InlinePlugins)
+{
+    /// <summary>Plugins that serve a field of the rule (<c>corsPolicy</c>, the HTTPRoute <c>CORS</c> filter).</summary>
+    public EquatableArray<FieldPlugin> FieldPlugins { get; init; }
+}
+
+/// <summary>A plugin instance that a route field translates into, named after the field.</summary>
+/// <param name="Name">The plugin's name, e.g. <c>cors</c>.</param>
+/// <param name="FieldPath">The field, e.g. <c>spec.http[0].corsPolicy</c>; the instance id and error paths name it.</param>
+/// <param name="Config">The plugin config the field translates into.</param>
+internal sealed record FieldPlugin(string Name, string FieldPath, EquatableJson Config);

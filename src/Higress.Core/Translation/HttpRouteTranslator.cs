@@ -1,5 +1,6 @@
 using Higress.Core.Plan;
 using Higress.Core.Resources;
+using Higress.Core.Translation.Plugins;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
 
 namespace Higress.Core.Translation;
@@ -72,9 +73,15 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             RequestHeaders = requestHeaders,
             ResponseHeaders = responseHeaders,
             Rewrite = rewrite,
-        }));
+        }, authorizationPolicy: AuthorizationPolicy(route)));
         return ok;
     }
+
+    // The annotation applies to every rule of the route; it is reported on the annotation, one diagnostic per rule.
+    private static NamedAuthorizationPolicy? AuthorizationPolicy(Resource route) =>
+        route.Metadata.Annotations.TryGetValue(NamedAuthorizationPolicy.Annotation, out var policy) && !string.IsNullOrWhiteSpace(policy)
+            ? new NamedAuthorizationPolicy(policy.Trim(), $"metadata.annotations[{NamedAuthorizationPolicy.Annotation}]")
+            : null;
 
     private static void SetResolvedRefs(StatusBuilder status, bool ok)
     {

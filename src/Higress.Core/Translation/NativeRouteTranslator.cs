@@ -1,5 +1,6 @@
 using Higress.Core.Plan;
 using Higress.Core.Resources;
+using Higress.Core.Translation.Plugins;
 using NativeMatch = Higress.Core.Resources.RouteMatch;
 using NativeRule = Higress.Core.Resources.RouteRule;
 using PlanRouteMatch = Higress.Core.Plan.RouteMatch;
@@ -125,7 +126,8 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             Timeout = rule.Timeout,
             MaxRequestBodySize = rule.MaxRequestBodySize,
         };
-        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins);
+        var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
+        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, policy);
     }
 
     private PlanRouteMatch ToMatch(Resource owner, NativeMatch match, string field)

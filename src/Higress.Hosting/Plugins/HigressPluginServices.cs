@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
+using Higress.Hosting.Plugins.AspNetAuthorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,9 @@ internal static class HigressPluginServices
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
+        // Hosting's own built-in: it needs the host's ASP.NET Core authorization services.
+        services.TryAddSingleton<AspNetAuthorizationPlugin>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHigressPlugin, AspNetAuthorizationPlugin>(sp => sp.GetRequiredService<AspNetAuthorizationPlugin>()));
         services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>(), sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),

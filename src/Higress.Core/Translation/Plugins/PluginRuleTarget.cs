@@ -14,4 +14,23 @@ internal sealed record PluginRuleTarget(
     string RulePath,
     EquatableArray<string> Hostnames,
     EquatableArray<ResourceKey> Gateways,
-    EquatableArray<InlinePlugin> InlinePlugins);
+    EquatableArray<InlinePlugin> InlinePlugins)
+{
+    /// <summary>
+    /// An ASP.NET Core authorization policy the rule names (a Route rule's <c>authorizationPolicy</c>, an HTTPRoute's
+    /// <c>higress.io/authorization-policy</c> annotation), bound as an <c>aspnet-authorization</c> instance; or null.
+    /// </summary>
+    public NamedAuthorizationPolicy? AuthorizationPolicy { get; init; }
+}
+
+/// <summary>A policy name and the field that gave it (for diagnostics and the instance id).</summary>
+/// <param name="Policy">The policy name, <c>default</c> or <c>anonymous</c>.</param>
+/// <param name="FieldPath">Where it was written, e.g. <c>spec.http[0].authorizationPolicy</c>.</param>
+internal sealed record NamedAuthorizationPolicy(string Policy, string FieldPath)
+{
+    /// <summary>The plugin that evaluates ASP.NET Core policies (registered by the ASP.NET Core host).</summary>
+    public const string PluginName = "aspnet-authorization";
+
+    /// <summary>The HTTPRoute annotation that names a policy for every rule of the route.</summary>
+    public const string Annotation = "higress.io/authorization-policy";
+}

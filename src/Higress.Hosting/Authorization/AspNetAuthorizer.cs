@@ -33,11 +33,17 @@ internal sealed partial class AspNetAuthorizer
         _logger = logger;
     }
 
+    /// <summary>
+    /// True when the host registered authentication (<c>AddAuthentication</c>): without it a refusal cannot be
+    /// answered, since challenge and forbid are the authentication handlers' job.
+    /// </summary>
+    public bool CanRefuse { get; private init; }
+
     /// <summary>The host's policies (named, default and fallback).</summary>
     public IAuthorizationPolicyProvider Policies { get; }
 
     /// <summary>The fix to print when the host registered no authorization services.</summary>
-    public const string MissingServicesFix = "call builder.Services.AddAuthorization(...) (and AddAuthentication(...) for the handlers that challenge and forbid)";
+    public const string MissingServicesFix = "call builder.Services.AddAuthentication(...) with the handlers that authenticate, challenge and forbid, and AddAuthorization(...) for the policies";
 
     /// <summary>Creates the authorizer from the host's services, or returns null when authorization is not registered.</summary>
     public static AspNetAuthorizer? TryCreate(IServiceProvider services)
@@ -51,7 +57,10 @@ internal sealed partial class AspNetAuthorizer
         }
 
         var logger = (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger<AspNetAuthorizer>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        return new AspNetAuthorizer(evaluator, resultHandler, policies, services.GetService<IAuthenticationSchemeProvider>(), logger);
+        return new AspNetAuthorizer(evaluator, resultHandler, policies, services.GetService<IAuthenticationSchemeProvider>(), logger)
+        {
+            CanRefuse = services.GetService<IAuthenticationService>() is not null,
+        };
     }
 
     /// <summary>

@@ -77,6 +77,12 @@ internal sealed partial class GatewayAuthorization
 
         var authorizer = AspNetAuthorizer.TryCreate(services) ?? throw new InvalidOperationException(
             $"MapHigress().RequireAuthorization(...) and AllowAnonymous() need ASP.NET Core's authorization services: {AspNetAuthorizer.MissingServicesFix}.");
+        if (authorizeData.Count + policies.Count > 0 && !authorizer.CanRefuse)
+        {
+            throw new InvalidOperationException(
+                $"MapHigress().RequireAuthorization(...) needs ASP.NET Core's authentication services to challenge (401) and forbid (403): {AspNetAuthorizer.MissingServicesFix}.");
+        }
+
         foreach (var data in authorizeData)
         {
             if (!string.IsNullOrEmpty(data.Policy) && authorizer.Policies.GetPolicyAsync(data.Policy).GetAwaiter().GetResult() is null)

@@ -36,9 +36,9 @@ internal sealed class AspNetAuthorizationPlugin(IServiceProvider services) : Hig
         var kind = string.Equals(name, DefaultName, StringComparison.OrdinalIgnoreCase) ? AspNetPolicyKind.Default
             : string.Equals(name, AnonymousName, StringComparison.OrdinalIgnoreCase) ? AspNetPolicyKind.Anonymous
             : AspNetPolicyKind.Named;
-        if (_authorizer.Value is not { } authorizer)
+        if (_authorizer.Value is not { } authorizer || (kind != AspNetPolicyKind.Anonymous && !authorizer.CanRefuse))
         {
-            context.AddError("policy", "needs ASP.NET Core's authorization services, which the host did not register", AspNetAuthorizer.MissingServicesFix);
+            context.AddError("policy", "needs ASP.NET Core's authentication and authorization services, which the host did not register", AspNetAuthorizer.MissingServicesFix);
             return config;
         }
 

@@ -72,7 +72,7 @@ internal sealed class AuthorizedGateway : IAsyncDisposable
         });
         var config = yaml.Replace("{{backend}}", backendPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{port}}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        builder.Services.AddHigress(resources => resources.AddYaml(config));
+        builder.Services.AddHigress(resources => resources.AddYaml(config).AddService("backend", backendPort, ["127.0.0.1"]));
         if (addAuthentication)
         {
             builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
@@ -105,7 +105,7 @@ internal sealed class AuthorizedGateway : IAsyncDisposable
             throw;
         }
 
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         return new AuthorizedGateway(gateway, backend, client, received);
     }
 

@@ -28,7 +28,7 @@ public sealed class AspNetAuthorizationPluginTests
     [Fact]
     public async Task A_route_rule_naming_a_policy_refuses_what_the_policy_denies_and_forwards_the_user_as_consumer()
     {
-        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + """
+        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + "\n" + """
             apiVersion: networking.higress.io/v1alpha1
             kind: Route
             metadata: {name: api}
@@ -56,7 +56,7 @@ public sealed class AspNetAuthorizationPluginTests
     [Fact]
     public async Task An_Extension_of_aspnet_authorization_with_default_requires_an_authenticated_user()
     {
-        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + """
+        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + "\n" + """
             apiVersion: networking.higress.io/v1alpha1
             kind: Route
             metadata: {name: api}
@@ -84,7 +84,7 @@ public sealed class AspNetAuthorizationPluginTests
     public async Task A_cookie_handler_challenges_with_its_redirect_and_nothing_is_forwarded()
     {
         await using var gateway = await AuthorizedGateway.StartAsync(
-            Gateway + """
+            Gateway + "\n" + """
             apiVersion: networking.higress.io/v1alpha1
             kind: Route
             metadata: {name: api}
@@ -109,7 +109,7 @@ public sealed class AspNetAuthorizationPluginTests
     [Fact]
     public async Task An_unknown_policy_fails_its_rule_closed_and_nothing_is_forwarded()
     {
-        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + """
+        await using var gateway = await AuthorizedGateway.StartAsync(Gateway + "\n" + """
             apiVersion: networking.higress.io/v1alpha1
             kind: Route
             metadata: {name: api}
@@ -208,6 +208,7 @@ public sealed class AspNetAuthorizationPluginTests
                 o.AddPolicy("admins", p => p.RequireRole("admin"));
                 o.AddPolicy("default", p => p.RequireRole("x"));
             })
+            .AddAuthenticationCore()
             .BuildServiceProvider();
         var catalog = new PluginCatalog([new AspNetAuthorizationPlugin(services)], services);
         var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));

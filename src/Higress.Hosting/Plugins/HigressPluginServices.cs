@@ -18,10 +18,9 @@ internal static class HigressPluginServices
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
-        // Hosting's own built-in: it needs the host's ASP.NET Core authorization services.
-        services.TryAddSingleton<AspNetAuthorizationPlugin>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHigressPlugin, AspNetAuthorizationPlugin>(sp => sp.GetRequiredService<AspNetAuthorizationPlugin>()));
-        services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>(), sp));
+        // Hosting's own built-in joins the user's plugins: it needs the host's ASP.NET Core authorization services.
+        services.TryAddSingleton(sp => new PluginCatalog(
+            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

@@ -96,4 +96,12 @@ internal static class EventIds
 
     /// <summary>The configuration shrank; the heap is compacted.</summary>
     public const int ConfigurationShrank = 1602;
+
+    // 1720-1739: ASP.NET Core authentication and authorization on gateway traffic.
+
+    /// <summary>An ASP.NET Core authorization policy refused a gateway request (401 challenge or 403 forbid).</summary>
+    public const int AspNetAuthorizationRefused = 1720;
+
+    /// <summary>MapHigress() conventions put an ASP.NET Core authorization policy on every gateway request.</summary>
+    public const int GatewayAuthorizationEnabled = 1721;
 }

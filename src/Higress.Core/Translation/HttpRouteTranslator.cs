@@ -74,7 +74,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             RequestHeaders = requestHeaders,
             ResponseHeaders = responseHeaders,
             Rewrite = rewrite,
-        }, fieldPlugins: CorsPlugins(route, filters, field)));
+        }, fieldPlugins: CorsPlugins(route, filters, field), authorizationPolicy: AuthorizationPolicy(route)));
         return ok;
     }
 
@@ -102,6 +102,12 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
         return [.. result];
     }
+
+    // The annotation applies to every rule of the route; it is reported on the annotation, one diagnostic per rule.
+    private static NamedAuthorizationPolicy? AuthorizationPolicy(Resource route) =>
+        route.Metadata.Annotations.TryGetValue(NamedAuthorizationPolicy.Annotation, out var policy) && !string.IsNullOrWhiteSpace(policy)
+            ? new NamedAuthorizationPolicy(policy.Trim(), $"metadata.annotations[{NamedAuthorizationPolicy.Annotation}]")
+            : null;
 
     private static void SetResolvedRefs(StatusBuilder status, bool ok)
     {

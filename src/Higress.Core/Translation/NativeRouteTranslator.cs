@@ -127,7 +127,8 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             Timeout = rule.Timeout,
             MaxRequestBodySize = rule.MaxRequestBodySize,
         };
-        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, CorsPlugins(owner, rule.CorsPolicy, field + ".corsPolicy"));
+        var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
+        return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, CorsPlugins(owner, rule.CorsPolicy, field + ".corsPolicy"), policy);
     }
 
     private EquatableArray<FieldPlugin> CorsPlugins(Resource owner, CorsPolicy? policy, string field)

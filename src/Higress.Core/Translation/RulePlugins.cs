@@ -22,9 +22,11 @@ internal sealed class RulePlugins
         _any = context.Snapshot.OfType<Extension>().Count > 0 || context.Snapshot.OfType<WasmPlugin>().Count > 0;
     }
 
-    public RoutePlan Apply(Resource owner, string rulePath, IReadOnlyList<string> hostnames, IReadOnlyList<RouteAttachment> attachments, RoutePlan plan, EquatableArray<InlinePlugin> inline = default, EquatableArray<FieldPlugin> fieldPlugins = default)
+    public RoutePlan Apply(
+        Resource owner, string rulePath, IReadOnlyList<string> hostnames, IReadOnlyList<RouteAttachment> attachments, RoutePlan plan,
+        EquatableArray<InlinePlugin> inline = default, EquatableArray<FieldPlugin> fieldPlugins = default, NamedAuthorizationPolicy? authorizationPolicy = null)
     {
-        if (!_any && inline.IsEmpty && fieldPlugins.IsEmpty)
+        if (!_any && inline.IsEmpty && fieldPlugins.IsEmpty && authorizationPolicy is null)
         {
             return plan;
         }
@@ -34,7 +36,7 @@ internal sealed class RulePlugins
             .Select(a => _listenerGateways[a.ListenerId])
             .Distinct()
             .ToEquatableArray();
-        var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline) { FieldPlugins = fieldPlugins });
+        var resolution = _resolver.Resolve(new PluginRuleTarget(plan.Source, rulePath, hostnames.ToEquatableArray(), gateways, inline) { FieldPlugins = fieldPlugins, AuthorizationPolicy = authorizationPolicy });
         _context.Diagnostics.AddRange(resolution.Diagnostics);
         var result = plan with { Plugins = resolution.Plugins };
         return resolution.Fail is { } fail ? result with { Action = fail } : result;

@@ -13,7 +13,10 @@ public static class HigressEndpointRouteBuilderExtensions
     /// pass through to the host's own endpoints.
     /// </summary>
     /// <param name="endpoints">The application (a <c>WebApplication</c>).</param>
-    /// <returns>The gateway's own builder; it offers no endpoint conventions, since gateway traffic bypasses ASP.NET Core routing.</returns>
+    /// <returns>
+    /// A convention builder: <c>RequireAuthorization(...)</c> and <c>AllowAnonymous()</c> on it apply to every gateway
+    /// request; conventions the gateway cannot honour fail the host's start.
+    /// </returns>
     public static HigressEndpointConventionBuilder MapHigress(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -39,7 +42,9 @@ public static class HigressEndpointRouteBuilderExtensions
         _ = yarp.Endpoints;
         runtime.AttachYarp(yarp);
 
-        app.UseMiddleware<HigressMiddleware>();
-        return new HigressEndpointConventionBuilder();
+        // The middleware is created when the host starts, after the caller added its conventions to this builder.
+        var conventions = new HigressEndpointConventionBuilder(services);
+        app.UseMiddleware<HigressMiddleware>(conventions);
+        return conventions;
     }
 }

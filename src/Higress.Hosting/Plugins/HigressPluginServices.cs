@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
+using Higress.Hosting.Plugins.AspNetAuthorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,9 @@ internal static class HigressPluginServices
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton(sp => new PluginCatalog(sp.GetServices<IHigressPlugin>(), sp));
+        // Hosting's own built-in joins the user's plugins: it needs the host's ASP.NET Core authorization services.
+        services.TryAddSingleton(sp => new PluginCatalog(
+            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

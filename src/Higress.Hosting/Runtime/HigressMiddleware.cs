@@ -3,6 +3,8 @@ using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Higress.Hosting.Admin;
+using Higress.Hosting.Authorization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,11 +22,16 @@ internal sealed class HigressMiddleware(
     HigressRuntime runtime,
     AdminEndpoints admin,
     IOptions<HigressOptions> options,
-    ILogger<HigressMiddleware> logger)
+    ILogger<HigressMiddleware> logger,
+    IServiceProvider services,
+    HigressEndpointConventionBuilder conventions)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
     private readonly GatewayErrors _errors = new(options.Value.DetailedErrors, logger);
+
+    // Built when the pipeline is (host start), once MapHigress()'s caller has added its conventions.
+    private readonly GatewayAuthorization? _authorization = GatewayAuthorization.Create(conventions, services, logger);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +44,22 @@ internal sealed class HigressMiddleware(
 
         // Only an authentication plugin may name the consumer: a client's own claim never reaches matching or a backend.
         context.Request.Headers.Remove(Core.Plugins.PluginContext.ConsumerHeader);
+
+        // MapHigress() conventions guard every gateway request, before matching: an anonymous caller learns nothing
+        // of the route table, and no plugin runs for a request the host's policy refuses.
+        return _authorization is null ? Route(context, state, port) : AuthorizeThenRouteAsync(context, state, port);
+    }
+
+    private async Task AuthorizeThenRouteAsync(HttpContext context, RuntimeState state, int port)
+    {
+        if (await _authorization!.AuthorizeAsync(context))
+        {
+            await Route(context, state, port);
+        }
+    }
+
+    private Task Route(HttpContext context, RuntimeState state, int port)
+    {
         var match = state.Table.Match(new HttpContextRouteRequest(context, port));
         if (match is null)
         {

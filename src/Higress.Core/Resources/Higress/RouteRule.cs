@@ -47,6 +47,13 @@ public sealed record RouteRule
     /// <summary>A local rate limit for the rule.</summary>
     public RouteRateLimit? RateLimit { get; init; }
 
+    /// <summary>
+    /// The ASP.NET Core authorization policy that requests of this rule must satisfy (a Higress.Net field, as YARP's
+    /// route <c>AuthorizationPolicy</c>): a policy name, <c>default</c> or <c>anonymous</c>. Runs as the
+    /// <c>aspnet-authorization</c> plugin in the AUTHZ phase.
+    /// </summary>
+    public string? AuthorizationPolicy { get; init; }
+
     /// <summary>Inline plugin instances for this rule.</summary>
     public EquatableArray<InlinePlugin> Plugins { get; init; }
 

@@ -89,6 +89,11 @@ internal sealed class PluginResolver
             BindOwn(rule, field.Name, field.Config, field.FieldPath, field.FieldPath, bindings, diagnostics, ref fail);
         }
 
+        if (rule.AuthorizationPolicy is { } named)
+        {
+            BindAuthorizationPolicy(rule, named, bindings, diagnostics, ref fail);
+        }
+
         bindings.Sort(PluginOrder.Instance);
         return new PluginResolution([.. bindings], [.. diagnostics], fail);
     }
@@ -108,6 +113,30 @@ internal sealed class PluginResolver
         var variant = PluginSourceReader.ParseVariant(plugin, name, config, rule.Owner.ToString(), instanceId, configPath, diagnostics,
             new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
         Bind(name, instanceId, plugin?.DefaultPhase ?? PluginPhase.Unspecified, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
+    }
+
+    // A named policy is an aspnet-authorization instance whose config is {policy}; its problems are reported on the
+    // field that named it (spec.http[0].authorizationPolicy), not on a config the user never wrote.
+    private void BindAuthorizationPolicy(PluginRuleTarget rule, NamedAuthorizationPolicy named, List<PluginBinding> bindings, List<ConfigDiagnostic> diagnostics, ref FailAction? fail)
+    {
+        var owner = rule.Owner.ToString();
+        if (!_catalog.TryGet(NamedAuthorizationPolicy.PluginName, out var plugin))
+        {
+            diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, owner, named.FieldPath, $"names an ASP.NET Core authorization policy, but no '{NamedAuthorizationPolicy.PluginName}' plugin is registered",
+                "serve the config from an ASP.NET Core host (AddHigress registers the plugin), or remove the field"));
+        }
+
+        var config = EquatableJson.FromObject(new Dictionary<string, string> { ["policy"] = named.Policy });
+        var own = new List<ConfigDiagnostic>();
+        var variant = PluginSourceReader.ParseVariant(plugin, NamedAuthorizationPolicy.PluginName, config, owner, $"{owner}#{named.FieldPath}", named.FieldPath, own,
+            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
+        var policyField = named.FieldPath + ".policy";
+        foreach (var diagnostic in own)
+        {
+            diagnostics.Add(diagnostic.FieldPath == policyField ? diagnostic with { FieldPath = named.FieldPath } : diagnostic);
+        }
+
+        Bind(NamedAuthorizationPolicy.PluginName, $"{owner}#{named.FieldPath}", plugin?.DefaultPhase ?? PluginPhase.Authz, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
     }
 
     private static void Bind(

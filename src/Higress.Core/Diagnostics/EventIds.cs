@@ -88,4 +88,9 @@ internal static class EventIds
 
     /// <summary>The configuration shrank; the heap is compacted.</summary>
     public const int ConfigurationShrank = 1602;
+
+    // 1700-1719: request normalization.
+
+    /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
+    public const int RequestRefused = 1700;
 }

@@ -77,19 +77,20 @@ internal sealed class RequestNormalization(PathNormalizer paths)
     }
 
     /// <summary>
-    /// Sets the forwarded request's URI to the normalized path: YARP would otherwise re-encode <c>Request.Path</c> its
-    /// own way (a kept <c>%2F</c> would leave as <c>%252F</c>, an encoded <c>%3B</c> as a literal ';'). A path a rewrite
-    /// produced is encoded with the same rules. An already normal path needs nothing: YARP sends it unchanged.
+    /// Sets the forwarded request's URI to the normalized path and the query as received. YARP would otherwise
+    /// re-encode <c>Request.Path</c> its own way (a kept <c>%2F</c> would leave as <c>%252F</c>, an encoded <c>%3B</c> as
+    /// a literal ';') and System.Uri would decode unreserved characters in the query. A path a rewrite produced is
+    /// encoded with the same rules. A normal path with a query free of '%' needs nothing: YARP sends both unchanged.
     /// </summary>
     public void ApplyToProxyRequest(RequestTransformContext context, bool rewritten)
     {
         var normalized = context.HttpContext.Features.Get<NormalizedPath>();
-        if (normalized is null && !rewritten)
+        if (normalized is null && !rewritten && !context.HttpContext.Request.QueryString.Value.AsSpan().Contains('%'))
         {
             return;
         }
 
-        var wire = rewritten || normalized is null ? paths.EncodeForWire(context.Path.Value ?? "/") : normalized.Wire;
+        var wire = rewritten ? paths.EncodeForWire(context.Path.Value ?? "/") : normalized?.Wire ?? context.Path.Value ?? "/";
         var prefix = context.DestinationPrefix.AsSpan();
         if (prefix.Length > 0 && prefix[^1] == '/')
         {

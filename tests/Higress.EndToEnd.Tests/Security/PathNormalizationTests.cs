@@ -49,6 +49,8 @@ public sealed class PathNormalizationTests(PathNormalizationTests.Fixture fixtur
         { "Keep", "/a/%252F", 200, "/a/%252F" },
         { "Keep", "/x/%2F..%2Fadmin", 200, "/x/%2F..%2Fadmin" },
         { "Keep", "/x/%2e%2e/admin", 403, null },
+        { "Keep", "/rw/a%2fb%3b%20", 200, "/new/a%2Fb%3B%20" },
+        { "Reject", "/rw/./x%20y%3F", 200, "/new/x%20y%3F" },
         { "Decode", "/a%2Fb", 200, "/a/b" },
         { "Decode", "/a%5Cb", 200, "/a/b" },
         { "Decode", "/a\\b", 200, "/a/b" },
@@ -218,6 +220,10 @@ public sealed class PathNormalizationTests(PathNormalizationTests.Fixture fixtur
                 match: [{uri: {exact: "/exact/a b/é"}}, {uri: {exact: "/keep/a%2Fb"}}]
                 route: [{destination: {host: backend, port: 80}}]
                 headers: {request: {set: {x-route: exact}}}
+              - name: rewrite
+                match: [{uri: {prefix: /rw}}]
+                rewrite: {uri: /new}
+                route: [{destination: {host: backend, port: 80}}]
               - name: rest
                 match: [{uri: {prefix: /}}]
                 route: [{destination: {host: backend, port: 80}}]

@@ -123,12 +123,26 @@ internal sealed class RequestNormalization(PathNormalizer paths)
 
         var name = host.AsSpan(0, nameEnd);
         var trimmed = name.Length > 1 && name[^1] == '.' ? name[..^1] : name;
-        if (trimmed.Length == name.Length && !name.ContainsAnyInRange('A', 'Z'))
+        if (trimmed.Length == name.Length && !HasUpperCase(name))
         {
             return;
         }
 
         request.Host = new HostString(string.Concat(trimmed.ToString().ToLowerInvariant(), host.AsSpan(nameEnd)));
+    }
+
+    // MemoryExtensions.ContainsAnyInRange allocated on every call in measurement; this loop does not.
+    private static bool HasUpperCase(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (char.IsAsciiLetterUpper(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The normalized path of a request whose raw path was not already normal.</summary>

@@ -80,12 +80,13 @@ internal sealed class RequestNormalization(PathNormalizer paths)
     /// Sets the forwarded request's URI to the normalized path and the query as received. YARP would otherwise
     /// re-encode <c>Request.Path</c> its own way (a kept <c>%2F</c> would leave as <c>%252F</c>, an encoded <c>%3B</c> as
     /// a literal ';') and System.Uri would decode unreserved characters in the query. A path a rewrite produced is
-    /// encoded with the same rules. A normal path with a query free of '%' needs nothing: YARP sends both unchanged.
+    /// encoded with the same rules. A normal path with a query free of '%' needs nothing: YARP sends both unchanged
+    /// (and a rewrite of such a path has no '%' or ';' that YARP's encoding would treat differently).
     /// </summary>
     public void ApplyToProxyRequest(RequestTransformContext context, bool rewritten)
     {
         var normalized = context.HttpContext.Features.Get<NormalizedPath>();
-        if (normalized is null && !rewritten && !context.HttpContext.Request.QueryString.Value.AsSpan().Contains('%'))
+        if (normalized is null && !context.HttpContext.Request.QueryString.Value.AsSpan().Contains('%'))
         {
             return;
         }

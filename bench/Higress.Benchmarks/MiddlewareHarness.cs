@@ -45,6 +45,8 @@ internal sealed class MiddlewareHarness
         context.Request.Method = "GET";
         context.Request.Host = new HostString("127.0.0.1:8080");
         context.Request.Path = path;
+        // The gateway normalizes from the raw target, as Kestrel hands it over.
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = path;
         foreach (var (name, value) in headers)
         {
             context.Request.Headers[name] = value;

@@ -42,6 +42,22 @@ public sealed class HigressOptions
 
     /// <summary>Limits on request bodies and on the configuration, so that neither a client nor a runaway configuration exhausts the process.</summary>
     public HigressLimitsOptions Limits { get; set; } = new();
+
+    /// <summary>How request paths and Host headers are normalized before matching (docs/security.md).</summary>
+    public HigressSecurityOptions Security { get; set; } = new();
+}
+
+/// <summary>
+/// Request normalization (the <c>Higress:Security</c> section): one form of the path and Host that matching, every
+/// plugin and the backend all see (docs/security.md).
+/// </summary>
+public sealed class HigressSecurityOptions
+{
+    /// <summary>What to do with <c>%2F</c>, <c>%5C</c> and a literal backslash in a path (default <see cref="Higress.Core.Routing.EscapedSlashAction.Reject"/>: 400).</summary>
+    public Higress.Core.Routing.EscapedSlashAction EscapedSlashes { get; set; } = Higress.Core.Routing.EscapedSlashAction.Reject;
+
+    /// <summary>Merge repeated slashes in a path into one (default true), before matching and on the wire.</summary>
+    public bool MergeSlashes { get; set; } = true;
 }
 
 /// <summary>The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/config_dump</c>.</summary>

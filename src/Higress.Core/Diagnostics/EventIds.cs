@@ -104,4 +104,8 @@ internal static class EventIds
 
     /// <summary>MapHigress() conventions put an ASP.NET Core authorization policy on every gateway request.</summary>
     public const int GatewayAuthorizationEnabled = 1721;
+    // 1700-1719: request normalization.
+
+    /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
+    public const int RequestRefused = 1700;
 }

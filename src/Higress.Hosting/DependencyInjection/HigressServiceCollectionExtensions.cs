@@ -96,6 +96,7 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton<TlsCertificateStore>();
         services.TryAddSingleton<ListenerManager>();
         services.TryAddSingleton<HigressRuntime>();
+        services.TryAddSingleton(sp => new RequestNormalization(sp.GetRequiredService<IOptions<HigressOptions>>().Value.Security));
         services.TryAddSingleton<HigressConfigurationLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<HigressConfigurationLoop>());
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();

@@ -26,6 +26,18 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         return LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, Body(context, StatusCodes.Status404NotFound, "no route matches this request", id, "no rule matched the host, path and headers"));
     }
 
+    /// <summary>
+    /// A request whose path or Host cannot be normalized safely (docs/security.md): 400 before matching. The reason
+    /// describes only the client's own request, so it is always in the body.
+    /// </summary>
+    public Task BadRequestAsync(HttpContext context, string reason)
+    {
+        var id = RequestId(context);
+        Log.RequestRefused(logger, id, reason);
+        context.Response.Headers[RequestIdHeader] = id;
+        return LocalResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"400 Bad Request: {reason}\nrequest id: {id}\n");
+    }
+
     /// <summary>A matched rule that cannot be served as configured (invalid backend, no destination): 500 by default.</summary>
     public Task MisconfiguredAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, string reason, int status = StatusCodes.Status500InternalServerError)
     {
@@ -99,6 +111,9 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         [LoggerMessage(EventId = EventIds.NoRoute, Level = LogLevel.Debug, Message = "No route for {Host}{Path} (request {RequestId}): 404")]
         public static partial void NoRoute(ILogger logger, string requestId, string host, string path);
+
+        [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Debug, Message = "Request {RequestId} refused with 400: {Reason}")]
+        public static partial void RequestRefused(ILogger logger, string requestId, string reason);
 
         [LoggerMessage(EventId = EventIds.RuleMisconfigured, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
         public static partial void Misconfigured(ILogger logger, string routeId, int status, string requestId, string reason);

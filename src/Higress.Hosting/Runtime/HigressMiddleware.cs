@@ -22,6 +22,7 @@ internal sealed class HigressMiddleware(
     HigressRuntime runtime,
     AdminEndpoints admin,
     IOptions<HigressOptions> options,
+    RequestNormalization normalization,
     ILogger<HigressMiddleware> logger,
     IServiceProvider services,
     HigressEndpointConventionBuilder conventions)
@@ -40,6 +41,12 @@ internal sealed class HigressMiddleware(
         if (!state.Table.ServesPort(port))
         {
             return port == _adminPort ? admin.HandleAsync(context) : next(context);
+        }
+
+        // Before anything reads the path or Host: matching, plugins and the backend must all see one form.
+        if (normalization.Apply(context) is { } refused)
+        {
+            return _errors.BadRequestAsync(context, refused);
         }
 
         // Only an authentication plugin may name the consumer: a client's own claim never reaches matching or a backend.

@@ -9,7 +9,7 @@ namespace Higress.Hosting.Runtime;
 /// Adds the Higress request and response transforms to every Higress YARP route. They read the matched rule and the
 /// chosen backend from <see cref="IHigressRouteFeature"/>, so one transform serves every rule of a cluster.
 /// </summary>
-internal sealed class HigressTransformProvider : ITransformProvider
+internal sealed class HigressTransformProvider(RequestNormalization normalization) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -30,7 +30,7 @@ internal sealed class HigressTransformProvider : ITransformProvider
         }
     }
 
-    private static ValueTask ApplyRequest(RequestTransformContext context)
+    private ValueTask ApplyRequest(RequestTransformContext context)
     {
         if (context.HttpContext.Features.Get<IHigressRouteFeature>() is not HigressRouteFeature feature)
         {
@@ -39,11 +39,13 @@ internal sealed class HigressTransformProvider : ITransformProvider
 
         // Header edits were applied to HttpContext.Request before forwarding (HeaderEdits), and YARP copied them.
         var route = feature.Match.Route;
+        var rewritten = false;
         if (route.Rewrite is { } rewrite)
         {
             if (rewrite.Path is { } path)
             {
                 context.Path = new PathString(PathRewrite.Apply(context.Path.Value ?? "/", path, feature.Match));
+                rewritten = true;
             }
 
             if (rewrite.Hostname is { } hostname)
@@ -52,6 +54,7 @@ internal sealed class HigressTransformProvider : ITransformProvider
             }
         }
 
+        normalization.ApplyToProxyRequest(context, rewritten);
         return ValueTask.CompletedTask;
     }
 

@@ -26,8 +26,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>A client for the listeners and the admin port.</summary>
     public GatewayClient Client { get; }
 
-    /// <summary>Starts a gateway serving <paramref name="files"/> (file name → YAML) and waits until it is ready.</summary>
-    public static async Task<GatewayHost> StartAsync(IReadOnlyDictionary<string, string> files)
+    /// <summary>
+    /// Starts a gateway serving <paramref name="files"/> (file name → YAML) and waits until it is ready;
+    /// <paramref name="settings"/> are extra command-line settings (<c>--Higress:Key=value</c>).
+    /// </summary>
+    public static async Task<GatewayHost> StartAsync(IReadOnlyDictionary<string, string> files, params string[] settings)
     {
         var configDir = Directory.CreateTempSubdirectory("higress-e2e-").FullName;
         foreach (var (name, yaml) in files)
@@ -46,6 +49,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 "--Higress:BindAddress=127.0.0.1",
                 $"--Higress:Admin:Port={adminPort.ToString(CultureInfo.InvariantCulture)}",
                 "--Higress:ReloadDebounce=00:00:00.050",
+                .. settings,
             ],
         });
         builder.Logging.ClearProviders();

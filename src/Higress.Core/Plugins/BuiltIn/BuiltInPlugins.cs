@@ -8,5 +8,5 @@ namespace Higress.Core.Plugins.BuiltIn;
 /// </summary>
 internal static class BuiltInPlugins
 {
-    public static Type[] Types { get; } = [typeof(CustomResponsePlugin)];
+    public static Type[] Types { get; } = [typeof(CustomResponsePlugin), typeof(Transformer.TransformerPlugin)];
 }

@@ -160,6 +160,7 @@ internal sealed class TransformProgram
         if (valueType is not ("object" or "boolean" or "number" or "string"))
         {
             context.AddError($"{path}.value_type", $"'{p.ValueType}' is not a value type", "use one of: object, boolean, number, string");
+            valueType = "string";
         }
 
         ValueTemplate? value = null;

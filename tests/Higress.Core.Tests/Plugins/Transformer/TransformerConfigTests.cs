@@ -12,13 +12,16 @@ public class TransformerConfigTests
     private static string[] ErrorPaths(string yaml) => [.. Parse(yaml).Context.Errors.Select(e => e.FieldPath).Order(StringComparer.Ordinal)];
 
     [Theory]
-    [InlineData(TransformerPluginTests.ReadmeHeaders)]
-    [InlineData(TransformerPluginTests.ReadmeQuerys)]
-    [InlineData(TransformerPluginTests.ReadmeBody)]
+    [InlineData("headers")]
+    [InlineData("querys")]
+    [InlineData("body")]
+    [InlineData("map")]
+    [InlineData("resp")]
     [InlineData("reroute: false\nreqRules:\n  - operate: replace\n    headers:\n      - key: reroute\n        newValue: true")]
     [InlineData("respRules:\n- operate: add\n  body:\n  - key: foo\\.bar\n    value: value")]
-    public void Readme_configs_load_without_errors_or_warnings(string yaml)
+    public void Readme_configs_load_without_errors_or_warnings(string exampleOrYaml)
     {
+        var yaml = exampleOrYaml.Contains(':', StringComparison.Ordinal) ? exampleOrYaml : TransformerDocExamples.Get(exampleOrYaml);
         var (config, context) = Parse(yaml);
         Assert.Empty(context.Errors);
         Assert.Empty(context.Warnings);

@@ -6,112 +6,14 @@ namespace Higress.Core.Tests.Plugins.Transformer;
 /// <summary>The operations over request headers, query parameters and bodies, with the configs of Higress's README.</summary>
 public class TransformerPluginTests
 {
-    // Higress README_EN, "Transforming Request Headers", verbatim.
-    internal const string ReadmeHeaders = """
-        reqRules:
-        - operate: remove
-          headers:
-          - key: X-remove
-        - operate: rename
-          headers:
-          - oldKey: X-not-renamed
-            newKey: X-renamed
-        - operate: replace
-          headers:
-          - key: X-replace
-            newValue: replaced
-        - operate: add
-          headers:
-          - key: X-add-append
-            value: host-\$1
-            host_pattern: ^(.*)\.com$
-        - operate: append
-          headers:
-          - key: X-add-append
-            appendValue: path-\$1
-            path_pattern: ^.*?\/(\w+)[\?]{0,1}.*$
-        - operate: map
-          headers:
-          - fromKey: X-add-append
-            toKey: X-map
-        - operate: dedupe
-          headers:
-          - key: X-dedupe-first
-            strategy: RETAIN_FIRST
-          - key: X-dedupe-last
-            strategy: RETAIN_LAST
-          - key: X-dedupe-unique
-            strategy: RETAIN_UNIQUE
-        """;
+    // Higress README_EN's example, verbatim in docs/plugins/transformer.md.
+    internal static readonly string ReadmeHeaders = TransformerDocExamples.Get("headers");
 
-    // Higress README_EN, "Transforming Request Query Parameters", verbatim.
-    internal const string ReadmeQuerys = """
-        reqRules:
-        - operate: remove
-          querys:
-          - key: k1
-        - operate: rename
-          querys:
-          - oldKey: k2
-            newKey: k2-new
-        - operate: replace
-          querys:
-          - key: k2-new
-            newValue: v2-new
-        - operate: add
-          querys:
-          - key: k3
-            value: v31-\$1
-            path_pattern: ^.*?\/(\w+)[\?]{0,1}.*$
-        - operate: append
-          querys:
-          - key: k3
-            appendValue: v32
-        - operate: map
-          querys:
-          - fromKey: k3
-            toKey: k4
-        - operate: dedupe
-          querys:
-          - key: k4
-            strategy: RETAIN_FIRST
-        """;
+    // Higress README_EN's example, verbatim in docs/plugins/transformer.md.
+    internal static readonly string ReadmeQuerys = TransformerDocExamples.Get("querys");
 
-    // Higress README_EN, "Transforming Request Body", verbatim.
-    internal const string ReadmeBody = """
-        reqRules:
-        - operate: remove
-          body:
-          - key: a1
-        - operate: rename
-          body:
-          - oldKey: a2
-            newKey: a2-new
-        - operate: replace
-          body:
-          - key: a3
-            newValue: t3-new
-            value_type: string
-        - operate: add
-          body:
-          - key: a1-new
-            value: t1-new
-            value_type: string
-        - operate: append
-          body:
-          - key: a1-new
-            appendValue: t1-\$1-append
-            value_type: string
-            host_pattern: ^(.*)\.com$
-        - operate: map
-          body:
-          - fromKey: a1-new
-            toKey: a4
-        - operate: dedupe
-          body:
-          - key: a4
-            strategy: RETAIN_FIRST
-        """;
+    // Higress README_EN's example, verbatim in docs/plugins/transformer.md.
+    internal static readonly string ReadmeBody = TransformerDocExamples.Get("body");
 
     [Fact]
     public async Task Readme_header_example_gives_the_documented_headers()
@@ -185,14 +87,7 @@ public class TransformerPluginTests
     [InlineData("userId=12&userName=johnlanni", "application/x-www-form-urlencoded")]
     public async Task Readme_map_from_body_sets_a_header_for_routing(string body, string contentType)
     {
-        const string config = """
-            reqRules:
-            - operate: map
-              headers:
-              - fromKey: userId
-                toKey: x-user-id
-              mapSource: body
-            """;
+        var config = TransformerDocExamples.Get("map");
         var http = Request("foo.bar.com", "/post", contentType, body);
         await RunRequestAsync(config, http);
         Assert.Equal("12", http.Request.Headers["x-user-id"]);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Higress.Core.Tests.Plugins.Transformer;
 using Higress.EndToEnd.Tests.Infrastructure;
 
 namespace Higress.EndToEnd.Tests.Plugins;

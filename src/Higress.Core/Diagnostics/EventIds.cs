@@ -21,6 +21,14 @@ internal static class EventIds
     /// <summary>A plugin binding cannot run on a rule (unknown plugin, config never valid).</summary>
     public const int PluginBindingUnusable = 10;
 
+    // 150-159: the transformer plugin.
+
+    /// <summary>transformer left a body unchanged: larger than it reads.</summary>
+    public const int TransformerBodyTooLarge = 150;
+
+    /// <summary>transformer left a JSON body unchanged: not valid JSON.</summary>
+    public const int TransformerInvalidJson = 151;
+
     // 1000-1099: plans and translation.
 
     /// <summary>A plan was applied.</summary>

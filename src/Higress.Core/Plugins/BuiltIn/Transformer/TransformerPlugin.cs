@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Higress.Core.Diagnostics;
 using Higress.Core.Resources;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -190,10 +191,10 @@ internal sealed partial class TransformerPlugin(ILogger<TransformerPlugin> logge
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 150, EventName = "TransformerBodyTooLarge", Level = LogLevel.Debug, Message = "transformer: the body is larger than {Limit} bytes; it passes on unchanged")]
+        [LoggerMessage(EventId = EventIds.TransformerBodyTooLarge, EventName = "TransformerBodyTooLarge", Level = LogLevel.Debug, Message = "transformer: the body is larger than {Limit} bytes; it passes on unchanged")]
         public static partial void BodyTooLarge(ILogger logger, int limit);
 
-        [LoggerMessage(EventId = 151, EventName = "TransformerInvalidJson", Level = LogLevel.Debug, Message = "transformer: the body is not valid JSON; it passes on unchanged")]
+        [LoggerMessage(EventId = EventIds.TransformerInvalidJson, EventName = "TransformerInvalidJson", Level = LogLevel.Debug, Message = "transformer: the body is not valid JSON; it passes on unchanged")]
         public static partial void InvalidJson(ILogger logger);
     }
 }

@@ -28,6 +28,13 @@ internal static class EventIds
 
     /// <summary>An authentication plugin recognised a consumer that its <c>allow</c> list does not name (403).</summary>
     public const int AuthConsumerNotAllowed = 101;
+    // 150-159: the transformer plugin.
+
+    /// <summary>transformer left a body unchanged: larger than it reads.</summary>
+    public const int TransformerBodyTooLarge = 150;
+
+    /// <summary>transformer left a JSON body unchanged: not valid JSON.</summary>
+    public const int TransformerInvalidJson = 151;
 
     // 1000-1099: plans and translation.
 

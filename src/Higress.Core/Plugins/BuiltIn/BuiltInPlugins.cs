@@ -22,5 +22,6 @@ internal static class BuiltInPlugins
         typeof(IpRestrictionPlugin),
         typeof(RequestBlockPlugin),
         typeof(Cors.CorsPlugin),
+        typeof(Transformer.TransformerPlugin),
     ];
 }

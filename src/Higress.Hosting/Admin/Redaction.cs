@@ -102,7 +102,7 @@ internal static partial class Redaction
         _ => JsonValue.Create(Redacted),
     };
 
-    [GeneratedRegex("password|secret|token|credential|private|api[-_]?key|authorization|cookie|^data$|^stringData$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("password|secret|token|credential|private|api[-_]?key|authorization|cookie|^data$|^stringData$|^jwks$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretField();
 
     [GeneratedRegex("^(proxy-)?authorization$|^(set-)?cookie$|token|secret|key|password|credential", RegexOptions.IgnoreCase)]

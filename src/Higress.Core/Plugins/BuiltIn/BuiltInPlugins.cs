@@ -1,4 +1,5 @@
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
+using Higress.Core.Plugins.BuiltIn.JwtAuth;
 
 namespace Higress.Core.Plugins.BuiltIn;
 
@@ -8,5 +9,5 @@ namespace Higress.Core.Plugins.BuiltIn;
 /// </summary>
 internal static class BuiltInPlugins
 {
-    public static Type[] Types { get; } = [typeof(CustomResponsePlugin)];
+    public static Type[] Types { get; } = [typeof(CustomResponsePlugin), typeof(JwtAuthPlugin)];
 }

@@ -8,11 +8,9 @@ using Higress.Tests.Jwt;
 namespace Higress.Core.Tests.Plugins.JwtAuth;
 
 /// <summary>jwt-auth configs: Higress's shape, the seed's shape, and every bad config named by field with its fix.</summary>
-public sealed class JwtAuthConfigTests : IDisposable
+public sealed class JwtAuthConfigTests
 {
-    private readonly JwtTestKeys _keys = new();
-
-    public void Dispose() => _keys.Dispose();
+    private readonly JwtTestKeys _keys = JwtTestKeys.Shared;
 
     private static string Translate(string extensionSpec)
     {

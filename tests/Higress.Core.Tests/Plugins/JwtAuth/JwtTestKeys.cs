@@ -18,6 +18,9 @@ internal sealed class JwtTestKeys : IDisposable
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    /// <summary>One set for tests that only read keys (key generation is slow on a busy machine).</summary>
+    public static JwtTestKeys Shared { get; } = new();
+
     public JwtTestKeys(string kidPrefix = "k")
     {
         Rsa = RSA.Create(2048);

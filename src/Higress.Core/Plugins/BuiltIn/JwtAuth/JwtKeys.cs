@@ -48,7 +48,16 @@ internal sealed class JwtKeys
             return false;
         }
 
+        // GetSigningKeys converts RSA and EC keys only; oct keys (HS256/384/512) are added here.
         var signingKeys = set.GetSigningKeys();
+        foreach (var key in set.Keys)
+        {
+            if (key.Kty == JsonWebAlgorithmsKeyTypes.Octet && !string.IsNullOrEmpty(key.K) && key.Use is null or JsonWebKeyUseNames.Sig)
+            {
+                signingKeys.Add(new SymmetricSecurityKey(Base64UrlEncoder.DecodeBytes(key.K)) { KeyId = key.Kid });
+            }
+        }
+
         if (signingKeys.Count == 0)
         {
             problem = "holds no usable signing key";

@@ -128,6 +128,19 @@ public sealed class JwtAuthPluginTests
     }
 
     [Fact]
+    public async Task With_audiences_a_token_for_another_audience_gets_401()
+    {
+        var instance = Load(Consumers(",\"audiences\":[\"orders-api\"]"));
+        using var state = instance.State;
+
+        Assert.True((await Bearer(instance, _keys.Token(audience: "orders-api"))).Result.IsContinue);
+        var (result, _) = await Bearer(instance, _keys.Token(audience: "billing-api"));
+        Assert.Equal(401, result.StatusCode);
+        Assert.Equal(Fails, result.Body);
+        Assert.Equal(401, (await Bearer(instance, _keys.Token())).Result.StatusCode);
+    }
+
+    [Fact]
     public async Task Clock_skew_seconds_lets_a_just_expired_token_pass()
     {
         var instance = Load(Consumers(",\"clock_skew_seconds\":600"));

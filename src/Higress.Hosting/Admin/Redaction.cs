@@ -7,8 +7,8 @@ using Higress.Core.Plan;
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// What is secret when configuration is printed, in one place: fields named like a password, secret, token, key or
-/// credential (inside plugin configs too), and the values of sensitive headers (<see cref="IsSensitiveHeader"/>) that
+/// What is secret when configuration is printed, in one place: fields named like a password, secret, token, key,
+/// credential or JSON Web Key Set (jwt-auth's `jwks` may hold oct keys; inside plugin configs too), and the values of sensitive headers (<see cref="IsSensitiveHeader"/>) that
 /// routes set, add or match.
 /// </summary>
 internal static partial class Redaction

@@ -6,36 +6,17 @@ namespace Higress.EndToEnd.Tests.Security;
 /// <summary>A jwt-auth config that is wrong: never valid fails closed; a valid one edited into a wrong one keeps its last good config.</summary>
 public sealed class JwtAuthBadConfigTests : IAsyncLifetime
 {
-    private readonly JwtTestKeys _keys = JwtTestKeys.Shared;
-    private EchoBackend _backend = null!;
-    private JwksServer _jwks = null!;
-    private GatewayHost _gateway = null!;
-    private int _port;
+    private readonly JwtTestKeys _keys = JwtSeedWorld.Keys;
+    private JwtSeedWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync("default", "my-service-pod");
-        _jwks = await new JwksServer(_keys.Jwks(withHmac: false)).StartAsync();
-        _port = FreePorts.Next();
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string>
-        {
-            ["seed.yaml"] = JwtAuthSeedTests.Seed(_port, "ftp://127.0.0.1/jwks.json"),
-            ["my-service.yaml"] = ConformanceWorld.ServiceYaml("default", "my-service", _backend.Port, servicePort: 80),
-        });
-    }
+    public async Task InitializeAsync() => _world = await JwtSeedWorld.StartAsync(jwksUri: "ftp://127.0.0.1/jwks.json");
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _jwks.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
-    private Task<GatewayResponse> SendAsync(string? token) =>
-        _gateway.SendAsync(_port, "a.example.com", "/", headers: token is null ? [] : [KeyValuePair.Create("Authorization", "Bearer " + token)]);
+    private Task<GatewayResponse> SendAsync(string? token) => _world.SendAsync(token);
 
     private async Task<string> ErrorsAsync() =>
-        string.Join("\n", (await _gateway.Client.ConfigDumpAsync())["errors"]!.AsArray().Select(e => (string?)e));
+        string.Join("\n", (await _world.Gateway.Client.ConfigDumpAsync())["errors"]!.AsArray().Select(e => (string?)e));
 
     [Fact]
     public async Task A_config_never_valid_fails_closed_and_a_later_bad_edit_keeps_the_last_good_config()
@@ -43,17 +24,17 @@ public sealed class JwtAuthBadConfigTests : IAsyncLifetime
         var dump = await ErrorsAsync();
         Assert.Contains("Extension default/jwt-auth: spec.config.jwt.jwks_uri: 'ftp://127.0.0.1/jwks.json' is not an absolute http or https URL", dump, StringComparison.Ordinal);
         Assert.Equal(500, (await SendAsync(_keys.Token())).Code);
-        Assert.Empty(_backend.Received);
+        Assert.Empty(_world.Backend.Received);
 
-        await _gateway.ApplyAsync("seed.yaml", JwtAuthSeedTests.Seed(_port, _jwks.Uri));
+        await _world.Gateway.ApplyAsync("seed.yaml", JwtSeedWorld.Seed(_world.Port, _world.Jwks.Uri));
         Assert.Equal(200, (await SendAsync(_keys.Token())).Code);
         Assert.Equal(401, (await SendAsync(null)).Code);
 
         // A typo in the field name: an error, and the instance keeps enforcing its last good config.
-        await _gateway.ApplyAsync("seed.yaml", JwtAuthSeedTests.Seed(_port, _jwks.Uri).Replace("jwks_uri:", "jwks_url:", StringComparison.Ordinal));
+        await _world.Gateway.ApplyAsync("seed.yaml", JwtSeedWorld.Seed(_world.Port, _world.Jwks.Uri).Replace("jwks_uri:", "jwks_url:", StringComparison.Ordinal));
         Assert.Contains("Extension default/jwt-auth: spec.config.jwt.jwks_url: unknown field", await ErrorsAsync(), StringComparison.Ordinal);
         Assert.Equal(401, (await SendAsync(null)).Code);
         Assert.Equal(200, (await SendAsync(_keys.Token())).Code);
-        Assert.Equal(2, _backend.Received.Count);
+        Assert.Equal(2, _world.Backend.Received.Count);
     }
 }

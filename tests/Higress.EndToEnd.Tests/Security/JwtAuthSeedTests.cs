@@ -13,70 +13,15 @@ public sealed class JwtAuthSeedTests : IAsyncLifetime
 {
     private static readonly Lazy<JwtTestKeys> Stranger = new(() => new JwtTestKeys("stranger"));
 
-    private readonly JwtTestKeys _keys = JwtTestKeys.Shared;
-    private EchoBackend _backend = null!;
-    private JwksServer _jwks = null!;
-    private GatewayHost _gateway = null!;
-    private int _port;
+    private readonly JwtTestKeys _keys = JwtSeedWorld.Keys;
+    private JwtSeedWorld _world = null!;
 
-    /// <summary>The seed of CONFIG.md; only the listener port and jwks_uri differ.</summary>
-    internal static string Seed(int port, string jwksUri) => $$"""
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Gateway
-        metadata:
-          name: example-gateway
-        spec:
-          listeners:
-          - protocol: HTTP
-            port: {{port}}
-            routes:
-            - name: example-route
-              route:
-                - destination:
-                    host: my-service
-                    port: 80
-        ---
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Extension
-        metadata:
-          name: jwt-auth
-        spec:
-          type: authentication
-          config:
-            jwt:
-              issuer: "example.com"
-              jwks_uri: "{{jwksUri}}"
-        """;
+    public async Task InitializeAsync() => _world = await JwtSeedWorld.StartAsync();
 
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync("default", "my-service-pod");
-        _jwks = await new JwksServer(_keys.Jwks(withHmac: false)).StartAsync();
-        _port = FreePorts.Next();
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string>
-        {
-            ["seed.yaml"] = Seed(_port, _jwks.Uri),
-            ["my-service.yaml"] = ConformanceWorld.ServiceYaml("default", "my-service", _backend.Port, servicePort: 80),
-        });
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _jwks.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
-
-    private Task<GatewayResponse> SendAsync(string? token, string path = "/orders", params KeyValuePair<string, string>[] headers)
-    {
-        var all = new List<KeyValuePair<string, string>>(headers);
-        if (token is not null)
-        {
-            all.Add(KeyValuePair.Create("Authorization", "Bearer " + token));
-        }
-
-        return _gateway.SendAsync(_port, "api.example.com", path, headers: all);
-    }
+    private Task<GatewayResponse> SendAsync(string? token, string path = "/orders", params KeyValuePair<string, string>[] headers) =>
+        _world.SendAsync(token, path, headers);
 
     [Fact]
     public async Task A_token_signed_by_a_key_of_the_JWKS_passes_and_its_subject_is_forwarded_as_the_consumer()
@@ -85,7 +30,7 @@ public sealed class JwtAuthSeedTests : IAsyncLifetime
 
         Assert.Equal(200, response.Code);
         Assert.Equal("alice", response.Echo.HeaderValue("X-Mse-Consumer"));
-        var received = Assert.Single(_backend.Received);
+        var received = Assert.Single(_world.Backend.Received);
         Assert.Equal("alice", received.Headers["X-Mse-Consumer"]);
 
         Assert.Equal(200, (await SendAsync(_keys.Token("ES384", subject: "bob"), "/any/other/path")).Code);
@@ -122,58 +67,39 @@ public sealed class JwtAuthSeedTests : IAsyncLifetime
         Assert.Equal(401, response.Code);
         Assert.Equal("Request denied by JWT Auth check. " + message, response.Body);
         Assert.Equal("JWT realm=MSE Gateway", response.HeaderValue("WWW-Authenticate"));
-        Assert.Empty(_backend.Received);
+        Assert.Empty(_world.Backend.Received);
     }
 }
 
 /// <summary>The seed's jwt-auth with its JWKS host down at start: the gateway is ready, refuses, then serves once keys come.</summary>
 public sealed class JwtAuthJwksDownTests : IAsyncLifetime
 {
-    private readonly JwtTestKeys _keys = JwtTestKeys.Shared;
-    private EchoBackend _backend = null!;
-    private JwksServer _jwks = null!;
-    private GatewayHost _gateway = null!;
-    private int _port;
+    private readonly JwtTestKeys _keys = JwtSeedWorld.Keys;
+    private JwtSeedWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _backend = await EchoBackend.StartAsync("default", "my-service-pod");
-        _jwks = new JwksServer(_keys.Jwks(withHmac: false), FreePorts.Next());
-        _port = FreePorts.Next();
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string>
-        {
-            ["seed.yaml"] = JwtAuthSeedTests.Seed(_port, _jwks.Uri),
-            ["my-service.yaml"] = ConformanceWorld.ServiceYaml("default", "my-service", _backend.Port, servicePort: 80),
-        });
-    }
+    public async Task InitializeAsync() => _world = await JwtSeedWorld.StartAsync(startJwks: false);
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _jwks.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Readiness_does_not_wait_for_the_JWKS_requests_get_401_until_it_comes_up_then_tokens_pass()
     {
-        var (ready, _) = await _gateway.Client.AdminAsync("/readyz");
+        var (ready, _) = await _world.Gateway.Client.AdminAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready);
-        var headers = new[] { KeyValuePair.Create("Authorization", "Bearer " + _keys.Token()) };
 
-        Assert.Equal(401, (await _gateway.SendAsync(_port, "a.example.com", "/", headers: headers)).Code);
-        Assert.Empty(_backend.Received);
+        Assert.Equal(401, (await _world.SendAsync(_keys.Token())).Code);
+        Assert.Empty(_world.Backend.Received);
 
-        await _jwks.StartAsync();
+        await _world.Jwks.StartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var status = 0;
         while (status != 200 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
-            status = (await _gateway.SendAsync(_port, "a.example.com", "/", headers: headers)).Code;
+            status = (await _world.SendAsync(_keys.Token())).Code;
         }
 
         Assert.Equal(200, status);
-        Assert.Single(_backend.Received);
+        Assert.Single(_world.Backend.Received);
     }
 }

@@ -21,6 +21,23 @@ internal static class EventIds
     /// <summary>A plugin binding cannot run on a rule (unknown plugin, config never valid).</summary>
     public const int PluginBindingUnusable = 10;
 
+    // 120-139: jwt-auth.
+
+    /// <summary>jwt-auth fetched a key set from a <c>jwks_uri</c>.</summary>
+    public const int JwksFetched = 120;
+
+    /// <summary>jwt-auth could not fetch a key set; the last good set stays.</summary>
+    public const int JwksFetchFailed = 121;
+
+    /// <summary>A token named a key id the fetched set does not hold; the set is fetched again.</summary>
+    public const int JwksUnknownKid = 122;
+
+    /// <summary>jwt-auth refused a request (401).</summary>
+    public const int JwtRefused = 123;
+
+    /// <summary>A valid token of an issuer without a consumer name had no <c>sub</c>.</summary>
+    public const int JwtNoSubject = 124;
+
     // 1000-1099: plans and translation.
 
     /// <summary>A plan was applied.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plugins.BuiltIn.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -192,10 +193,10 @@ internal sealed partial class JwtAuthPlugin : AuthPlugin<JwtAuthConfig, JwtAuthS
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 123, Level = LogLevel.Debug, Message = "jwt-auth on route {Route}: request refused ({Verdict})")]
+        [LoggerMessage(EventId = EventIds.JwtRefused, Level = LogLevel.Debug, Message = "jwt-auth on route {Route}: request refused ({Verdict})")]
         public static partial void Refused(ILogger logger, string route, JwtVerdict verdict);
 
-        [LoggerMessage(EventId = 124, Level = LogLevel.Debug, Message = "jwt-auth on route {Route}: a valid token of the issuer without a consumer name has no 'sub' claim")]
+        [LoggerMessage(EventId = EventIds.JwtNoSubject, Level = LogLevel.Debug, Message = "jwt-auth on route {Route}: a valid token of the issuer without a consumer name has no 'sub' claim")]
         public static partial void NoSubject(ILogger logger, string route);
     }
 }

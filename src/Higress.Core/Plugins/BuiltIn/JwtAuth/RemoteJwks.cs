@@ -1,3 +1,4 @@
+using Higress.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Higress.Core.Plugins.BuiltIn.JwtAuth;
@@ -189,13 +190,13 @@ internal sealed partial class RemoteJwks : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "jwt-auth: fetched {Count} signing keys from {Uri}")]
+        [LoggerMessage(EventId = EventIds.JwksFetched, Level = LogLevel.Information, Message = "jwt-auth: fetched {Count} signing keys from {Uri}")]
         public static partial void Fetched(ILogger logger, Uri uri, int count);
 
-        [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "jwt-auth: fetching the key set from {Uri} failed ({Reason}); keeping the last good set ({Count} keys), next attempt in {Retry}")]
+        [LoggerMessage(EventId = EventIds.JwksFetchFailed, Level = LogLevel.Warning, Message = "jwt-auth: fetching the key set from {Uri} failed ({Reason}); keeping the last good set ({Count} keys), next attempt in {Retry}")]
         public static partial void FetchFailed(ILogger logger, Uri uri, string reason, int count, TimeSpan retry);
 
-        [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "jwt-auth: a token names a key id not in the set from {Uri}; fetching it again")]
+        [LoggerMessage(EventId = EventIds.JwksUnknownKid, Level = LogLevel.Information, Message = "jwt-auth: a token names a key id not in the set from {Uri}; fetching it again")]
         public static partial void UnknownKidRefresh(ILogger logger, Uri uri);
     }
 }

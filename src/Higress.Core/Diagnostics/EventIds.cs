@@ -35,6 +35,22 @@ internal static class EventIds
 
     /// <summary>transformer left a JSON body unchanged: not valid JSON.</summary>
     public const int TransformerInvalidJson = 151;
+    // 120-139: jwt-auth.
+
+    /// <summary>jwt-auth fetched a key set from a <c>jwks_uri</c>.</summary>
+    public const int JwksFetched = 120;
+
+    /// <summary>jwt-auth could not fetch a key set; the last good set stays.</summary>
+    public const int JwksFetchFailed = 121;
+
+    /// <summary>A token named a key id the fetched set does not hold; the set is fetched again.</summary>
+    public const int JwksUnknownKid = 122;
+
+    /// <summary>jwt-auth refused a request (401).</summary>
+    public const int JwtRefused = 123;
+
+    /// <summary>A valid token of an issuer without a consumer name had no <c>sub</c>.</summary>
+    public const int JwtNoSubject = 124;
 
     // 1000-1099: plans and translation.
 

@@ -7,8 +7,8 @@ using Higress.Core.Plan;
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// What is secret when configuration is printed, in one place: fields named like a password, secret, token, key or
-/// credential (inside plugin configs too), and the values of sensitive headers (<see cref="IsSensitiveHeader"/>) that
+/// What is secret when configuration is printed, in one place: fields named like a password, secret, token, key,
+/// credential or JSON Web Key Set (jwt-auth's `jwks` may hold oct keys; inside plugin configs too), and the values of sensitive headers (<see cref="IsSensitiveHeader"/>) that
 /// routes set, add or match.
 /// </summary>
 internal static partial class Redaction
@@ -102,7 +102,7 @@ internal static partial class Redaction
         _ => JsonValue.Create(Redacted),
     };
 
-    [GeneratedRegex("password|secret|token|credential|private|api[-_]?key|authorization|cookie|^data$|^stringData$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("password|secret|token|credential|private|api[-_]?key|authorization|cookie|^data$|^stringData$|^jwks$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretField();
 
     [GeneratedRegex("^(proxy-)?authorization$|^(set-)?cookie$|token|secret|key|password|credential", RegexOptions.IgnoreCase)]

@@ -67,6 +67,32 @@ public sealed class ConfigDumpTests
     }
 
     [Fact]
+    public async Task A_jwt_auth_key_set_which_may_hold_oct_or_private_keys_never_appears()
+    {
+        const string HmacKey = "aG1hYy1rZXktdGhhdC1tdXN0LW5ldmVyLWJlLXByaW50ZWQtYW55d2hlcmU";
+        await using var gateway = await AdminHost.StartAsync(Yaml + $$"""
+
+            ---
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Extension
+            metadata: {name: jwt, namespace: shop}
+            spec:
+              plugin: jwt-auth
+              config:
+                consumers:
+                - name: app
+                  issuer: example.com
+                  jwks: '{"keys":[{"kty":"oct","kid":"h","k":"{{HmacKey}}"}]}'
+            """);
+
+        var (status, body) = await gateway.GetAsync("/config_dump");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("jwt-auth", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(HmacKey, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_unfiltered_dump_has_every_section()
     {
         await using var gateway = await AdminHost.StartAsync(Yaml);

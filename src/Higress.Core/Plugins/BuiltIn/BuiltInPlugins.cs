@@ -1,9 +1,8 @@
 using Higress.Core.Plugins.BuiltIn.BasicAuth;
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
-using Higress.Core.Plugins.BuiltIn.HmacAuth;
-using Higress.Core.Plugins.BuiltIn.KeyAuth;
-using Higress.Core.Plugins.BuiltIn.IpRestriction;
-using Higress.Core.Plugins.BuiltIn.RequestBlock;
+    public static Type[] Types { get; } =
+    [
+    ];
 
 namespace Higress.Core.Plugins.BuiltIn;
 
@@ -23,5 +22,6 @@ internal static class BuiltInPlugins
         typeof(RequestBlockPlugin),
         typeof(Cors.CorsPlugin),
         typeof(Transformer.TransformerPlugin),
+        typeof(JwtAuthPlugin),
     ];
 }

@@ -1,8 +1,10 @@
 using Higress.Core.Plugins.BuiltIn.BasicAuth;
 using Higress.Core.Plugins.BuiltIn.CustomResponse;
-    public static Type[] Types { get; } =
-    [
-    ];
+using Higress.Core.Plugins.BuiltIn.HmacAuth;
+using Higress.Core.Plugins.BuiltIn.IpRestriction;
+using Higress.Core.Plugins.BuiltIn.JwtAuth;
+using Higress.Core.Plugins.BuiltIn.KeyAuth;
+using Higress.Core.Plugins.BuiltIn.RequestBlock;
 
 namespace Higress.Core.Plugins.BuiltIn;
 

@@ -40,6 +40,7 @@ static int RunBenchmarks(string[] args)
         ["reload"] = typeof(ReloadBenchmarks),
         ["middleware"] = typeof(MiddlewareBenchmarks),
         ["regex"] = typeof(RegexBenchmarks),
+        ["auth"] = typeof(AuthBenchmarks),
     };
     var selected = suites.Where(s => only is null || s.Key == only).Select(s => s.Value).ToArray();
     if (selected.Length == 0)

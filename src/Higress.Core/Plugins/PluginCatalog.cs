@@ -24,7 +24,8 @@ public sealed class PluginCatalog
     {
         ArgumentNullException.ThrowIfNull(plugins);
         var byName = new Dictionary<string, IHigressPlugin>(StringComparer.Ordinal);
-        services ??= DefaultServices.Value;
+        // A host's provider may lack what the built-ins take (a TimeProvider, an IHttpClientFactory): the defaults fill in.
+        services = services is null ? DefaultServices.Value : new WithDefaults(services);
         foreach (var type in BuiltInPlugins.Types)
         {
             var builtIn = (IHigressPlugin)ActivatorUtilities.CreateInstance(services, type);
@@ -57,6 +58,14 @@ public sealed class PluginCatalog
         .AddHttpClient()
         .AddSingleton(TimeProvider.System)
         .BuildServiceProvider());
+
+    /// <summary>The host's services, then the defaults for what it does not register.</summary>
+    private sealed class WithDefaults(IServiceProvider services) : IServiceProvider
+    {
+        // Answering "is this a service?" from the host alone would make the activator refuse what the defaults provide.
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(IServiceProviderIsService) ? null : services.GetService(serviceType) ?? DefaultServices.Value.GetService(serviceType);
+    }
 
     /// <summary>A catalog of the built-in plugins only.</summary>
     public static PluginCatalog BuiltIn { get; } = new([]);

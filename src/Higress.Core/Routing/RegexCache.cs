@@ -22,9 +22,11 @@ internal static partial class RegexCache
     /// <summary>
     /// The longest a single match may run before it counts as no match. Linear time bounds a match by the input, but
     /// the engine builds its automaton lazily: the first matches of a pattern whose automaton explodes (such as
-    /// <c>.*a.{30}b</c>) can take seconds on a header of a few kilobytes, so the bound stays.
+    /// <c>.*a.{30}b</c>) can take seconds on a header of a few kilobytes, so the bound stays. It is a wall-clock
+    /// bound: 100 ms was too tight on a loaded machine, where a match that costs microseconds but was descheduled
+    /// mid-way, or a first match building the automaton, timed out and turned a matching rule into a miss.
     /// </summary>
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 

@@ -34,7 +34,7 @@ internal sealed class MiddlewareHarness
         typeof(HigressRuntime).GetField("_current", BindingFlags.Instance | BindingFlags.NonPublic)!
             .SetValue(runtime, new RuntimeState(state.Translation, state.Table, endpoints, state.Routes));
         RequestDelegate next = _ => throw new InvalidOperationException("not a gateway port");
-        return new MiddlewareHarness(ActivatorUtilities.CreateInstance<HigressMiddleware>(host.Services, next), stub);
+        return new MiddlewareHarness(ActivatorUtilities.CreateInstance<HigressMiddleware>(host.Services, next, new Microsoft.AspNetCore.Builder.HigressEndpointConventionBuilder(host.Services)), stub);
     }
 
     /// <summary>A GET on the gateway listener (port 8080).</summary>

@@ -235,4 +235,30 @@ public sealed class JwtAuthPluginTests
         Assert.Equal("other-app", (await Bearer(instance, other.Token(issuer: "other.com"))).Context.Consumer);
         Assert.Equal(401, (await Bearer(instance, other.Token(issuer: "example.com"))).Result.StatusCode);
     }
+
+    [Fact]
+    public async Task A_verified_token_is_recognised_by_its_text_until_it_expires_and_only_with_the_same_keys()
+    {
+        var instance = Load(Consumers(",\"clock_skew_seconds\":120"));
+        var verifier = instance.State.Verifiers[0];
+        var token = _keys.Token();
+        Assert.Null(verifier.FindVerified(token));
+
+        Assert.True((await Bearer(instance, token)).Result.IsContinue);
+        Assert.NotNull(verifier.FindVerified(token));
+        Assert.True((await Bearer(instance, token)).Result.IsContinue);
+
+        // A tampered token is another text: it is verified, and refused.
+        var tampered = JwtTestKeys.WithPayload(token, """{"iss":"example.com","sub":"mallory"}""");
+        Assert.Null(verifier.FindVerified(tampered));
+        Assert.Equal(401, (await Bearer(instance, tampered)).Result.StatusCode);
+
+        // Expired but inside the clock skew: accepted, yet never trusted from the cache past its exp.
+        var lapsed = _keys.Token(expires: DateTime.UtcNow.AddSeconds(-30), notBefore: DateTime.UtcNow.AddMinutes(-5));
+        Assert.True((await Bearer(instance, lapsed)).Result.IsContinue);
+        Assert.Null(verifier.FindVerified(lapsed));
+
+        // Another instance (another key set) knows nothing of it.
+        Assert.Null(Load(Consumers()).State.Verifiers[0].FindVerified(token));
+    }
 }

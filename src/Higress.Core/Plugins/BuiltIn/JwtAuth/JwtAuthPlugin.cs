@@ -110,24 +110,28 @@ internal sealed partial class JwtAuthPlugin : AuthPlugin<JwtAuthConfig, JwtAuthS
                 continue;
             }
 
-            // Consumers usually read the same place: parse a token once per request.
-            if (!ReferenceEquals(text, lastText) && text != lastText)
+            var token = verifier.FindVerified(text);
+            if (token is null)
             {
-                lastText = text;
-                parsed = Parse(text);
-            }
+                // Consumers usually read the same place: parse a token once per request.
+                if (!ReferenceEquals(text, lastText) && text != lastText)
+                {
+                    lastText = text;
+                    parsed = Parse(text);
+                }
 
-            if (parsed is null)
-            {
-                verdict = Max(verdict, JwtVerdict.Invalid);
-                continue;
-            }
+                if (parsed is null)
+                {
+                    verdict = Max(verdict, JwtVerdict.Invalid);
+                    continue;
+                }
 
-            var (outcome, token) = await verifier.VerifyAsync(parsed, context.HttpContext.RequestAborted).ConfigureAwait(false);
-            if (outcome != JwtVerdict.Valid)
-            {
-                verdict = Max(verdict, outcome);
-                continue;
+                (var outcome, token) = await verifier.VerifyAsync(parsed, context.HttpContext.RequestAborted).ConfigureAwait(false);
+                if (outcome != JwtVerdict.Valid)
+                {
+                    verdict = Max(verdict, outcome);
+                    continue;
+                }
             }
 
             var consumer = verifier.Name.Length > 0 ? verifier.Name : token!.Subject;

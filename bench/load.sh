@@ -108,7 +108,7 @@ read -r PATH10K _ < <(gen 10000 "$HIGRESS10K_PORT" "$OUT/config-10k")
 # --- start -------------------------------------------------------------------------------------------------------
 gateway() { # config dir, admin port
   exec dotnet "$ROOT/samples/Higress.Gateway/$BIN/Higress.Gateway.dll" --Higress:ConfigDir="$1" \
-    --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port="$2"
+    --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port="$2" --Higress:Limits:MaxDocumentsPerFile=50000
 }
 start backend dotnet "$ROOT/bench/Higress.Bench.Backend/$BIN/Higress.Bench.Backend.dll" "$BACKEND_PORT"
 start yarp dotnet "$ROOT/bench/Higress.Bench.BareYarp/$BIN/Higress.Bench.BareYarp.dll" "$YARP_PORT" "http://127.0.0.1:$BACKEND_PORT"

@@ -48,6 +48,7 @@ internal sealed class DemoBackends : IAsyncDisposable
             "Higress.Net demo on http://127.0.0.1:8080 — try: curl http://127.0.0.1:8080/orders/42 (routing), " +
             "curl http://127.0.0.1:8080/api/v1/orders/42 (rewrite to /orders/42), " +
             "curl http://127.0.0.1:8080/catalog (90/10 canary between catalog-v1 and catalog-v2), " +
+            "curl -H 'x-api-key: demo-key' http://127.0.0.1:8080/admin (key-auth; 401 without the key), " +
             "curl http://127.0.0.1:15021/config_dump (the applied plan)");
 
     public async ValueTask DisposeAsync()
@@ -76,6 +77,7 @@ internal sealed class DemoBackends : IAsyncDisposable
                 path = context.Request.Path.Value,
                 query = context.Request.QueryString.Value,
                 host = context.Request.Host.Value,
+                consumer = context.Request.Headers["X-Mse-Consumer"].ToString() is { Length: > 0 } consumer ? consumer : null,
             });
         });
         await app.StartAsync();

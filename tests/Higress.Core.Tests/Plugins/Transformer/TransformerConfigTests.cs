@@ -150,4 +150,15 @@ public class TransformerConfigTests
         Assert.Equal("transformer", binding.Name);
         Assert.Null(binding.Config);
     }
+
+    [Fact]
+    public void An_explicit_reroute_true_is_reported_as_not_enforced_and_false_or_absent_is_quiet()
+    {
+        const string Rules = "reqRules:\n- operate: add\n  headers:\n  - key: x-a\n    value: b";
+        var warning = Assert.Single(Parse("reroute: true\n" + Rules).Context.Warnings);
+        Assert.Equal("reroute", warning.FieldPath);
+        Assert.Contains("not enforced", warning.Message, StringComparison.Ordinal);
+        Assert.Empty(Parse("reroute: false\n" + Rules).Context.Warnings);
+        Assert.Empty(Parse(Rules).Context.Warnings);
+    }
 }

@@ -7,8 +7,11 @@ namespace Higress.Core.Plugins.BuiltIn.Transformer;
 /// <summary>The <c>transformer</c> config, with Higress's field names (camelCase here, as Higress writes them).</summary>
 internal sealed record TransformerConfig
 {
-    /// <summary><c>reroute</c>: Higress re-selects the route after the request is transformed (see the plugin's doc).</summary>
-    public bool Reroute { get; init; } = true;
+    /// <summary>
+    /// <c>reroute</c>: Higress re-selects the route after the request is transformed (its default, true). Not
+    /// enforced: the route is selected once, before plugins run; an explicit <c>true</c> is reported as a warning.
+    /// </summary>
+    public bool? Reroute { get; init; }
 
     /// <summary><c>reqRules</c>: the request's transformations, run in the order written.</summary>
     [JsonPropertyName("reqRules")]

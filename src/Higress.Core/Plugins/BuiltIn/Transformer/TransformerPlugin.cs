@@ -43,6 +43,14 @@ internal sealed partial class TransformerPlugin(ILogger<TransformerPlugin> logge
             context.AddError("reqRules", "neither reqRules nor respRules is set", "add reqRules or respRules with at least one rule");
         }
 
+        if (config.Reroute == true && !config.ReqRules.IsEmpty)
+        {
+            context.AddWarning(
+                "reroute",
+                "is not enforced: Higress.Net selects the route once, before plugins run, so changed headers or query parameters do not select another route",
+                "set reroute: false (or remove it), and match the target route on the original request or put the transformer on the target route");
+        }
+
         TransformProgram.Compile(config, context);
         return config;
     }

@@ -1,10 +1,10 @@
 using Higress.Core.Routing;
 
-namespace Higress.Hosting.Tests.Routing;
+namespace Higress.Core.Tests.Routing;
 
 /// <summary>
 /// The pure path normalizer (src/Higress.Core/Routing/PathNormalizer.cs), case by case: the wire form, the decoded
-/// form matching sees, or the refusal. Here because Core's internals are visible to this project only.
+/// form matching sees, or the refusal.
 /// </summary>
 public sealed class PathNormalizerTests
 {

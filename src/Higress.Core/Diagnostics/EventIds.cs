@@ -131,4 +131,12 @@ internal static class EventIds
 
     /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
     public const int RequestRefused = 1700;
+
+    // 1750-1759: timeouts and fault injection.
+
+    /// <summary>Fault injection answered a request locally instead of forwarding it.</summary>
+    public const int FaultAborted = 1750;
+
+    /// <summary>Fault injection delayed a request before forwarding it.</summary>
+    public const int FaultDelayed = 1751;
 }

@@ -31,8 +31,14 @@ public sealed record RoutePlan(
     /// <summary>The plugin instances that run for this rule, in execution order.</summary>
     public EquatableArray<PluginBinding> Plugins { get; init; } = EquatableArray<PluginBinding>.Empty;
 
-    /// <summary>The whole-request timeout, if any (carried for the resilience layer; not enforced yet).</summary>
+    /// <summary>The whole-request timeout (native <c>timeout</c>, HTTPRoute <c>timeouts.request</c>), or null for none.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The timeout of one backend call (HTTPRoute <c>timeouts.backendRequest</c>), or null for none.</summary>
+    public TimeSpan? BackendTimeout { get; init; }
+
+    /// <summary>Fault injection, or null for none.</summary>
+    public FaultPlan? Fault { get; init; }
 
     /// <summary>The largest request body in bytes, overriding the host's limit; null = the host's limit.</summary>
     public long? MaxRequestBodySize { get; init; }

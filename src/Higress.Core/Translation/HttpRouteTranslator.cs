@@ -15,12 +15,14 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             var rule = route.Spec.Rules[i];
             var field = $"spec.rules[{i}]";
             var matches = rule.Matches.Select(ToMatch).ToList();
-            if (rule.Timeouts is not null)
+            var (request, backendRequest) = (Timeouts.Enabled(rule.Timeouts?.Request), Timeouts.Enabled(rule.Timeouts?.BackendRequest));
+            if (request < backendRequest)
             {
-                context.NotEnforced(route, field + ".timeouts");
+                context.Error(route, field + ".timeouts.backendRequest", $"{backendRequest} exceeds timeouts.request ({request})", "make backendRequest at most request, or remove it");
+                backendRequest = request;
             }
 
-            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output);
+            return AddRule(route, i, rule.Name, route.Spec.Hostnames, attachments, matches, rule.Filters, rule.BackendRefs, null, output, request, backendRequest);
         });
 
     public void Translate(GrpcRoute route, List<RoutePlan> output) =>
@@ -58,7 +60,9 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         EquatableArray<HttpRouteFilter> filters,
         EquatableArray<BackendRef> backendRefs,
         UpstreamProtocol? protocol,
-        List<RoutePlan> output)
+        List<RoutePlan> output,
+        TimeSpan? timeout = null,
+        TimeSpan? backendTimeout = null)
     {
         var field = $"spec.rules[{index}]";
         var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, filters, backendRefs, matches, field, protocol);
@@ -74,6 +78,8 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             RequestHeaders = requestHeaders,
             ResponseHeaders = responseHeaders,
             Rewrite = rewrite,
+            Timeout = timeout,
+            BackendTimeout = backendTimeout,
         }, fieldPlugins: CorsPlugins(route, filters, field), authorizationPolicy: AuthorizationPolicy(route)));
         return ok;
     }

@@ -124,7 +124,8 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             RequestHeaders = Request(rule.Headers),
             ResponseHeaders = Response(rule.Headers),
             Rewrite = rewrite,
-            Timeout = rule.Timeout,
+            Timeout = Timeouts.Enabled(rule.Timeout),
+            Fault = Fault(rule.Fault),
             MaxRequestBodySize = rule.MaxRequestBodySize,
         };
         var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
@@ -197,10 +198,13 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         Warn(rule.Mirror, "mirror");
         Warn(rule.MirrorPercentage, "mirrorPercentage");
         Warn(rule.Retries, "retries");
-        Warn(rule.Fault, "fault");
         Warn(rule.RateLimit, "rateLimit");
-        Warn(rule.Timeout, "timeout");
     }
+
+    // Istio: a fault without a percentage applies to every request.
+    private static FaultPlan? Fault(FaultInjection? fault) => fault is null || (fault.Delay is null && fault.Abort is null)
+        ? null
+        : new FaultPlan(fault.Delay?.FixedDelay, fault.Delay?.Percentage?.Value ?? 100, fault.Abort?.HttpStatus, fault.Abort?.Percentage?.Value ?? 100);
 
     private static HeaderModifier Request(HeaderOperations? headers) => ToModifier(headers?.Request);
 

@@ -50,18 +50,20 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     /// Completes a response after YARP reported a forwarding error. YARP has run the route's response transforms
     /// (header edits, response plugins) already; this sets the status and writes the body if nothing was sent yet.
     /// </summary>
-    public Task ForwardingFailedAsync(HttpContext context, string routeId, IForwarderErrorFeature error)
+    /// <paramref name="timedOut"/>: the rule's timeout cancelled the call (YARP sees a cancellation): 504.
+    public Task ForwardingFailedAsync(HttpContext context, string routeId, IForwarderErrorFeature error, bool timedOut = false)
     {
         var id = RequestId(context);
-        var (status, title) = Classify(error.Error, error.Exception, context.Response.StatusCode);
-        Log.ForwardingFailed(logger, error.Exception, routeId, error.Error, status, id);
+        var kind = timedOut ? ForwarderError.RequestTimedOut : error.Error;
+        var (status, title) = Classify(kind, error.Exception, context.Response.StatusCode);
+        Log.ForwardingFailed(logger, error.Exception, routeId, kind, status, id);
         if (context.Response.HasStarted)
         {
             return Task.CompletedTask;
         }
 
         context.Response.StatusCode = status;
-        return LocalResponse.WriteAsync(context, status, Body(context, status, title, id, $"{error.Error}: {error.Exception?.Message ?? "no exception"}"));
+        return LocalResponse.WriteAsync(context, status, Body(context, status, title, id, $"{kind}: {error.Exception?.Message ?? "no exception"}"));
     }
 
     /// <summary>The status and generic text for a YARP forwarding error.</summary>

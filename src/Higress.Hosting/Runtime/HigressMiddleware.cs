@@ -30,6 +30,7 @@ internal sealed class HigressMiddleware(
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
     private readonly GatewayErrors _errors = new(options.Value.DetailedErrors, logger);
+    private readonly FaultInjector _faults = new(logger);
 
     // Built when the pipeline is (host start), once MapHigress()'s caller has added its conventions.
     private readonly GatewayAuthorization? _authorization = GatewayAuthorization.Create(conventions, services, logger);
@@ -124,12 +125,56 @@ internal sealed class HigressMiddleware(
             return _errors.MisconfiguredAsync(context, routeRuntime, feature, $"invalid backend: cluster {backend.ClusterId} has no endpoint");
         }
 
+        return routeRuntime.Route.Fault is { } fault
+            ? ForwardAfterFaultAsync(context, feature, routeRuntime, backend, endpoint, fault)
+            : Send(context, routeRuntime, backend, endpoint);
+    }
+
+    private async Task ForwardAfterFaultAsync(HttpContext context, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint, FaultPlan fault)
+    {
+        if (await _faults.ApplyAsync(context, routeRuntime, feature, fault))
+        {
+            await Send(context, routeRuntime, backend, endpoint);
+        }
+    }
+
+    private Task Send(HttpContext context, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
+    {
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
         context.SetEndpoint(endpoint);
+        if (routeRuntime.Timeout is { } timeout)
+        {
+            return SendWithTimeoutAsync(context, endpoint, routeRuntime.Route.Id, timeout);
+        }
+
         var forwarding = endpoint.RequestDelegate!(context);
         return forwarding.IsCompletedSuccessfully && context.Features.Get<IForwarderErrorFeature>() is null
             ? forwarding
             : CompleteForwardingAsync(context, forwarding, routeRuntime.Route.Id);
+    }
+
+    // YARP links its upstream call to RequestAborted, so a deadline linked in there cancels the backend call (the
+    // backend sees its request aborted) and YARP reports a cancellation, which the deadline turns into a 504.
+    private async Task SendWithTimeoutAsync(HttpContext context, Endpoint endpoint, string routeId, TimeSpan timeout)
+    {
+        var clientAborted = context.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        deadline.CancelAfter(timeout);
+        context.RequestAborted = deadline.Token;
+        try
+        {
+            await endpoint.RequestDelegate!(context);
+        }
+        finally
+        {
+            context.RequestAborted = clientAborted;
+        }
+
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        {
+            var timedOut = deadline.IsCancellationRequested && !clientAborted.IsCancellationRequested;
+            await _errors.ForwardingFailedAsync(context, routeId, error, timedOut);
+        }
     }
 
     private async Task CompleteForwardingAsync(HttpContext context, Task forwarding, string routeId)

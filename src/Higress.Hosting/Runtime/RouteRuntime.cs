@@ -11,5 +11,15 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
 
     public PluginChain Plugins { get; } = plugins;
 
+    /// <summary>
+    /// The deadline of the forwarding call: the tighter of the request and backend-call timeouts (one backend call per
+    /// request, so both bound the same call), or null for YARP's own activity timeout alone.
+    /// </summary>
+    public TimeSpan? Timeout { get; } = (route.Timeout, route.BackendTimeout) switch
+    {
+        ({ } request, { } backend) => request < backend ? request : backend,
+        (var request, var backend) => request ?? backend,
+    };
+
     public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward.Backends) : null;
 }

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Higress.Hosting.Tests.Runtime;
+
+/// <summary>
+/// A real Kestrel backend that counts requests and, when the path starts with <c>/sleep/</c>, waits that many
+/// milliseconds before answering, recording whether the request was aborted while it waited.
+/// </summary>
+internal sealed class SleepingBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TaskCompletionSource<bool> _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _requests;
+
+    private SleepingBackend(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>How many requests arrived.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Completes true when a sleeping request was aborted, false when one slept to its end.</summary>
+    public Task<bool> SleepAborted => _aborted.Task;
+
+    public static async Task<SleepingBackend> StartAsync()
+    {
+        var port = LoopbackGateway.FreePort();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        var backend = new SleepingBackend(app, port);
+        app.Run(backend.HandleAsync);
+        await app.StartAsync();
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/sleep/", StringComparison.Ordinal) && int.TryParse(path["/sleep/".Length..], out var ms))
+        {
+            try
+            {
+                await Task.Delay(ms, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                _aborted.TrySetResult(true);
+                return;
+            }
+
+            _aborted.TrySetResult(false);
+        }
+
+        await context.Response.WriteAsync("ok");
+    }
+}

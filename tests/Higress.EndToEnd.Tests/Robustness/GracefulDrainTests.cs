@@ -101,33 +101,8 @@ public sealed class GracefulDrainTests
     private static Dictionary<string, string> Files(int port, int backendPort) => new()
     {
         ["services.yaml"] = ConformanceWorld.ServiceYaml(ConformanceWorld.Infra, "slow-backend", backendPort),
-        ["gateway.yaml"] = $$"""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: same-namespace
-              namespace: gateway-conformance-infra
-            spec:
-              gatewayClassName: higress
-              listeners:
-              - name: web
-                port: {{port}}
-                protocol: HTTP
-            """,
-        ["route.yaml"] = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: slow
-              namespace: gateway-conformance-infra
-            spec:
-              parentRefs:
-              - name: same-namespace
-              rules:
-              - backendRefs:
-                - name: slow-backend
-                  port: 8080
-            """,
+        ["gateway.yaml"] = ConformanceWorld.SingleListenerGatewayYaml(port),
+        ["route.yaml"] = ConformanceWorld.CatchAllRouteYaml("slow-backend"),
     };
 
     /// <summary>A backend that answers every request after 200 ms, so that requests are in flight when SIGTERM arrives.</summary>

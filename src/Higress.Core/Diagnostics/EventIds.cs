@@ -131,4 +131,12 @@ internal static class EventIds
 
     /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
     public const int RequestRefused = 1700;
+
+    // 1740-1749: graceful drain.
+
+    /// <summary>SIGTERM: readiness fails and the gateway keeps serving for <c>Higress:Shutdown:DrainDelay</c>.</summary>
+    public const int Draining = 1740;
+
+    /// <summary>The drain delay is over: the listeners stop accepting and in-flight requests finish.</summary>
+    public const int DrainDelayOver = 1741;
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Higress.Core.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -108,10 +109,10 @@ internal sealed partial class GracefulDrain(IHostApplicationLifetime lifetime, I
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1740, Level = LogLevel.Information, Message = "SIGTERM: /readyz answers 503; serving for {DrainDelay} more so that load balancers notice, then in-flight requests get up to {Timeout}")]
+        [LoggerMessage(EventId = EventIds.Draining, Level = LogLevel.Information, Message = "SIGTERM: /readyz answers 503; serving for {DrainDelay} more so that load balancers notice, then in-flight requests get up to {Timeout}")]
         public static partial void Draining(ILogger logger, TimeSpan drainDelay, TimeSpan timeout);
 
-        [LoggerMessage(EventId = 1741, Level = LogLevel.Information, Message = "Drain delay over: the listeners stop accepting and in-flight requests finish")]
+        [LoggerMessage(EventId = EventIds.DrainDelayOver, Level = LogLevel.Information, Message = "Drain delay over: the listeners stop accepting and in-flight requests finish")]
         public static partial void StopAccepting(ILogger logger);
     }
 }

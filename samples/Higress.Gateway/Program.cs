@@ -22,7 +22,8 @@ app.MapHigress();
 if (demo is not null)
 {
     app.Lifetime.ApplicationStarted.Register(() => demo.PrintWelcome(app.Logger));
-    app.Lifetime.ApplicationStopping.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
+    // After the drain, not at SIGTERM: the demo listener keeps serving through Higress:Shutdown:DrainDelay.
+    app.Lifetime.ApplicationStopped.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
 }
 
 await app.RunAsync();

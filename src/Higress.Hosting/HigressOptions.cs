@@ -45,6 +45,22 @@ public sealed class HigressOptions
 
     /// <summary>How request paths and Host headers are normalized before matching (docs/security.md).</summary>
     public HigressSecurityOptions Security { get; set; } = new();
+
+    /// <summary>How the host drains on SIGTERM (the <c>Higress:Shutdown</c> section; docs/operations.md).</summary>
+    public HigressShutdownOptions Shutdown { get; set; } = new();
+}
+
+/// <summary>
+/// Graceful drain (the <c>Higress:Shutdown</c> section): on SIGTERM <c>/readyz</c> answers 503 at once, the gateway keeps
+/// serving for <see cref="DrainDelay"/>, then stops accepting and gives in-flight requests up to <see cref="Timeout"/>.
+/// </summary>
+public sealed class HigressShutdownOptions
+{
+    /// <summary>How long the gateway keeps serving after SIGTERM, so that load balancers notice the failed readiness (default 5 s).</summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long in-flight requests may still finish once the gateway stopped accepting (default 30 s); then they are aborted.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

@@ -139,4 +139,11 @@ internal static class EventIds
 
     /// <summary>Fault injection delayed a request before forwarding it.</summary>
     public const int FaultDelayed = 1751;
+    // 1740-1749: graceful drain.
+
+    /// <summary>SIGTERM: readiness fails and the gateway keeps serving for <c>Higress:Shutdown:DrainDelay</c>.</summary>
+    public const int Draining = 1740;
+
+    /// <summary>The drain delay is over: the listeners stop accepting and in-flight requests finish.</summary>
+    public const int DrainDelayOver = 1741;
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Higress.Hosting.Admin;
@@ -16,7 +17,7 @@ namespace Higress.Hosting.Admin;
 /// values that are an IP address, <c>localhost</c> or a name in <c>Higress:Admin:AllowedHosts</c>; with
 /// <c>Higress:Admin:Token</c> set, all but the probes (<c>/healthz</c>, <c>/readyz</c>) also need the bearer token.
 /// </summary>
-internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options)
+internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime)
 {
     private readonly HashSet<string> _allowedHosts = new(options.Value.Admin.AllowedHosts ?? [], StringComparer.OrdinalIgnoreCase);
     private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Admin.Token));
@@ -70,6 +71,11 @@ internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager lis
 
     private (bool Ready, string Body) Readiness()
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return (false, "not ready: draining, the host is shutting down\n");
+        }
+
         if (!runtime.HasAppliedPlan)
         {
             return (false, "not ready: no configuration applied yet\n");

@@ -1,4 +1,5 @@
 using Higress.Hosting.Runtime;
+using Higress.Hosting.Shutdown;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,8 @@ public static class HigressEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var runtime = services.GetService<HigressRuntime>()
             ?? throw new InvalidOperationException("Higress services are missing: call builder.Services.AddHigress(...) before app.MapHigress().");
+        // Listening for SIGTERM now, before the host starts, puts the drain's handler ahead of the console lifetime's.
+        services.GetRequiredService<GracefulDrain>().Arm();
         var before = endpoints.DataSources.ToList();
         endpoints.MapReverseProxy(pipeline =>
         {

@@ -5,11 +5,13 @@ using Higress.Hosting.Configuration;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Plugins;
 using Higress.Hosting.Runtime;
+using Higress.Hosting.Shutdown;
 using Higress.Hosting.Sources;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -99,6 +101,9 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton(sp => new RequestNormalization(sp.GetRequiredService<IOptions<HigressOptions>>().Value.Security));
         services.TryAddSingleton<HigressConfigurationLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<HigressConfigurationLoop>());
+        services.TryAddSingleton<GracefulDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
+        services.AddOptions<HostOptions>().Configure<IOptions<HigressOptions>>((host, higress) => GracefulDrain.ConfigureHostOptions(host, higress.Value.Shutdown));
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {

@@ -23,19 +23,7 @@ public sealed class ReferenceHostTests : IAsyncLifetime
         {
             ["services.yaml"] = ConformanceWorld.ServiceYaml(ConformanceWorld.Infra, "infra-backend-v1", _v1.Port)
                 + ConformanceWorld.ServiceYaml(ConformanceWorld.Infra, "infra-backend-v2", _v2.Port),
-            ["gateway.yaml"] = $$"""
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata:
-                  name: same-namespace
-                  namespace: gateway-conformance-infra
-                spec:
-                  gatewayClassName: higress
-                  listeners:
-                  - name: http
-                    port: {{_port}}
-                    protocol: HTTP
-                """,
+            ["gateway.yaml"] = ConformanceWorld.SingleListenerGatewayYaml(_port),
             ["route.yaml"] = Route("infra-backend-v1"),
         }, relativeConfigDir: true);
     }

@@ -177,6 +177,37 @@ public sealed partial class ConformanceWorld : IAsyncDisposable
         return yaml.ToString();
     }
 
+    /// <summary>The Gateway <c>same-namespace</c> with one HTTP listener on <paramref name="port"/>.</summary>
+    public static string SingleListenerGatewayYaml(int port, string listener = "http") => string.Create(CultureInfo.InvariantCulture, $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: same-namespace
+          namespace: {Infra}
+        spec:
+          gatewayClassName: higress
+          listeners:
+          - name: {listener}
+            port: {port}
+            protocol: HTTP
+        """);
+
+    /// <summary>The HTTPRoute <c>app</c> on <c>same-namespace</c>: every request to <paramref name="backend"/>:8080.</summary>
+    public static string CatchAllRouteYaml(string backend) => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: app
+          namespace: {Infra}
+        spec:
+          parentRefs:
+          - name: same-namespace
+          rules:
+          - backendRefs:
+            - name: {backend}
+              port: 8080
+        """;
+
     /// <summary>A Service (port 8080) with an EndpointSlice pointing at 127.0.0.1:<paramref name="port"/>.</summary>
     public static string ServiceYaml(string ns, string name, int port, int servicePort = 8080) => string.Create(CultureInfo.InvariantCulture, $"""
         ---

@@ -67,7 +67,8 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
     /// <param name="relativeConfigDir">Pass ConfigDir as a path relative to the working directory (as docs/operations.md allows).</param>
     /// <param name="adminPort">The admin port; a free one when null.</param>
     /// <param name="waitReady">Wait for <c>/readyz</c>; false returns once the process runs (for hosts that cannot be ready).</param>
-    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files, bool relativeConfigDir = false, int? adminPort = null, bool waitReady = true)
+    /// <param name="extraArgs">More command-line arguments, e.g. <c>--Higress:Shutdown:DrainDelay=1s</c>.</param>
+    public static async Task<ReferenceHostProcess> StartAsync(IReadOnlyDictionary<string, string> files, bool relativeConfigDir = false, int? adminPort = null, bool waitReady = true, IEnumerable<string>? extraArgs = null)
     {
         var workingDir = Directory.CreateTempSubdirectory("higress-e2e-ref-cwd-").FullName;
         var configDir = relativeConfigDir
@@ -90,6 +91,11 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Higress:ConfigDir={(relativeConfigDir ? "config" : configDir)}");
         start.ArgumentList.Add("--Higress:BindAddress=127.0.0.1");
         start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.Value.ToString(CultureInfo.InvariantCulture)}");
+        foreach (var arg in extraArgs ?? [])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
@@ -128,6 +134,21 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
         var temp = Path.Combine(Path.GetTempPath(), $"higress-e2e-{Guid.NewGuid():N}.tmp");
         await File.WriteAllTextAsync(temp, yaml);
         File.Move(temp, Path.Combine(ConfigDir, name), overwrite: true);
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes does when it removes a pod (<see cref="Process.Kill()"/> would send SIGKILL).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to exit (at most <paramref name="timeout"/>) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>True while the process runs.</summary>

@@ -132,20 +132,7 @@ public sealed class ListenerBindFailureTests : IAsyncLifetime
     {
         ["services.yaml"] = ConformanceWorld.ServiceYaml(ConformanceWorld.Infra, "infra-backend-v1", _backend.Port),
         ["gateway.yaml"] = GatewayYaml(free, busy),
-        ["route.yaml"] = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: app
-              namespace: gateway-conformance-infra
-            spec:
-              parentRefs:
-              - name: same-namespace
-              rules:
-              - backendRefs:
-                - name: infra-backend-v1
-                  port: 8080
-            """,
+        ["route.yaml"] = ConformanceWorld.CatchAllRouteYaml("infra-backend-v1"),
     };
 
     private static string GatewayYaml(int free, int? busy) => $$"""

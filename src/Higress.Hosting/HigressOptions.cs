@@ -133,4 +133,11 @@ public sealed class HigressLimitsOptions
 
     /// <summary>The most objects across all sources (default 50,000). Over it, the last good snapshot keeps serving.</summary>
     public int MaxObjects { get; set; } = 50_000;
+
+    /// <summary>
+    /// The most proxies a request may have passed (entries of its <c>Via</c> header, default 10): a request that has
+    /// passed more is answered 508 Loop Detected instead of being forwarded again. A backend that is the gateway's own
+    /// listener, directly or through a chain, would otherwise loop until file descriptors run out.
+    /// </summary>
+    public int MaxHops { get; set; } = 10;
 }

@@ -38,6 +38,19 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         return LocalResponse.WriteAsync(context, StatusCodes.Status400BadRequest, $"400 Bad Request: {reason}\nrequest id: {id}\n");
     }
 
+    /// <summary>
+    /// A request that has passed more proxies than <c>Higress:Limits:MaxHops</c> (its <c>Via</c> header): 508 Loop
+    /// Detected, not forwarded again. The client's own request is described, so the reason is always in the body.
+    /// </summary>
+    public Task LoopDetectedAsync(HttpContext context, int hops)
+    {
+        var id = RequestId(context);
+        var reason = $"the request has passed {hops} proxies (Via), over the limit; a backend probably forwards to this gateway again";
+        Log.RequestRefused(logger, id, reason);
+        context.Response.Headers[RequestIdHeader] = id;
+        return LocalResponse.WriteAsync(context, StatusCodes.Status508LoopDetected, $"508 Loop Detected: {reason}\nrequest id: {id}\n");
+    }
+
     /// <summary>A matched rule that cannot be served as configured (invalid backend, no destination): 500 by default.</summary>
     public Task MisconfiguredAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, string reason, int status = StatusCodes.Status500InternalServerError)
     {

@@ -29,6 +29,7 @@ internal sealed class HigressMiddleware(
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
+    private readonly int _maxHops = options.Value.Limits.MaxHops;
     private readonly GatewayErrors _errors = new(options.Value.DetailedErrors, logger);
     private readonly FaultInjector _faults = new(logger);
 
@@ -48,6 +49,12 @@ internal sealed class HigressMiddleware(
         if (normalization.Apply(context) is { } refused)
         {
             return _errors.BadRequestAsync(context, refused);
+        }
+
+        // A request that keeps coming back (a backend that is this gateway, directly or through a chain) ends here.
+        if (ViaHops.Count(context.Request.Headers.Via) is var hops && hops >= _maxHops)
+        {
+            return _errors.LoopDetectedAsync(context, hops);
         }
 
         // Only an authentication plugin may name the consumer: a client's own claim never reaches matching or a backend.
@@ -140,6 +147,7 @@ internal sealed class HigressMiddleware(
 
     private Task Send(HttpContext context, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
+        ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
         context.SetEndpoint(endpoint);
         if (routeRuntime.Timeout is { } timeout)

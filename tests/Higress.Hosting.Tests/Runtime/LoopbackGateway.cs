@@ -30,9 +30,10 @@ internal sealed class LoopbackGateway : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <summary>Starts a gateway whose single listener (Gateway <c>gw</c> in <c>default</c>) accepts routes from all namespaces.</summary>
-    public static async Task<LoopbackGateway> StartAsync(Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null, Action<IHigressBuilder>? higress = null)
+    public static async Task<LoopbackGateway> StartAsync(
+        Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null, Action<IHigressBuilder>? higress = null, int? listenerPort = null)
     {
-        var port = FreePort();
+        var port = listenerPort ?? FreePort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort()}");

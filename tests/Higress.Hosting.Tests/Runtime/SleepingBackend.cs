@@ -27,6 +27,9 @@ internal sealed class SleepingBackend : IAsyncDisposable
     /// <summary>How many requests arrived.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>The <c>Via</c> header of the last request, or null.</summary>
+    public string? LastVia { get; private set; }
+
     /// <summary>Completes true when a sleeping request was aborted, false when one slept to its end.</summary>
     public Task<bool> SleepAborted => _aborted.Task;
 
@@ -52,6 +55,7 @@ internal sealed class SleepingBackend : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        LastVia = context.Request.Headers.Via.ToString();
         var path = context.Request.Path.Value ?? "/";
         if (path.StartsWith("/sleep/", StringComparison.Ordinal) && int.TryParse(path["/sleep/".Length..], out var ms))
         {

@@ -10,16 +10,19 @@ namespace Higress.Core.Translation;
 internal static class ServiceEntryChecks
 {
     /// <summary>The <c>loadBalancer.simple</c> values the reader accepts, for its fix text.</summary>
-    public const string LoadBalancerNames = "ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH";
+    public const string LoadBalancerNames = "ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM";
 
-    /// <summary>The <c>loadBalancer.simple</c> values, as YARP load-balancing policies; null for an unknown value (the reader refuses it).</summary>
+    /// <summary>
+    /// The <c>loadBalancer.simple</c> values, as YARP load-balancing policies; null for a value the reader refuses.
+    /// PASSTHROUGH is refused: it means "the caller's original destination", which a gateway that resolves the
+    /// destination itself does not have, and quietly balancing instead would look enforced when it is not.
+    /// </summary>
     public static string? LoadBalancing(string? simple) => simple?.ToUpperInvariant() switch
     {
         null or "UNSPECIFIED" => "RoundRobin",
         "ROUND_ROBIN" => "RoundRobin",
         "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
         "RANDOM" => "Random",
-        "PASSTHROUGH" => "First",
         _ => null,
     };
 
@@ -42,6 +45,12 @@ internal static class ServiceEntryChecks
         if (!spec.ExportTo.IsEmpty)
         {
             context.NotEnforced(entry, "spec.exportTo", "the entry is visible to routes in every namespace");
+        }
+
+        // Equal weights are what every balancer does anyway; unequal ones would need a weighted balancer.
+        if (spec.Endpoints.Select(e => e.Weight ?? 1).Distinct().Skip(1).Any())
+        {
+            context.NotEnforced(entry, "spec.endpoints[].weight", "endpoints get equal shares whatever their weights");
         }
 
         CheckPolicy(context, entry, spec.TrafficPolicy, "spec.trafficPolicy");

@@ -3,7 +3,7 @@ namespace Higress.Core.Resources;
 /// <summary>The load-balancing settings.</summary>
 public sealed record LoadBalancerSettings
 {
-    /// <summary>ROUND_ROBIN | LEAST_REQUEST | LEAST_CONN | RANDOM | PASSTHROUGH.</summary>
+    /// <summary>ROUND_ROBIN (default) | LEAST_REQUEST | LEAST_CONN (same as LEAST_REQUEST) | RANDOM; PASSTHROUGH is refused.</summary>
     public string? Simple { get; init; }
 
     /// <summary>Consistent hashing (Istio <c>consistentHash</c> shape, loosely typed), used for session affinity.</summary>

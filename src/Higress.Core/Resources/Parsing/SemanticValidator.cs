@@ -105,7 +105,10 @@ internal static class SemanticValidator
                 context.Error(JsonBinder.Join(path, "selector"), "from: Selector needs a selector", "add selector: {matchLabels: {...}}");
                 break;
             case LoadBalancerSettings { Simple: { } simple } when ServiceEntryChecks.LoadBalancing(simple) is null:
-                context.Error(JsonBinder.Join(path, "simple"), $"'{simple}' is not a valid value", $"use one of: {ServiceEntryChecks.LoadBalancerNames}");
+                context.Error(
+                    JsonBinder.Join(path, "simple"),
+                    simple.Equals("PASSTHROUGH", StringComparison.OrdinalIgnoreCase) ? "'PASSTHROUGH' is not supported: the gateway has no original destination to pass requests through to" : $"'{simple}' is not a valid value",
+                    $"use one of: {ServiceEntryChecks.LoadBalancerNames}");
                 break;
             case ClientTlsSettings tls when !TlsModes.Contains(tls.Mode):
                 context.Error(JsonBinder.Join(path, "mode"), $"'{tls.Mode}' is not a valid value", $"use one of: {string.Join(", ", TlsModes)}");

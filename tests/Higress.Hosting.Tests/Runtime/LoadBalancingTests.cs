@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+
+namespace Higress.Hosting.Tests.Runtime;
+
+/// <summary>ServiceEntry <c>loadBalancer.simple</c> on three real Kestrel backends behind a real gateway.</summary>
+public sealed class LoadBalancingTests
+{
+    private static string Config(string simple, IReadOnlyList<SleepingBackend> backends) => $$$"""
+        apiVersion: networking.higress.io/v1alpha1
+        kind: ServiceEntry
+        metadata: {name: pool}
+        spec:
+          hosts: [pool.internal]
+          ports: [{number: 80, name: http}]
+          endpoints: [{{{string.Join(", ", backends.Select(b => string.Create(CultureInfo.InvariantCulture, $"{{address: 127.0.0.1, ports: {{http: {b.Port}}}}}")))}}}]
+          trafficPolicy: {loadBalancer: {simple: {{{simple}}} } }
+        ---
+        {{{LoopbackGateway.Route(LoopbackGateway.ForwardTo("pool.internal", 80))}}}
+        """;
+
+    private static async Task<SleepingBackend[]> StartBackendsAsync() =>
+        [await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync()];
+
+    private static async ValueTask DisposeAllAsync(SleepingBackend[] backends)
+    {
+        foreach (var backend in backends)
+        {
+            await backend.DisposeAsync();
+        }
+    }
+
+    private static async Task GetOkAsync(LoopbackGateway gateway, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await gateway.Client.GetAsync(new Uri("/", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Round_robin_spreads_300_requests_evenly()
+    {
+        var backends = await StartBackendsAsync();
+        try
+        {
+            await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("ROUND_ROBIN", backends)));
+
+            await GetOkAsync(gateway, 300);
+
+            Assert.All(backends, b => Assert.InRange(b.Requests, 95, 105));
+        }
+        finally
+        {
+            await DisposeAllAsync(backends);
+        }
+    }
+
+    [Fact]
+    public async Task Random_reaches_every_backend()
+    {
+        var backends = await StartBackendsAsync();
+        try
+        {
+            await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("RANDOM", backends)));
+
+            await GetOkAsync(gateway, 300);
+
+            Assert.Equal(300, backends.Sum(b => b.Requests));
+            Assert.All(backends, b => Assert.True(b.Requests > 0));
+        }
+        finally
+        {
+            await DisposeAllAsync(backends);
+        }
+    }
+
+    [Fact]
+    public async Task Least_request_sends_to_the_idle_backend_while_the_others_hold_slow_requests()
+    {
+        var backends = await StartBackendsAsync();
+        try
+        {
+            await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("LEAST_REQUEST", backends)));
+            using var stop = new CancellationTokenSource();
+            var slow = new List<Task>();
+            for (var i = 0; i < 2; i++)
+            {
+                slow.Add(gateway.Client.GetAsync(new Uri("/sleep/60000", UriKind.Relative), stop.Token));
+
+                // Each slow request must be in flight before the next is balanced, so that they land on two backends.
+                for (var wait = 0; backends.Sum(b => b.Requests) <= i && wait < 200; wait++)
+                {
+                    await Task.Delay(25);
+                }
+            }
+
+            Assert.Equal(2, backends.Sum(b => b.Requests));
+            var idle = Assert.Single(backends, b => b.Requests == 0);
+
+            await GetOkAsync(gateway, 30);
+
+            Assert.Equal(30, idle.Requests);
+            Assert.Equal(32, backends.Sum(b => b.Requests));
+            await stop.CancelAsync();
+            await Task.WhenAll(slow.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+        finally
+        {
+            await DisposeAllAsync(backends);
+        }
+    }
+}

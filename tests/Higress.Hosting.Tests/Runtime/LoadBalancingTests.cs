@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Net;
+using Higress.Hosting.Runtime;
+using Higress.Hosting.Sources;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy;
 
 namespace Higress.Hosting.Tests.Runtime;
 
@@ -110,5 +114,45 @@ public sealed class LoadBalancingTests
         {
             await DisposeAllAsync(backends);
         }
+    }
+
+    [Fact]
+    public async Task A_changed_policy_is_republished_to_yarp()
+    {
+        var backends = await StartBackendsAsync();
+        using var source = new CodeResourceSource(r => r.AddYaml(Config("ROUND_ROBIN", backends)));
+        try
+        {
+            await using var gateway = await LoopbackGateway.StartAsync(_ => { }, higress: h => h.Services.AddSingleton<Core.Resources.Sources.IResourceSource>(source));
+            await GetOkAsync(gateway, 3);
+            Assert.Equal("RoundRobin", await PolicyAsync(gateway, "RoundRobin"));
+
+            source.Update(r => r.AddYaml(Config("LEAST_REQUEST", backends)));
+            gateway.Services.GetRequiredService<HigressConfigurationLoop>().Rebuild();
+
+            Assert.Equal("LeastRequests", await PolicyAsync(gateway, "LeastRequests"));
+            await GetOkAsync(gateway, 3);
+        }
+        finally
+        {
+            await DisposeAllAsync(backends);
+        }
+    }
+
+    // YARP applies a published config on its own thread; wait a bounded while for the expected policy.
+    private static async Task<string?> PolicyAsync(LoopbackGateway gateway, string expected)
+    {
+        var lookup = gateway.Services.GetRequiredService<IProxyStateLookup>();
+        string? policy = null;
+        for (var attempt = 0; attempt < 100 && policy != expected; attempt++)
+        {
+            policy = lookup.GetClusters().Select(c => c.Model.Config.LoadBalancingPolicy).SingleOrDefault();
+            if (policy != expected)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        return policy;
     }
 }

@@ -29,6 +29,9 @@ internal sealed class LoopbackGateway : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a gateway whose single listener (Gateway <c>gw</c> in <c>default</c>) accepts routes from all namespaces.</summary>
     public static async Task<LoopbackGateway> StartAsync(
         Action<ResourceBuilder> resources, IDictionary<string, string?>? settings = null, Action<IHigressBuilder>? higress = null, int? listenerPort = null)

@@ -23,14 +23,20 @@ public sealed class LoadBalancingTests
         {{{LoopbackGateway.Route(LoopbackGateway.ForwardTo("pool.internal", 80))}}}
         """;
 
-    private static async Task<SleepingBackend[]> StartBackendsAsync() =>
-        [await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync()];
-
-    private static async ValueTask DisposeAllAsync(SleepingBackend[] backends)
+    /// <summary>Runs <paramref name="test"/> with three backends and stops them afterwards.</summary>
+    private static async Task WithBackendsAsync(Func<SleepingBackend[], Task> test)
     {
-        foreach (var backend in backends)
+        SleepingBackend[] backends = [await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync()];
+        try
         {
-            await backend.DisposeAsync();
+            await test(backends);
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
         }
     }
 
@@ -46,26 +52,20 @@ public sealed class LoadBalancingTests
     [Fact]
     public async Task Round_robin_spreads_300_requests_evenly()
     {
-        var backends = await StartBackendsAsync();
-        try
+        await WithBackendsAsync(async backends =>
         {
             await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("ROUND_ROBIN", backends)));
 
             await GetOkAsync(gateway, 300);
 
             Assert.All(backends, b => Assert.InRange(b.Requests, 95, 105));
-        }
-        finally
-        {
-            await DisposeAllAsync(backends);
-        }
+        });
     }
 
     [Fact]
     public async Task Random_reaches_every_backend()
     {
-        var backends = await StartBackendsAsync();
-        try
+        await WithBackendsAsync(async backends =>
         {
             await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("RANDOM", backends)));
 
@@ -73,18 +73,13 @@ public sealed class LoadBalancingTests
 
             Assert.Equal(300, backends.Sum(b => b.Requests));
             Assert.All(backends, b => Assert.True(b.Requests > 0));
-        }
-        finally
-        {
-            await DisposeAllAsync(backends);
-        }
+        });
     }
 
     [Fact]
     public async Task Least_request_sends_to_the_idle_backend_while_the_others_hold_slow_requests()
     {
-        var backends = await StartBackendsAsync();
-        try
+        await WithBackendsAsync(async backends =>
         {
             await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("LEAST_REQUEST", backends)));
             using var stop = new CancellationTokenSource();
@@ -109,20 +104,15 @@ public sealed class LoadBalancingTests
             Assert.Equal(32, backends.Sum(b => b.Requests));
             await stop.CancelAsync();
             await Task.WhenAll(slow.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-        }
-        finally
-        {
-            await DisposeAllAsync(backends);
-        }
+        });
     }
 
     [Fact]
     public async Task A_changed_policy_is_republished_to_yarp()
     {
-        var backends = await StartBackendsAsync();
-        using var source = new CodeResourceSource(r => r.AddYaml(Config("ROUND_ROBIN", backends)));
-        try
+        await WithBackendsAsync(async backends =>
         {
+            using var source = new CodeResourceSource(r => r.AddYaml(Config("ROUND_ROBIN", backends)));
             await using var gateway = await LoopbackGateway.StartAsync(_ => { }, higress: h => h.Services.AddSingleton<Core.Resources.Sources.IResourceSource>(source));
             await GetOkAsync(gateway, 3);
             Assert.Equal("RoundRobin", await PolicyAsync(gateway, "RoundRobin"));
@@ -132,11 +122,7 @@ public sealed class LoadBalancingTests
 
             Assert.Equal("LeastRequests", await PolicyAsync(gateway, "LeastRequests"));
             await GetOkAsync(gateway, 3);
-        }
-        finally
-        {
-            await DisposeAllAsync(backends);
-        }
+        });
     }
 
     // YARP applies a published config on its own thread; wait a bounded while for the expected policy.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,6 +33,47 @@ public sealed class RequestMirrorTests
         Assert.Equal("api.example.com-shadow", copy.Host);
         Assert.Equal("/orders?x=1", copy.PathAndQuery);
         Assert.Equal("hello", copy.Body);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_over_64_KiB_reaches_the_primary_whole_and_the_mirror_not_at_all(bool chunked)
+    {
+        long dropped = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "higress_mirror_dropped_total")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "reason", Value: "body_too_large" })
+                {
+                    Interlocked.Add(ref dropped, value);
+                }
+            }
+        });
+        listener.Start();
+        await using var primary = await CountingBackend.StartAsync();
+        await using var shadow = await RecordingBackend.StartAsync();
+        await using var gateway = await LoopbackGateway.StartAsync(r => r
+            .AddService("up", primary.Port, ["127.0.0.1"])
+            .AddService("shadow", shadow.Port, ["127.0.0.1"])
+            .AddYaml(LoopbackGateway.Route(LoopbackGateway.ForwardTo("up", primary.Port) + $"\nmirror: {{host: shadow, port: {shadow.Port}}}")));
+
+        using var content = new PatternContent(100_000, chunked);
+        using var response = await gateway.Client.PostAsync(new Uri("/upload", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new BodyOutcome(100_000, Complete: true, Intact: true), await primary.Outcome);
+        Assert.Empty(shadow.Requests);
+        Assert.True(Interlocked.Read(ref dropped) >= 1);
     }
 
     [Fact]

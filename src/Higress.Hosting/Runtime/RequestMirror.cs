@@ -48,7 +48,7 @@ internal sealed partial class RequestMirror : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         });
         _sent = meter.Meter.CreateCounter<long>("higress_mirror_requests_total", "{request}", "Request copies sent to mirrors");
-        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight) or body_too_large");
+        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight), body_too_large or body_unreadable");
     }
 
     /// <summary>How long a copy may take before it is abandoned: the rule's timeout, or 30 s.</summary>
@@ -63,10 +63,17 @@ internal sealed partial class RequestMirror : IDisposable
             return;
         }
 
-        var body = await BufferBodyAsync(context.Request);
+        // Full already: no body is buffered for copies that would be dropped anyway.
+        if (Volatile.Read(ref _inFlight) >= MaxInFlight)
+        {
+            _dropped.Add(chosen.Count, new KeyValuePair<string, object?>("reason", "overloaded"));
+            return;
+        }
+
+        var (body, dropReason) = await BufferBodyAsync(context.Request);
         if (body is null)
         {
-            _dropped.Add(chosen.Count, new KeyValuePair<string, object?>("reason", "body_too_large"));
+            _dropped.Add(chosen.Count, new KeyValuePair<string, object?>("reason", dropReason));
             return;
         }
 
@@ -95,30 +102,40 @@ internal sealed partial class RequestMirror : IDisposable
     public void Dispose() => _client.Dispose();
 
     // The body is read into the request's own buffer (EnableBuffering) and rewound, so the primary still gets all of it.
-    private static async Task<byte[]?> BufferBodyAsync(HttpRequest request)
+    // A body that cannot be read (client gone, over the host's size limit) gives no copy; forwarding then meets the
+    // same failure and answers it as it would without a mirror.
+    private static async Task<(byte[]? Body, string Reason)> BufferBodyAsync(HttpRequest request)
     {
         var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
         if (!hasBody)
         {
-            return [];
+            return ([], string.Empty);
         }
 
         if (request.ContentLength is > MaxBody)
         {
-            return null;
+            return (null, "body_too_large");
         }
 
         request.EnableBuffering(MaxBody);
-        var buffer = new byte[MaxBody + 1];
+        var buffer = new byte[(request.ContentLength ?? MaxBody) + 1];
         var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            read += n;
+            int n;
+            while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), request.HttpContext.RequestAborted)) > 0)
+            {
+                read += n;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            request.Body.Position = 0;
+            return (null, "body_unreadable");
         }
 
         request.Body.Position = 0;
-        return read > MaxBody ? null : buffer[..read];
+        return read > MaxBody ? (null, "body_too_large") : (buffer[..read], string.Empty);
     }
 
     private static HttpRequestMessage Copy(HttpRequest request, string address, UpstreamProtocol protocol, byte[] body)

@@ -132,6 +132,11 @@ internal static class EventIds
     /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
     public const int RequestRefused = 1700;
 
+    // 1760-1769: request mirroring.
+
+    /// <summary>A mirrored copy of a request failed (refused, timed out, reset); the primary request is unaffected.</summary>
+    public const int MirrorFailed = 1760;
+
     // 1750-1759: timeouts and fault injection.
 
     /// <summary>Fault injection answered a request locally instead of forwarding it.</summary>

@@ -40,6 +40,9 @@ public sealed record RoutePlan(
     /// <summary>Fault injection, or null for none.</summary>
     public FaultPlan? Fault { get; init; }
 
+    /// <summary>The mirrors requests are copied to (native <c>mirror</c>, HTTPRoute <c>RequestMirror</c>); empty for none.</summary>
+    public EquatableArray<MirrorPlan> Mirrors { get; init; } = EquatableArray<MirrorPlan>.Empty;
+
     /// <summary>The largest request body in bytes, overriding the host's limit; null = the host's limit.</summary>
     public long? MaxRequestBodySize { get; init; }
 }

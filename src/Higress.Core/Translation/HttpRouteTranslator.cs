@@ -65,7 +65,8 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         TimeSpan? backendTimeout = null)
     {
         var field = $"spec.rules[{index}]";
-        var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, filters, backendRefs, matches, field, protocol);
+        var mirrors = new List<MirrorPlan>();
+        var (action, requestHeaders, responseHeaders, rewrite, ok) = Filters(route, filters, backendRefs, matches, field, protocol, mirrors);
         output.Add(plugins.Apply(route, field, hostnames, attachments, new RoutePlan(
             $"{route.Kind}/{route.Namespace}/{route.Name}/rules/{index}",
             ListenerBuilder.Ref(route),
@@ -80,6 +81,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
             Rewrite = rewrite,
             Timeout = timeout,
             BackendTimeout = backendTimeout,
+            Mirrors = mirrors.ToEquatableArray(),
         }, fieldPlugins: CorsPlugins(route, filters, field), authorizationPolicy: AuthorizationPolicy(route)));
         return ok;
     }
@@ -167,7 +169,7 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         .ToEquatableArray();
 
     private (RouteAction Action, HeaderModifier Request, HeaderModifier Response, UrlRewrite? Rewrite, bool RefsOk) Filters(
-        Resource route, EquatableArray<HttpRouteFilter> filters, EquatableArray<BackendRef> backendRefs, IReadOnlyList<PlanRouteMatch> matches, string field, UpstreamProtocol? forced)
+        Resource route, EquatableArray<HttpRouteFilter> filters, EquatableArray<BackendRef> backendRefs, IReadOnlyList<PlanRouteMatch> matches, string field, UpstreamProtocol? forced, List<MirrorPlan> mirrors)
     {
         var request = HeaderModifier.None;
         var response = HeaderModifier.None;
@@ -202,6 +204,9 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     rewrite = new UrlRewrite(rewritePath, u.Hostname);
                     break;
                 case HttpRouteFilterType.Cors when filter.Cors is not null:
+                    break;
+                case HttpRouteFilterType.RequestMirror when filter.RequestMirror is { } m:
+                    AddMirror(route, m, ff + ".requestMirror.backendRef", forced, mirrors);
                     break;
                 default:
                     context.NotEnforced(route, ff + ".type", $"filter {filter.Type} is ignored");
@@ -251,6 +256,20 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         }
 
         return (new ForwardAction(list.ToEquatableArray()), request, response, rewrite, refsOk);
+    }
+
+    // An unresolved mirror is dropped with an error; the rule still serves its backends.
+    private void AddMirror(Resource route, HttpRequestMirrorFilter mirror, string field, UpstreamProtocol? forced, List<MirrorPlan> mirrors)
+    {
+        var resolved = backends.ResolveBackendRef(route, mirror.BackendRef, forced);
+        if (!resolved.IsValid)
+        {
+            context.Error(route, field, resolved.Message! + "; requests are not mirrored");
+            return;
+        }
+
+        var percent = mirror.Fraction is { } f ? 100.0 * f.Numerator / f.Denominator : mirror.Percent ?? 100;
+        mirrors.Add(new MirrorPlan(resolved.ClusterId!, percent));
     }
 
     private bool PathModifierFits(Resource route, HttpPathModifier? path, IReadOnlyList<PlanRouteMatch> matches, string field, out PathModifier? modifier)

@@ -126,6 +126,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             Rewrite = rewrite,
             Timeout = Timeouts.Enabled(rule.Timeout),
             Fault = Fault(rule.Fault),
+            Mirrors = Mirrors(owner, rule, field),
             MaxRequestBodySize = rule.MaxRequestBodySize,
         };
         var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
@@ -195,10 +196,31 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             }
         }
 
-        Warn(rule.Mirror, "mirror");
-        Warn(rule.MirrorPercentage, "mirrorPercentage");
         Warn(rule.Retries, "retries");
         Warn(rule.RateLimit, "rateLimit");
+    }
+
+    // An unresolved mirror is dropped with an error; the primary route still serves (Envoy skips a missing shadow cluster).
+    private EquatableArray<MirrorPlan> Mirrors(Resource owner, NativeRule rule, string field)
+    {
+        if (rule.Mirror is not { } mirror)
+        {
+            if (rule.MirrorPercentage is not null)
+            {
+                context.Warning(owner, field + ".mirrorPercentage", "is set without mirror, so nothing is mirrored", "add mirror: {host: ..., port: ...} or remove mirrorPercentage");
+            }
+
+            return EquatableArray<MirrorPlan>.Empty;
+        }
+
+        var resolved = backends.ResolveHost(owner, mirror.Host, mirror.Port, mirror.Subset);
+        if (!resolved.IsValid)
+        {
+            context.Error(owner, field + ".mirror", resolved.Message! + "; requests are not mirrored");
+            return EquatableArray<MirrorPlan>.Empty;
+        }
+
+        return [new MirrorPlan(resolved.ClusterId!, rule.MirrorPercentage?.Value ?? 100)];
     }
 
     // Istio: a fault without a percentage applies to every request.

@@ -89,6 +89,7 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         HigressPluginServices.Add(services);
         services.TryAddSingleton<HigressMetrics>();
+        services.TryAddSingleton<RequestMirror>();
         services.TryAddSingleton<PrometheusText>();
         services.TryAddSingleton<AdminEndpoints>();
         services.TryAddSingleton<YarpApplyListener>();

@@ -25,7 +25,8 @@ internal sealed class HigressMiddleware(
     RequestNormalization normalization,
     ILogger<HigressMiddleware> logger,
     IServiceProvider services,
-    HigressEndpointConventionBuilder conventions)
+    HigressEndpointConventionBuilder conventions,
+    RequestMirror mirror)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
@@ -133,22 +134,40 @@ internal sealed class HigressMiddleware(
         }
 
         return routeRuntime.Route.Fault is { } fault
-            ? ForwardAfterFaultAsync(context, feature, routeRuntime, backend, endpoint, fault)
-            : Send(context, routeRuntime, backend, endpoint);
+            ? ForwardAfterFaultAsync(context, state, feature, routeRuntime, backend, endpoint, fault)
+            : MirrorThenSend(context, state, routeRuntime, backend, endpoint);
     }
 
-    private async Task ForwardAfterFaultAsync(HttpContext context, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint, FaultPlan fault)
+    private async Task ForwardAfterFaultAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint, FaultPlan fault)
     {
         if (await _faults.ApplyAsync(context, routeRuntime, feature, fault))
         {
-            await Send(context, routeRuntime, backend, endpoint);
+            await MirrorThenSend(context, state, routeRuntime, backend, endpoint);
         }
+    }
+
+    // Mirrors copy the request as the backend would get it (route header edits and Via applied), after the plugins
+    // and fault injection, as Envoy's router does.
+    private Task MirrorThenSend(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint) =>
+        routeRuntime.Route.Mirrors.IsEmpty ? Send(context, routeRuntime, backend, endpoint) : MirrorThenSendAsync(context, state, routeRuntime, backend, endpoint);
+
+    private async Task MirrorThenSendAsync(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
+    {
+        ViaHops.Append(context.Request.Headers);
+        HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
+        await mirror.MirrorAsync(context, state, routeRuntime.Route);
+        await SendEdited(context, routeRuntime, endpoint);
     }
 
     private Task Send(HttpContext context, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
+        return SendEdited(context, routeRuntime, endpoint);
+    }
+
+    private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint)
+    {
         context.SetEndpoint(endpoint);
         if (routeRuntime.Timeout is { } timeout)
         {

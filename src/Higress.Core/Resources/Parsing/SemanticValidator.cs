@@ -168,6 +168,20 @@ internal static class SemanticValidator
                 context.Error(JsonBinder.Join(path, names[i]), $"'{names[i]}' does not belong to type {JsonBinder.EnumWireName(f.Type)}", "remove it, or change type");
             }
         }
+
+        if (f.RequestMirror is { } mirror)
+        {
+            var mirrorPath = JsonBinder.Join(path, "requestMirror");
+            if (mirror is { Percent: not null, Fraction: not null })
+            {
+                context.Error(JsonBinder.Join(mirrorPath, "fraction"), "percent and fraction are both set", "keep one of them");
+            }
+
+            if (mirror.Fraction is { } fraction && fraction.Numerator > fraction.Denominator)
+            {
+                context.Error(JsonBinder.Join(mirrorPath, "fraction.numerator"), $"{fraction.Numerator} is above the denominator {fraction.Denominator}", "use a numerator between 0 and the denominator");
+            }
+        }
     }
 
     private static void ValidateRateLimitKey(string key, string path, BindContext context)

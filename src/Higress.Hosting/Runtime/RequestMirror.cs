@@ -1,0 +1,202 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Higress.Core.Diagnostics;
+using Higress.Core.Plan;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Higress.Hosting.Runtime;
+
+/// <summary>
+/// Sends copies of a rule's requests to its mirrors, fire and forget (Envoy's request mirroring): the primary never
+/// waits for a copy nor sees its outcome. A body is copied only when it fits <see cref="MaxBody"/>; at most
+/// <see cref="MaxInFlight"/> copies are in flight per process, and copies over that are dropped and counted, so a
+/// mirror that cannot keep up costs bounded memory.
+/// </summary>
+internal sealed partial class RequestMirror : IDisposable
+{
+    /// <summary>The largest request body copied to a mirror; a larger body means no copy.</summary>
+    public const int MaxBody = 64 * 1024;
+
+    /// <summary>Copies in flight per process; over it a copy is dropped.</summary>
+    public const int MaxInFlight = 64;
+
+    private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.Host, HeaderNames.Connection, HeaderNames.KeepAlive, HeaderNames.TransferEncoding, HeaderNames.TE,
+        HeaderNames.Upgrade, HeaderNames.ProxyAuthorization, "Proxy-Connection", HeaderNames.ContentLength, HeaderNames.Expect,
+    };
+
+    private readonly HttpMessageInvoker _client;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _dropped;
+    private readonly ILogger _logger;
+    private int _inFlight;
+
+    public RequestMirror(HigressMeter meter, ILogger<RequestMirror> logger)
+    {
+        _logger = logger;
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        });
+        _sent = meter.Meter.CreateCounter<long>("higress_mirror_requests_total", "{request}", "Request copies sent to mirrors");
+        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight), body_too_large or body_unreadable");
+    }
+
+    /// <summary>How long a copy may take before it is abandoned: the rule's timeout, or 30 s.</summary>
+    private static TimeSpan CopyTimeout(RoutePlan route) => route.Timeout ?? TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts the copies of this request for the rule's mirrors; returns once the body (if any) is buffered.</summary>
+    public async Task MirrorAsync(HttpContext context, RuntimeState state, RoutePlan route)
+    {
+        var chosen = route.Mirrors.Where(m => Random.Shared.NextDouble() * 100 < m.Percent && state.Clusters.ContainsKey(m.ClusterId)).ToList();
+        if (chosen.Count == 0)
+        {
+            return;
+        }
+
+        // Full already: no body is buffered for copies that would be dropped anyway.
+        if (Volatile.Read(ref _inFlight) >= MaxInFlight)
+        {
+            _dropped.Add(chosen.Count, new KeyValuePair<string, object?>("reason", "overloaded"));
+            return;
+        }
+
+        var (body, dropReason) = await BufferBodyAsync(context.Request);
+        if (body is null)
+        {
+            _dropped.Add(chosen.Count, new KeyValuePair<string, object?>("reason", dropReason));
+            return;
+        }
+
+        foreach (var mirror in chosen)
+        {
+            var destinations = state.Clusters[mirror.ClusterId].Cluster.Destinations;
+            if (destinations.Count == 0)
+            {
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _inFlight) > MaxInFlight)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _dropped.Add(1, new KeyValuePair<string, object?>("reason", "overloaded"));
+                continue;
+            }
+
+            var destination = destinations[Random.Shared.Next(destinations.Count)];
+            var message = Copy(context.Request, destination.Address, state.Clusters[mirror.ClusterId].Cluster.Protocol, body);
+            _sent.Add(1);
+            _ = SendAsync(message, route.Id, CopyTimeout(route));
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    // The body is read into the request's own buffer (EnableBuffering) and rewound, so the primary still gets all of it.
+    // A body that cannot be read (client gone, over the host's size limit) gives no copy; forwarding then meets the
+    // same failure and answers it as it would without a mirror.
+    private static async Task<(byte[]? Body, string Reason)> BufferBodyAsync(HttpRequest request)
+    {
+        var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
+        if (!hasBody)
+        {
+            return ([], string.Empty);
+        }
+
+        if (request.ContentLength is > MaxBody)
+        {
+            return (null, "body_too_large");
+        }
+
+        request.EnableBuffering(MaxBody);
+        var buffer = new byte[(request.ContentLength ?? MaxBody) + 1];
+        var read = 0;
+        try
+        {
+            int n;
+            while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), request.HttpContext.RequestAborted)) > 0)
+            {
+                read += n;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            request.Body.Position = 0;
+            return (null, "body_unreadable");
+        }
+
+        request.Body.Position = 0;
+        return read > MaxBody ? (null, "body_too_large") : (buffer[..read], string.Empty);
+    }
+
+    private static HttpRequestMessage Copy(HttpRequest request, string address, UpstreamProtocol protocol, byte[] body)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(address.TrimEnd('/') + request.Path.ToUriComponent() + request.QueryString.ToUriComponent()));
+        if (protocol == UpstreamProtocol.Http2)
+        {
+            message.Version = HttpVersion.Version20;
+            message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
+        if (body.Length > 0 || request.ContentLength is not null)
+        {
+            message.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var header in request.Headers)
+        {
+            if (NotCopied.Contains(header.Key))
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+            }
+        }
+
+        message.Headers.Host = ShadowHost(request.Host);
+        return message;
+    }
+
+    /// <summary>Envoy's shadow host: <c>-shadow</c> appended to the host name, the port kept.</summary>
+    internal static string ShadowHost(HostString host) => host.Port is { } port
+        ? $"{host.Host}-shadow:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : (host.Host ?? string.Empty) + "-shadow";
+
+    private async Task SendAsync(HttpRequestMessage message, string routeId, TimeSpan timeout)
+    {
+        try
+        {
+            // Off the request's thread at once, so that even the synchronous part of a send cannot delay the primary.
+            await Task.Yield();
+            using var deadline = new CancellationTokenSource(timeout);
+            using var response = await _client.SendAsync(message, deadline.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            Log.MirrorFailed(_logger, routeId, message.RequestUri!, ex.Message);
+        }
+        finally
+        {
+            message.Dispose();
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.MirrorFailed, Level = LogLevel.Debug, Message = "Rule {RouteId}: the mirrored copy to {Uri} failed: {Reason}")]
+        public static partial void MirrorFailed(ILogger logger, string routeId, Uri uri, string reason);
+    }
+}

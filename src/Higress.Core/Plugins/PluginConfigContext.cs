@@ -53,7 +53,20 @@ public sealed class PluginConfigContext
     internal Func<string, Secret?>? SecretLookup { get; init; }
 
     /// <summary>Fingerprints of the Secret values this config read: a changed value makes a new binding.</summary>
-    internal SortedSet<string> SecretFingerprints { get; } = new(StringComparer.Ordinal);
+    internal SortedSet<string> SecretFingerprints { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A context for a part of this config parsed on its own (a wrapper's inner object): same instance, namespace, scope
+    /// and Secrets, and the Secrets it reads count for this config; its errors are the caller's to re-path.
+    /// </summary>
+    internal PluginConfigContext Nested() => new(PluginName, InstanceId)
+    {
+        Namespace = Namespace,
+        IsMatchRule = IsMatchRule,
+        HasMatchRules = HasMatchRules,
+        SecretLookup = SecretLookup,
+        SecretFingerprints = SecretFingerprints,
+    };
 
     /// <summary>
     /// Reads one value of a Secret in the configuring object's namespace (multi-tenancy: a config never reads another

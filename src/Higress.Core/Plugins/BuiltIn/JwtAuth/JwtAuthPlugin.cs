@@ -44,13 +44,7 @@ internal sealed partial class JwtAuthPlugin : AuthPlugin<JwtAuthConfig, JwtAuthS
             return base.ParseConfig(config, context);
         }
 
-        var unwrapped = new PluginConfigContext(context.PluginName, context.InstanceId)
-        {
-            Namespace = context.Namespace,
-            IsMatchRule = context.IsMatchRule,
-            HasMatchRules = context.HasMatchRules,
-            SecretLookup = context.SecretLookup,
-        };
+        var unwrapped = context.Nested();
         var parsed = base.ParseConfig(inner, unwrapped);
         foreach (var error in unwrapped.Errors)
         {

@@ -109,6 +109,9 @@ internal static class EventIds
     /// <summary>Forwarding to the upstream failed (502, 503, 504).</summary>
     public const int ForwardingFailed = 1552;
 
+    /// <summary>A cluster's connection-pool limit was full: 503 with <c>x-higress-overloaded</c>, not forwarded.</summary>
+    public const int ClusterOverloaded = 1553;
+
     // 1600-1699: limits and memory.
 
     /// <summary>A file read empty while being written; its last good objects stay.</summary>

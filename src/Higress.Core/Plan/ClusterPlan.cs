@@ -20,4 +20,7 @@ public sealed record ClusterPlan(
     /// upstream's certificate must chain to the system trust store and name the destination's host.
     /// </summary>
     public bool AcceptAnyServerCertificate { get; init; }
+
+    /// <summary>Connection-pool limits and circuit breaking, or null for none.</summary>
+    public ConnectionPoolPlan? ConnectionPool { get; init; }
 }

@@ -241,10 +241,13 @@ internal sealed class BackendResolver
             destinations.Add(new DestinationPlan(host, Address(scheme, host, sePort.TargetPort ?? sePort.Number)));
         }
 
-        var balancing = ServiceEntryChecks.LoadBalancing(subset?.TrafficPolicy?.LoadBalancer?.Simple ?? spec.TrafficPolicy?.LoadBalancer?.Simple) ?? "RoundRobin";
+        // Istio: a subset's policy overrides the service's, top-level field by top-level field.
+        var policy = TrafficPolicies.Effective(spec.TrafficPolicy, subset?.TrafficPolicy);
+        var balancing = ServiceEntryChecks.LoadBalancing(policy?.LoadBalancer?.Simple) ?? "RoundRobin";
         Clusters[id] = new ClusterPlan(id, entry.Key, destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, balancing)
         {
             AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
+            ConnectionPool = TrafficPolicies.ConnectionPool(policy?.ConnectionPool),
         };
         return new BackendResult(id);
     }

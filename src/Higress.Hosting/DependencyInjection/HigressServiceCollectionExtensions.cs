@@ -4,6 +4,7 @@ using Higress.Hosting.Admin;
 using Higress.Hosting.Configuration;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Plugins;
+using Higress.Hosting.Resilience;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Shutdown;
 using Higress.Hosting.Sources;
@@ -15,6 +16,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -106,6 +108,9 @@ public static class HigressServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
         services.AddOptions<HostOptions>().Configure<IOptions<HigressOptions>>((host, higress) => GracefulDrain.ConfigureHostOptions(host, higress.Value.Shutdown));
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
+
+        // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
+        services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Higress.Core.Plan;
 using Higress.Core.Policies;
+using Higress.Hosting.Resilience;
 
 namespace Higress.Hosting.Runtime;
 
@@ -11,6 +12,7 @@ namespace Higress.Hosting.Runtime;
 internal sealed class ClusterRuntime : IDisposable
 {
     private readonly FrozenDictionary<string, object> _policies;
+    private int _activeRequests;
 
     public ClusterRuntime(ClusterPlan cluster, IEnumerable<IClusterPolicyFactory> factories)
     {
@@ -25,9 +27,27 @@ internal sealed class ClusterRuntime : IDisposable
         }
 
         _policies = policies.ToFrozenDictionary(StringComparer.Ordinal);
+        Observers = [.. _policies.Values.OfType<IUpstreamTryObserver>()];
+        Admissions = [.. _policies.Values.OfType<IClusterAdmission>()];
     }
 
     public ClusterPlan Cluster { get; }
+
+    /// <summary>The policies that learn from every try sent to this cluster (outlier detection).</summary>
+    public IUpstreamTryObserver[] Observers { get; }
+
+    /// <summary>The policies that may refuse a request before it is sent (connection-pool limits).</summary>
+    public IClusterAdmission[] Admissions { get; }
+
+    /// <summary>Requests to this cluster in flight now (forwarding started, response not finished).</summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
+
+
+    /// <summary>Counts a request in; pair with <see cref="ExitRequest"/>.</summary>
+    public void EnterRequest() => Interlocked.Increment(ref _activeRequests);
+
+    /// <summary>Counts a request out.</summary>
+    public void ExitRequest() => Interlocked.Decrement(ref _activeRequests);
 
     /// <summary>The policy a factory named <paramref name="name"/> made for this cluster, or null.</summary>
     public object? Policy(string name) => _policies.GetValueOrDefault(name);

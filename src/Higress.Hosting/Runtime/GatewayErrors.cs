@@ -59,6 +59,22 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         return LocalResponse.WriteAsync(context, status, Body(context, status, "the route for this request is misconfigured", id, reason), route, feature);
     }
 
+    /// <summary>The header that marks a 503 the gateway gave because a cluster's limit was full (Envoy's overflow).</summary>
+    public const string OverloadedHeader = "x-higress-overloaded";
+
+    /// <summary>
+    /// A cluster whose connection-pool limit is full: 503 at once with <c>x-higress-overloaded: true</c>, as Envoy's
+    /// circuit-breaker overflow answers, instead of queueing the request.
+    /// </summary>
+    public Task OverloadedAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, string clusterId)
+    {
+        var id = RequestId(context);
+        Log.Overloaded(logger, route.Route.Id, clusterId, id);
+        context.Response.Headers[OverloadedHeader] = "true";
+        const int status = StatusCodes.Status503ServiceUnavailable;
+        return LocalResponse.WriteAsync(context, status, Body(context, status, "the upstream is overloaded", id, $"cluster {clusterId}: a connection-pool limit is full"), route, feature);
+    }
+
     /// <summary>
     /// Completes a response after YARP reported a forwarding error. YARP has run the route's response transforms
     /// (header edits, response plugins) already; this sets the status and writes the body if nothing was sent yet.
@@ -132,6 +148,9 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
 
         [LoggerMessage(EventId = EventIds.RuleMisconfigured, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
         public static partial void Misconfigured(ILogger logger, string routeId, int status, string requestId, string reason);
+
+        [LoggerMessage(EventId = EventIds.ClusterOverloaded, Level = LogLevel.Debug, Message = "Rule {RouteId}: cluster {ClusterId} is at a connection-pool limit, answered 503 (request {RequestId})")]
+        public static partial void Overloaded(ILogger logger, string routeId, string clusterId, string requestId);
 
         [LoggerMessage(EventId = EventIds.ForwardingFailed, Level = LogLevel.Warning, Message = "Rule {RouteId}: forwarding failed with {Error}, answered {Status} (request {RequestId})")]
         public static partial void ForwardingFailed(ILogger logger, Exception? exception, string routeId, ForwarderError error, int status, string requestId);

@@ -133,9 +133,55 @@ internal sealed class HigressMiddleware(
             return _errors.MisconfiguredAsync(context, routeRuntime, feature, $"invalid backend: cluster {backend.ClusterId} has no endpoint");
         }
 
-        return routeRuntime.Route.Fault is { } fault
+        // A cluster with limits (or a rule that retries, whose budget is a share of the cluster's requests) counts
+        // its requests; the plain case keeps its allocation-free path.
+        if (state.Clusters.TryGetValue(backend.ClusterId!, out var cluster) && (cluster.Admissions.Length > 0 || routeRuntime.Retry is not null))
+        {
+            return ForwardCountedAsync(context, state, feature, routeRuntime, backend, endpoint, cluster);
+        }
+
+        return ForwardAdmitted(context, state, feature, routeRuntime, backend, endpoint);
+    }
+
+    private Task ForwardAdmitted(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint) =>
+        routeRuntime.Route.Fault is { } fault
             ? ForwardAfterFaultAsync(context, state, feature, routeRuntime, backend, endpoint, fault)
             : MirrorThenSend(context, state, routeRuntime, backend, endpoint);
+
+    private async Task ForwardCountedAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint, ClusterRuntime cluster)
+    {
+        var admissions = cluster.Admissions;
+        var admitted = 0;
+        while (admitted < admissions.Length && admissions[admitted].TryEnter())
+        {
+            admitted++;
+        }
+
+        try
+        {
+            if (admitted < admissions.Length)
+            {
+                await _errors.OverloadedAsync(context, routeRuntime, feature, cluster.Cluster.Id);
+                return;
+            }
+
+            cluster.EnterRequest();
+            try
+            {
+                await ForwardAdmitted(context, state, feature, routeRuntime, backend, endpoint);
+            }
+            finally
+            {
+                cluster.ExitRequest();
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < admitted; i++)
+            {
+                admissions[i].Exit();
+            }
+        }
     }
 
     private async Task ForwardAfterFaultAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint, FaultPlan fault)

@@ -1,5 +1,7 @@
 using Higress.Core.Routing;
+using Higress.Hosting.Resilience;
 using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -55,7 +57,28 @@ internal sealed class HigressTransformProvider(RequestNormalization normalizatio
         }
 
         normalization.ApplyToProxyRequest(context, rewritten);
+        AttachUpstreamCall(context, feature);
         return ValueTask.CompletedTask;
+    }
+
+    // Only a rule that retries, or a cluster whose policies watch every try, needs the per-try state.
+    private static void AttachUpstreamCall(RequestTransformContext context, HigressRouteFeature feature)
+    {
+        if (feature.Backend?.ClusterId is not { } clusterId
+            || !feature.State.Clusters.TryGetValue(clusterId, out var cluster)
+            || (feature.Rule.Retry is null && cluster.Observers.Length == 0)
+            || context.HttpContext.Features.Get<IReverseProxyFeature>() is not { } proxy)
+        {
+            return;
+        }
+
+        var call = new UpstreamCall(context.HttpContext, feature, cluster, proxy);
+        if (context.HttpContext.Features.Get<UpstreamBody>() is { } body)
+        {
+            call.BufferedBody = body.Content;
+        }
+
+        context.ProxyRequest.Options.Set(UpstreamCall.Key, call);
     }
 
     private static async ValueTask ApplyResponseAsync(ResponseTransformContext context)

@@ -1,6 +1,7 @@
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
 using Higress.Core.Routing;
+using Higress.Hosting.Resilience;
 
 namespace Higress.Hosting.Runtime;
 
@@ -20,6 +21,9 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
         ({ } request, { } backend) => request < backend ? request : backend,
         (var request, var backend) => request ?? backend,
     };
+
+    /// <summary>The rule's retry policy, run by the upstream handler; null when the rule does not retry.</summary>
+    public IUpstreamRetry? Retry { get; init; }
 
     public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward.Backends) : null;
 }

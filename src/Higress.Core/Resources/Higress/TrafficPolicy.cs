@@ -6,8 +6,8 @@ public sealed record TrafficPolicy
     /// <summary>The load-balancing algorithm.</summary>
     public LoadBalancerSettings? LoadBalancer { get; init; }
 
-    /// <summary>Connection pool limits, Istio's <c>ConnectionPoolSettings</c> shape (loosely typed).</summary>
-    public EquatableJson? ConnectionPool { get; init; }
+    /// <summary>Connection-pool limits and circuit breaking.</summary>
+    public ConnectionPoolSettings? ConnectionPool { get; init; }
 
     /// <summary>Passive health checking: eject endpoints that keep failing.</summary>
     public OutlierDetection? OutlierDetection { get; init; }

@@ -1,0 +1,44 @@
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+
+namespace Higress.Core.Translation;
+
+/// <summary>Turns a ServiceEntry's traffic policy into the parts of a <see cref="ClusterPlan"/>, one field group each.</summary>
+internal static class TrafficPolicies
+{
+    /// <summary>The policy in force for a subset: each top-level field of the subset's policy replaces the service's.</summary>
+    public static TrafficPolicy? Effective(TrafficPolicy? service, TrafficPolicy? subset) => (service, subset) switch
+    {
+        (null, _) => subset,
+        (_, null) => service,
+        _ => new TrafficPolicy
+        {
+            LoadBalancer = subset.LoadBalancer ?? service.LoadBalancer,
+            ConnectionPool = subset.ConnectionPool ?? service.ConnectionPool,
+            OutlierDetection = subset.OutlierDetection ?? service.OutlierDetection,
+            Tls = subset.Tls ?? service.Tls,
+            HealthCheck = subset.HealthCheck ?? service.HealthCheck,
+            PortLevelSettings = subset.PortLevelSettings.IsEmpty ? service.PortLevelSettings : subset.PortLevelSettings,
+        },
+    };
+
+    /// <summary>The connection-pool limits, or null when none is set.</summary>
+    public static ConnectionPoolPlan? ConnectionPool(ConnectionPoolSettings? settings)
+    {
+        if (settings is null)
+        {
+            return null;
+        }
+
+        var plan = new ConnectionPoolPlan(
+            settings.Tcp?.MaxConnections,
+            settings.Http?.Http1MaxPendingRequests,
+            settings.Http?.Http2MaxRequests,
+            settings.Http?.MaxRequestsPerConnection is > 0 and var perConnection ? perConnection : null,
+            settings.Http?.MaxRetries,
+            settings.Http?.IdleTimeout ?? settings.Tcp?.IdleTimeout,
+            settings.Tcp?.ConnectTimeout,
+            settings.Tcp?.MaxConnectionDuration);
+        return plan == new ConnectionPoolPlan() ? null : plan;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Higress.Hosting.Resilience;
+
+/// <summary>
+/// Builds each cluster's forwarder client: YARP's handler, configured from the cluster's metadata (connection-pool
+/// settings), wrapped in the <see cref="UpstreamHandler"/> that runs retries and reports every try.
+/// </summary>
+internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
+{
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+    }
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new UpstreamHandler(base.WrapHandler(context, handler));
+}

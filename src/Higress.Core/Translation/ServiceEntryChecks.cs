@@ -75,7 +75,16 @@ internal static class ServiceEntryChecks
             }
         }
 
-        NotEnforced(policy.ConnectionPool, "connectionPool", "connections and requests to the upstream are not limited");
+        if (policy.ConnectionPool is { } pool)
+        {
+            // The limits, timeouts and maxRequestsPerConnection are enforced (Hosting's ConnectionPoolAdmission and
+            // the forwarder client's handler); maxRetries by the retry policy. These have no equivalent there.
+            NotEnforced(pool.Tcp?.TcpKeepalive, "connectionPool.tcp.tcpKeepalive", "the operating system's keepalive settings apply");
+            NotEnforced(pool.Http?.H2UpgradePolicy, "connectionPool.http.h2UpgradePolicy", "the upstream protocol follows the port's protocol");
+            NotEnforced(pool.Http?.UseClientProtocol, "connectionPool.http.useClientProtocol", "the upstream protocol follows the port's protocol");
+            NotEnforced(pool.Http?.MaxConcurrentStreams, "connectionPool.http.maxConcurrentStreams", "HTTP/2 connections carry as many streams as the upstream allows");
+        }
+
         NotEnforced(policy.OutlierDetection, "outlierDetection", "failing endpoints are not ejected");
         NotEnforced(policy.HealthCheck, "healthCheck", "endpoints are not probed");
         NotEnforced(policy.PortLevelSettings.IsEmpty ? null : (object)policy.PortLevelSettings, "portLevelSettings", "the service-level policy applies to every port");

@@ -1,3 +1,4 @@
+using Higress.Core.Policies;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
 using Higress.Hosting.Admin;
@@ -111,6 +112,7 @@ public static class HigressServiceCollectionExtensions
 
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
+        services.AddSingleton<IClusterPolicyFactory, ConnectionPoolPolicyFactory>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

@@ -9,9 +9,14 @@ namespace Higress.Hosting.Resilience;
 /// </summary>
 internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
 {
+    // YARP compares only HttpClientConfig; a changed pool setting must give a new client (a new pool) too.
+    protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
+        base.CanReuseOldClient(context) && ConnectionPoolMetadata.SameSettings(context.OldMetadata, context.NewMetadata);
+
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        ConnectionPoolMetadata.Apply(context.NewMetadata, handler);
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>

@@ -8,6 +8,7 @@ internal sealed class HigressMetrics
 {
     private readonly Counter<long> _plansApplied;
     private readonly Counter<long> _plansRejected;
+    private readonly Counter<long> _upstreamOverflow;
     private long _generation;
     private long _configErrors;
 
@@ -16,6 +17,7 @@ internal sealed class HigressMetrics
         var meter = higressMeter.Meter;
         _plansApplied = meter.CreateCounter<long>("higress_plans_applied_total", description: "Plans applied");
         _plansRejected = meter.CreateCounter<long>("higress_plans_rejected_total", description: "Plans that failed to apply; the previous plan kept serving");
+        _upstreamOverflow = meter.CreateCounter<long>("higress_upstream_overflow_total", "{request}", "Requests refused with 503 because a cluster's connection-pool limit was full, by cluster and limit");
         meter.CreateObservableGauge("higress_plan_generation", () => Interlocked.Read(ref _generation), description: "Generation of the plan being served");
         meter.CreateObservableGauge("higress_config_errors", () => Interlocked.Read(ref _configErrors), description: "Configuration errors in the latest translation");
     }
@@ -28,4 +30,8 @@ internal sealed class HigressMetrics
     }
 
     public void PlanRejected() => _plansRejected.Add(1);
+
+    /// <summary>Counts a request refused because <paramref name="limit"/> of <paramref name="clusterId"/> was full.</summary>
+    public void UpstreamOverflow(string clusterId, string limit) =>
+        _upstreamOverflow.Add(1, new KeyValuePair<string, object?>("cluster", clusterId), new KeyValuePair<string, object?>("limit", limit));
 }

@@ -110,6 +110,14 @@ internal static class SemanticValidator
                     simple.Equals("PASSTHROUGH", StringComparison.OrdinalIgnoreCase) ? "'PASSTHROUGH' is not supported: the gateway has no original destination to pass requests through to" : $"'{simple}' is not a valid value",
                     $"use one of: {ServiceEntryChecks.LoadBalancerNames}");
                 break;
+            case TcpConnectionPoolSettings tcp:
+                RequirePositive(tcp.ConnectTimeout, JsonBinder.Join(path, "connectTimeout"), context);
+                RequirePositive(tcp.MaxConnectionDuration, JsonBinder.Join(path, "maxConnectionDuration"), context);
+                RequirePositive(tcp.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), context);
+                break;
+            case HttpConnectionPoolSettings http:
+                RequirePositive(http.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), context);
+                break;
             case ClientTlsSettings tls when !TlsModes.Contains(tls.Mode):
                 context.Error(JsonBinder.Join(path, "mode"), $"'{tls.Mode}' is not a valid value", $"use one of: {string.Join(", ", TlsModes)}");
                 break;
@@ -208,6 +216,15 @@ internal static class SemanticValidator
         foreach (var duplicate in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             context.Error(path, $"two listeners are named '{duplicate.Key}'", "give each listener a unique name (or port)");
+        }
+    }
+
+    // Istio refuses zero for the pool's durations (at least 1ms); a zero here would silently mean "no timeout".
+    private static void RequirePositive(TimeSpan? value, string path, BindContext context)
+    {
+        if (value is { } duration && duration <= TimeSpan.Zero)
+        {
+            context.Error(path, "the duration must be greater than 0", "write at least 1ms, or remove the field for the default");
         }
     }
 

@@ -13,16 +13,18 @@ namespace Higress.Hosting.Resilience;
 internal sealed class ConnectionPoolAdmission : IClusterAdmission
 {
     private readonly HigressMetrics _metrics;
-    private readonly string _clusterId;
     private int _inFlight;
 
     private ConnectionPoolAdmission(int limit, string limitName, string clusterId, HigressMetrics metrics)
     {
         Limit = limit;
         LimitName = limitName;
-        _clusterId = clusterId;
+        ClusterId = clusterId;
         _metrics = metrics;
     }
+
+    /// <summary>The cluster this admission guards.</summary>
+    public string ClusterId { get; }
 
     /// <summary>The most requests in flight to the cluster.</summary>
     public int Limit { get; }
@@ -68,7 +70,7 @@ internal sealed class ConnectionPoolAdmission : IClusterAdmission
             current = seen;
         }
 
-        _metrics.UpstreamOverflow(_clusterId, LimitName);
+        _metrics.UpstreamOverflow(ClusterId, LimitName);
         return false;
     }
 

@@ -48,7 +48,7 @@ public sealed class ServiceEntryChecksTests
         var result = Translate("""
                 outlierDetection: {consecutive5xxErrors: 5}
                 healthCheck: {path: /healthz}
-                connectionPool: {tcp: {maxConnections: 10}}
+                connectionPool: {tcp: {maxConnections: 10, tcpKeepalive: {time: 60s}}}
                 loadBalancer: {simple: LEAST_REQUEST, consistentHash: {httpHeaderName: x-user}}
             """);
 
@@ -56,7 +56,7 @@ public sealed class ServiceEntryChecksTests
         [
             "spec.trafficPolicy.outlierDetection",
             "spec.trafficPolicy.healthCheck",
-            "spec.trafficPolicy.connectionPool",
+            "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
             "spec.trafficPolicy.loadBalancer.consistentHash",
         ];
         foreach (var field in fields)
@@ -141,7 +141,7 @@ public sealed class ServiceEntryChecksTests
     {
         var result = Translate("""
                 loadBalancer: {simple: RANDOM, consistentHash: {}, localityLbSetting: {}, warmupDurationSecs: 10s}
-                connectionPool: {}
+                connectionPool: {tcp: {maxConnections: 1, tcpKeepalive: {}}, http: {http2MaxRequests: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true, maxConcurrentStreams: 1}}
                 outlierDetection: {}
                 healthCheck: {}
                 portLevelSettings: [{}]
@@ -152,6 +152,8 @@ public sealed class ServiceEntryChecksTests
             ["trafficPolicy"] = "TrafficPolicy",
             ["loadBalancer"] = "LoadBalancerSettings",
             ["tls"] = "ClientTlsSettings",
+            ["tcp"] = "TcpConnectionPoolSettings",
+            ["http"] = "HttpConnectionPoolSettings",
         };
         var reported = result.Diagnostics
             .Where(d => d.Object == "ServiceEntry default/ext" && d.Message.Contains("not enforced", StringComparison.Ordinal))

@@ -15,11 +15,11 @@ public sealed record ConnectionPoolSettings
 /// <summary>TCP-level connection-pool settings (Istio <c>ConnectionPoolSettings.TCPSettings</c>).</summary>
 public sealed record TcpConnectionPoolSettings
 {
-    /// <summary>The most connections to each destination host (HTTP/1.1: the most requests in flight at once).</summary>
+    /// <summary>The most connections to each destination; for HTTP/1.1, with the pending limit, it bounds requests in flight to the cluster.</summary>
     [Range(1, int.MaxValue)]
     public int? MaxConnections { get; init; }
 
-    /// <summary>The TCP connect timeout, e.g. <c>2s</c>; default 10s.</summary>
+    /// <summary>The TCP connect timeout, e.g. <c>2s</c>; default 15s.</summary>
     public TimeSpan? ConnectTimeout { get; init; }
 
     /// <summary>TCP keepalive probes (Istio shape, loosely typed).</summary>
@@ -28,7 +28,7 @@ public sealed record TcpConnectionPoolSettings
     /// <summary>The longest a connection is kept, however busy; unset = no limit.</summary>
     public TimeSpan? MaxConnectionDuration { get; init; }
 
-    /// <summary>How long an idle connection is kept; default 1h.</summary>
+    /// <summary>How long an idle connection is kept; default 1m.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 }
 
@@ -51,7 +51,7 @@ public sealed record HttpConnectionPoolSettings
     [Range(0, int.MaxValue)]
     public int? MaxRetries { get; init; }
 
-    /// <summary>How long a connection with no active request is kept; default 1h.</summary>
+    /// <summary>How long a connection with no active request is kept; default 1m.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
     /// <summary>Whether HTTP/1.1 connections are upgraded to HTTP/2 (<c>DEFAULT</c> | <c>DO_NOT_UPGRADE</c> | <c>UPGRADE</c>).</summary>

@@ -8,29 +8,7 @@ namespace Higress.Core.Tests.Translation;
 /// <summary>ServiceEntry <c>trafficPolicy.connectionPool</c>: what is read, what is refused, what is reported.</summary>
 public sealed class ConnectionPoolTests
 {
-    private static string Entry(string connectionPool) => $$$"""
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Gateway
-        metadata: {name: gw}
-        spec:
-          listeners: [{protocol: HTTP, port: 8080}]
-        ---
-        apiVersion: networking.higress.io/v1alpha1
-        kind: ServiceEntry
-        metadata: {name: ext}
-        spec:
-          hosts: [api.example.com]
-          ports: [{number: 80, name: http}]
-          trafficPolicy:
-            connectionPool: {{{connectionPool}}}
-        ---
-        apiVersion: networking.higress.io/v1alpha1
-        kind: Route
-        metadata: {name: r}
-        spec:
-          http:
-          - route: [{destination: {host: api.example.com, port: 80}}]
-        """;
+    private static string Entry(string connectionPool) => ServiceEntryChecksTests.Yaml("    connectionPool: " + connectionPool.ReplaceLineEndings("\n    "));
 
     [Theory]
     [InlineData("{tcp: {maxConnections: 0}}", "spec.trafficPolicy.connectionPool.tcp.maxConnections")]

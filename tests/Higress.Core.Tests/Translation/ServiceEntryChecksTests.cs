@@ -12,7 +12,13 @@ public sealed class ServiceEntryChecksTests
 {
     private static TranslationResult Translate(string trafficPolicy, string routeExtras = "")
     {
-        var yaml = $$$"""
+        var parsed = ResourceParser.Parse(Yaml(trafficPolicy, routeExtras), new ResourceOrigin("test", "test.yaml", 0, 0));
+        Assert.DoesNotContain(parsed.Diagnostics, d => d.IsError);
+        return Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
+    }
+
+    /// <summary>A gateway, ServiceEntry <c>ext</c> with <paramref name="trafficPolicy"/> (indented 4) and a route to it.</summary>
+    internal static string Yaml(string trafficPolicy, string routeExtras = "") => $$$"""
             apiVersion: networking.higress.io/v1alpha1
             kind: Gateway
             metadata: {name: gw}
@@ -37,10 +43,6 @@ public sealed class ServiceEntryChecksTests
               - route: [{destination: {host: api.example.com, port: 443}}]
             {{{routeExtras}}}
             """;
-        var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));
-        Assert.DoesNotContain(parsed.Diagnostics, d => d.IsError);
-        return Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
-    }
 
     [Fact]
     public void Each_policy_field_that_is_not_enforced_is_a_warning_and_a_status_condition()

@@ -17,14 +17,16 @@
 #     plain            /plain             a ServiceEntry without a traffic policy
 #     resilient        /resilient         retries (attempts 3 on 5xx) + timeout 10s, to a ServiceEntry with
 #                                         outlierDetection and connectionPool limits far above the load
-#   Reports requests/s of resilient / plain (mean and median of rounds; target >= 95%) while nothing fails.
+#     timeout-only, retries-only, policy-only   one part of resilient each, on the same backend (phase "parts")
+#   Reports requests/s of resilient / plain (mean and median of rounds; target >= 95%) while nothing fails, and with
+#   the phase "parts" each part's requests/s as a ratio to plain, to tell which part costs what.
 #
 # Every target is primed before timing, then the targets of a phase interleave round after round with the order
 # rotated each round. Raw wrk output, the metrics before and after each run, and every process's log go to
 # artifacts/bench/resilience-<time>/ (summary.txt, results.tsv).
 #
 # Environment (defaults in brackets):
-#   PHASES ["mirror overhead"]  which phases to run
+#   PHASES ["mirror overhead"]  which phases to run: mirror, overhead, parts (overhead plus its three parts)
 #   PRIME_SECONDS [20]     load applied to each target before timing (each target's runs stay <= 30 s)
 #   ROUND_SECONDS [10]     length of one timed wrk run
 #   ROUNDS [3]             timed rounds per phase
@@ -59,71 +61,24 @@ HEALTHY_PORT=$((BASE_PORT + 3))
 GATEWAY_PORT=$((BASE_PORT + 4))
 ADMIN_PORT=$((BASE_PORT + 14))
 
+if [[ " $PHASES " == *" overhead "* && " $PHASES " == *" parts "* ]]; then
+  echo "PHASES: 'parts' already measures what 'overhead' does; name one of them" >&2
+  exit 2
+fi
 if ((PRIME_SECONDS > 30 || ROUND_SECONDS > 30)); then
   echo "PRIME_SECONDS and ROUND_SECONDS are at most 30: every wrk run of this script stays under half a minute" >&2
   exit 2
 fi
 
 OUT="$ROOT/artifacts/bench/resilience-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$OUT"
-BIN=bin/Release/net10.0
-log() { printf '[resilience %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/summary.txt" >&2; }
+LOG_NAME=resilience
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-# --- processes: every one we start is recorded and stopped on exit --------------------------------------------
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start() { # name, command...
-  local name=$1
-  shift
-  "$@" >"$OUT/$name.log" 2>&1 &
-  PIDS+=("$!")
-  log "started $name (pid $!)"
-}
-
-wait_for() { # url, seconds
-  local deadline=$((SECONDS + $2))
-  until curl -fs -o /dev/null --max-time 2 "$1"; do
-    if ((SECONDS > deadline)); then
-      log "timed out waiting for $1"
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
-
-# --- build and tools ---------------------------------------------------------------------------------------------
 if [[ "$SKIP_BUILD" != 1 ]]; then
-  log "building Release"
-  for project in samples/Higress.Gateway bench/Higress.Bench.Backend bench/Higress.Benchmarks; do
-    for attempt in 1 2 3; do # other builds in the same tree can hold files for a moment
-      if dotnet build "$ROOT/$project" -c Release -nologo -v q >>"$OUT/build.log" 2>&1; then
-        break
-      fi
-      if ((attempt == 3)); then
-        tail -30 "$OUT/build.log" >&2
-        exit 1
-      fi
-      log "build of $project failed (attempt $attempt), retrying"
-      sleep 5
-    done
-  done
+  build_release samples/Higress.Gateway bench/Higress.Bench.Backend bench/Higress.Benchmarks
 fi
-
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get update >/dev/null && apt-get install -y wrk >/dev/null
-fi
+ensure_wrk
 
 if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$REFUSED_PORT/"; then
   log "port $REFUSED_PORT answers; the refusing mirror needs a port nothing listens on (set BASE_PORT)"
@@ -141,7 +96,6 @@ start mirror-slow dotnet "$BACKEND_DLL" "$SLOW_PORT" --delay-ms "$MIRROR_SLEEP_M
 start mirror-healthy dotnet "$BACKEND_DLL" "$HEALTHY_PORT"
 start gateway dotnet "$ROOT/samples/Higress.Gateway/$BIN/Higress.Gateway.dll" --Higress:ConfigDir="$OUT/config" \
   --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port="$ADMIN_PORT"
-GATEWAY_PID=${PIDS[-1]}
 
 wait_for "http://127.0.0.1:$BACKEND_PORT/" 60
 wait_for "http://127.0.0.1:$HEALTHY_PORT/" 60
@@ -154,6 +108,9 @@ declare -A URL=(
   [mirror-healthy]="http://127.0.0.1:$GATEWAY_PORT/mirror-healthy/items/42"
   [plain]="http://127.0.0.1:$GATEWAY_PORT/plain/items/42"
   [resilient]="http://127.0.0.1:$GATEWAY_PORT/resilient/items/42"
+  [timeout-only]="http://127.0.0.1:$GATEWAY_PORT/timeout-only/items/42"
+  [retries-only]="http://127.0.0.1:$GATEWAY_PORT/retries-only/items/42"
+  [policy-only]="http://127.0.0.1:$GATEWAY_PORT/policy-only/items/42"
 )
 for target in "${!URL[@]}"; do
   wait_for "${URL[$target]}" 60
@@ -203,13 +160,14 @@ settle() { # lets the slow mirror's copies in flight finish, so that no target i
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 RESULTS="$OUT/results.tsv"
 printf 'phase\tround\ttarget\trps\trequests\terrors\tp50_ms\tp99_ms\tcopies_sent\tdropped_overloaded\tdropped\tgateway_cpu_us_per_req\n' >"$RESULTS"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID_gateway/stat"; }
 
 for phase in $PHASES; do
   case $phase in
     mirror) TARGETS=(mirror-none mirror-slow mirror-refused mirror-healthy) ;;
     overhead) TARGETS=(plain resilient) ;;
-    *) log "unknown phase '$phase' (mirror | overhead)"; exit 2 ;;
+    parts) TARGETS=(plain resilient timeout-only retries-only policy-only) ;;
+    *) log "unknown phase '$phase' (mirror | overhead | parts)"; exit 2 ;;
   esac
   for target in "${TARGETS[@]}"; do
     log "priming $target for ${PRIME_SECONDS}s: ${URL[$target]}"
@@ -256,12 +214,18 @@ awk -F'\t' -v rounds="$ROUNDS" '
       }
     }
     if (seen["plain"]) {
-      printf "\noverhead phase (full load)\n%-10s %12s %16s %8s\n", "target", "req/s (mean)", "CPU µs/req", "errors"
-      n = split("plain resilient", t, " ")
-      for (i = 1; i <= n; i++) printf "%-10s %12.0f %16.1f %8d\n", t[i], rps[t[i]] / rounds, cpu[t[i]] / rounds, err[t[i]]
+      printf "\noverhead phase (full load)\n%-12s %12s %16s %8s\n", "target", "req/s (mean)", "CPU µs/req", "errors"
+      n = split("plain resilient timeout-only retries-only policy-only", t, " ")
+      for (i = 1; i <= n; i++) if (seen[t[i]]) printf "%-12s %12.0f %16.1f %8d\n", t[i], rps[t[i]] / rounds, cpu[t[i]] / rounds, err[t[i]]
       printf "per round, resilient / plain (req/s):"
       for (k = 1; k <= rounds; k++) { e[k] = 100 * r[k, "resilient"] / r[k, "plain"]; printf " %.1f%%", e[k] }
       printf "\nresilient / plain, req/s:  mean %6.1f%%  median of rounds %6.1f%%  (target >= 95%%)\n", 100 * rps["resilient"] / rps["plain"], median(e, rounds)
+      n = split("timeout-only retries-only policy-only", t, " ")
+      for (i = 1; i <= n; i++) {
+        if (!seen[t[i]]) continue
+        for (k = 1; k <= rounds; k++) e[k] = 100 * r[k, t[i]] / r[k, "plain"]
+        printf "%-12s / plain, req/s:  mean %6.1f%%  median of rounds %6.1f%%  (CPU µs/req %.1f)\n", t[i], 100 * rps[t[i]] / rps["plain"], median(e, rounds), cpu[t[i]] / rounds
+      }
     }
   }' "$RESULTS" | tee -a "$OUT/summary.txt"
 log "raw output in $OUT"

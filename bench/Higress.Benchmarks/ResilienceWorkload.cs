@@ -14,6 +14,8 @@ namespace Higress.Benchmarks;
 /// backend that sleeps, a port that refuses connections, or a second fast backend.</item>
 /// <item><c>/resilient</c>: to <c>guarded.bench</c> (the same backend) with <c>retries</c> (3 attempts on 5xx) and a
 /// <c>timeout</c>; that ServiceEntry has <c>outlierDetection</c> and <c>connectionPool</c> limits far above the load.</item>
+/// <item><c>/timeout-only</c>, <c>/retries-only</c>, <c>/policy-only</c>: one part of <c>/resilient</c> each (the timeout,
+/// the retries, or the ServiceEntry's policy), to tell which part costs what.</item>
 /// </list>
 /// </summary>
 public static class ResilienceWorkload
@@ -26,6 +28,9 @@ public static class ResilienceWorkload
         ["mirror-refused"] = "/mirror-refused/items/42",
         ["mirror-healthy"] = "/mirror-healthy/items/42",
         ["resilient"] = "/resilient/items/42",
+        ["timeout-only"] = "/timeout-only/items/42",
+        ["retries-only"] = "/retries-only/items/42",
+        ["policy-only"] = "/policy-only/items/42",
     };
 
     /// <summary>The ports the configuration points at.</summary>
@@ -76,6 +81,17 @@ public static class ResilienceWorkload
             route: [{destination: {host: guarded.bench, port: 80}}]
             retries: {attempts: 3, retryOn: 5xx}
             timeout: 10s
+          - name: timeout-only
+            match: [{uri: {prefix: /timeout-only}}]
+            route: [{destination: {host: primary.bench, port: 80}}]
+            timeout: 10s
+          - name: retries-only
+            match: [{uri: {prefix: /retries-only}}]
+            route: [{destination: {host: primary.bench, port: 80}}]
+            retries: {attempts: 3, retryOn: 5xx}
+          - name: policy-only
+            match: [{uri: {prefix: /policy-only}}]
+            route: [{destination: {host: guarded.bench, port: 80}}]
 
         """);
 

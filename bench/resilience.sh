@@ -32,7 +32,7 @@
 #   ROUNDS [3]             timed rounds per phase
 #   WRK_THREADS [1] WRK_CONNECTIONS [32]   overhead phase
 #   MIRROR_CONNECTIONS [16] MIRROR_PAUSE_MS [10]   mirror phase: each connection waits this long between requests
-#                          (about 1,500 requests/s in all, far below saturation)
+#                          (at most about 1,600 requests/s in all, far below saturation)
 #   MIRROR_SLEEP_MS [5000] how long the slow mirror sleeps
 #   SKIP_BUILD [0]         1 to use the existing Release build
 #   BASE_PORT [15180]      backend = BASE_PORT, slow mirror +1, refused mirror +2 (nothing listens), healthy mirror +3,

@@ -37,64 +37,14 @@ HIGRESS10_ADMIN=$((BASE_PORT + 12))
 HIGRESS10K_ADMIN=$((BASE_PORT + 13))
 
 OUT="$ROOT/artifacts/bench/load-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$OUT"
-BIN=bin/Release/net10.0
-log() { printf '[load %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/summary.txt" >&2; }
+LOG_NAME=load
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-# --- processes: every one we start is recorded and stopped on exit --------------------------------------------
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start() { # name, command...
-  local name=$1
-  shift
-  "$@" >"$OUT/$name.log" 2>&1 &
-  PIDS+=("$!")
-  eval "PID_${name//-/_}=$!"
-  log "started $name (pid $!)"
-}
-
-wait_for() { # url, seconds, [header]
-  local deadline=$((SECONDS + $2))
-  until curl -fsS -o /dev/null --max-time 2 ${3:+-H "$3"} "$1"; do
-    if ((SECONDS > deadline)); then
-      log "timed out waiting for $1"
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
-
-# --- build and tools ---------------------------------------------------------------------------------------------
 if [[ "$SKIP_BUILD" != 1 ]]; then
-  log "building Release"
-  for attempt in 1 2 3; do # other builds in the same tree can hold files for a moment
-    if dotnet build "$ROOT/Higress.Net.sln" -c Release -nologo -v q >"$OUT/build.log" 2>&1; then
-      break
-    fi
-    if ((attempt == 3)); then
-      tail -30 "$OUT/build.log" >&2
-      exit 1
-    fi
-    log "build failed (attempt $attempt), retrying"
-    sleep 5
-  done
+  build_release Higress.Net.sln
 fi
-
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get update >/dev/null && apt-get install -y wrk >/dev/null
-fi
+ensure_wrk
 
 # --- configuration -----------------------------------------------------------------------------------------------
 BENCH_DLL="$ROOT/bench/Higress.Benchmarks/$BIN/Higress.Benchmarks.dll"

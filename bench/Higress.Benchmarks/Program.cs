@@ -13,11 +13,13 @@ using Higress.Core.Translation;
 
 // Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex|auth]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
 // Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR [--key-auth]   writes the load test's configuration
+// Higress.Benchmarks gen-resilience --port P --backend-port B --slow-port S --refused-port R --healthy-port H --out DIR   writes bench/resilience.sh's configuration
 // Higress.Benchmarks edit-latency [--routes N] [--files F] [--edits K]   times a one-file edit in a large ConfigDir until traffic sees it
 // Higress.Benchmarks reload [--routes N] [--iterations K] [--change one-route|all-clusters]   times parse / snapshot / translate / apply of a running host by step
 return args.FirstOrDefault() switch
 {
     "gen-config" => GenConfig(args),
+    "gen-resilience" => GenResilience(args),
     "reload" => await ReloadAsync(args),
     "edit-latency" => await EditLatency.RunAsync(IntOption(args, "--routes", 10_000), IntOption(args, "--files", 100), IntOption(args, "--edits", 20)),
     _ => RunBenchmarks(args),
@@ -70,6 +72,19 @@ static int GenConfig(string[] args)
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {routes} routes on port {port} to {output}; plain route paths: /svc{BenchWorkload.Middle(routes)}/items/42 (middle), /svc0/items/42 (first), /svc{keyAuth}/items/42 (key-auth)"));
+    return 0;
+}
+
+static int GenResilience(string[] args)
+{
+    var ports = new ResilienceWorkload.Ports(
+        IntOption(args, "--port", 8080), IntOption(args, "--backend-port", 5080), IntOption(args, "--slow-port", 5081),
+        IntOption(args, "--refused-port", 5082), IntOption(args, "--healthy-port", 5083));
+    var output = Option(args, "--out") ?? throw new ArgumentException("--out DIR is required");
+    Directory.CreateDirectory(output);
+    _ = ResilienceWorkload.Resources(ports);
+    File.WriteAllText(Path.Combine(output, "resilience.yaml"), ResilienceWorkload.Yaml(ports));
+    Console.WriteLine($"wrote the resilience configuration to {output}; paths: {string.Join(" ", ResilienceWorkload.Paths.Select(p => $"{p.Key}={p.Value}"))}");
     return 0;
 }
 

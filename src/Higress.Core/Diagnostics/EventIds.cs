@@ -140,6 +140,9 @@ internal static class EventIds
     /// <summary>A mirrored copy of a request failed (refused, timed out, reset); the primary request is unaffected.</summary>
     public const int MirrorFailed = 1760;
 
+    /// <summary>A mirror destination refused a connection; its copies are dropped (counted) for a growing back-off.</summary>
+    public const int MirrorUnreachable = 1761;
+
     // 1750-1759: timeouts and fault injection.
 
     /// <summary>Fault injection answered a request locally instead of forwarding it.</summary>

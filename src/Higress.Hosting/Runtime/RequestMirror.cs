@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Sockets;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +15,9 @@ namespace Higress.Hosting.Runtime;
 /// Sends copies of a rule's requests to its mirrors, fire and forget (Envoy's request mirroring): the primary never
 /// waits for a copy nor sees its outcome. A body is copied only when it fits <see cref="MaxBody"/>; at most
 /// <see cref="MaxInFlight"/> copies are in flight per process, and copies over that are dropped and counted, so a
-/// mirror that cannot keep up costs bounded memory.
+/// mirror that cannot keep up costs bounded memory. A mirror destination that refuses connections is left alone for a
+/// growing back-off (<see cref="FirstBackoff"/> up to <see cref="MaxBackoff"/>), its copies dropped and counted, so that
+/// failing connects (cheap for the mirror, not for the gateway) cannot take CPU from the primary.
 /// </summary>
 internal sealed partial class RequestMirror : IDisposable
 {
@@ -22,6 +26,12 @@ internal sealed partial class RequestMirror : IDisposable
 
     /// <summary>Copies in flight per process; over it a copy is dropped.</summary>
     public const int MaxInFlight = 64;
+
+    /// <summary>How long a mirror destination that refused a connection gets no copies, at first.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest back-off after repeated refusals.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private static readonly HashSet<string> NotCopied = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -33,11 +43,14 @@ internal sealed partial class RequestMirror : IDisposable
     private readonly Counter<long> _sent;
     private readonly Counter<long> _dropped;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Backoff> _unreachable = new(StringComparer.OrdinalIgnoreCase);
     private int _inFlight;
 
-    public RequestMirror(HigressMeter meter, ILogger<RequestMirror> logger)
+    public RequestMirror(HigressMeter meter, ILogger<RequestMirror> logger, TimeProvider? time = null)
     {
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -48,7 +61,7 @@ internal sealed partial class RequestMirror : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         });
         _sent = meter.Meter.CreateCounter<long>("higress_mirror_requests_total", "{request}", "Request copies sent to mirrors");
-        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight), body_too_large or body_unreadable");
+        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight), unreachable (the mirror refused connections recently), body_too_large or body_unreadable");
     }
 
     /// <summary>How long a copy may take before it is abandoned: the rule's timeout, or 30 s.</summary>
@@ -93,9 +106,16 @@ internal sealed partial class RequestMirror : IDisposable
             }
 
             var destination = destinations[Random.Shared.Next(destinations.Count)];
+            if (_unreachable.TryGetValue(destination.Address, out var backoff) && _time.GetTimestamp() < backoff.Until)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _dropped.Add(1, new KeyValuePair<string, object?>("reason", "unreachable"));
+                continue;
+            }
+
             var message = Copy(context.Request, destination.Address, state.Clusters[mirror.ClusterId].Cluster.Protocol, body);
             _sent.Add(1);
-            _ = SendAsync(message, route.Id, CopyTimeout(route));
+            _ = SendAsync(message, destination.Address, route.Id, CopyTimeout(route));
         }
     }
 
@@ -174,7 +194,7 @@ internal sealed partial class RequestMirror : IDisposable
         ? $"{host.Host}-shadow:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
         : (host.Host ?? string.Empty) + "-shadow";
 
-    private async Task SendAsync(HttpRequestMessage message, string routeId, TimeSpan timeout)
+    private async Task SendAsync(HttpRequestMessage message, string address, string routeId, TimeSpan timeout)
     {
         try
         {
@@ -182,9 +202,16 @@ internal sealed partial class RequestMirror : IDisposable
             await Task.Yield();
             using var deadline = new CancellationTokenSource(timeout);
             using var response = await _client.SendAsync(message, deadline.Token);
+            _unreachable.TryRemove(address, out _);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
+            if (ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } || ex.InnerException is SocketException)
+            {
+                var next = _unreachable.AddOrUpdate(address, _ => new Backoff(FirstBackoff, _time), (_, last) => last.Next(_time));
+                Log.MirrorUnreachable(_logger, routeId, address, next.Duration.TotalSeconds);
+            }
+
             Log.MirrorFailed(_logger, routeId, message.RequestUri!, ex.Message);
         }
         finally
@@ -194,8 +221,22 @@ internal sealed partial class RequestMirror : IDisposable
         }
     }
 
+    // A destination that refused a connection gets no copies until Until; each further refusal doubles the pause.
+    private sealed record Backoff(TimeSpan Duration, long Until)
+    {
+        public Backoff(TimeSpan duration, TimeProvider time)
+            : this(duration, time.GetTimestamp() + (long)(duration.TotalSeconds * time.TimestampFrequency))
+        {
+        }
+
+        public Backoff Next(TimeProvider time) => new(Duration * 2 < MaxBackoff ? Duration * 2 : MaxBackoff, time);
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = EventIds.MirrorUnreachable, Level = LogLevel.Information, Message = "Rule {RouteId}: mirror {Address} refused a connection; its copies are dropped for {Seconds} s")]
+        public static partial void MirrorUnreachable(ILogger logger, string routeId, string address, double seconds);
+
         [LoggerMessage(EventId = EventIds.MirrorFailed, Level = LogLevel.Debug, Message = "Rule {RouteId}: the mirrored copy to {Uri} failed: {Reason}")]
         public static partial void MirrorFailed(ILogger logger, string routeId, Uri uri, string reason);
     }

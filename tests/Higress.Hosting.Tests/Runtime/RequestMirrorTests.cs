@@ -4,6 +4,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Higress.Hosting.Tests.Runtime;
@@ -114,6 +115,39 @@ public sealed class RequestMirrorTests
             using var response = await gateway.Client.GetAsync(new Uri(refuses ? "/a" : "/sleep/5000", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_mirror_that_refuses_connections_is_left_alone_and_its_copies_are_counted_as_unreachable()
+    {
+        await using var primary = await SleepingBackend.StartAsync();
+        var closed = LoopbackGateway.FreePort();
+        await using var gateway = await LoopbackGateway.StartAsync(r => r
+            .AddService("up", primary.Port, ["127.0.0.1"])
+            .AddService("shadow", closed, ["127.0.0.1"])
+            .AddYaml(LoopbackGateway.Route(LoopbackGateway.ForwardTo("up", primary.Port) + $"\nmirror: {{host: shadow, port: {closed}}}")));
+        var metrics = gateway.Services.GetRequiredService<Higress.Hosting.Admin.PrometheusText>();
+
+        // The first copy meets the refusal; once it has, the next copies within the back-off are not even attempted.
+        using (var first = await gateway.Client.GetAsync(new Uri("/a", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        for (var i = 0; i < 300 && Unreachable(metrics) == 0; i++)
+        {
+            await Task.Delay(20);
+            using var response = await gateway.Client.GetAsync(new Uri("/a", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.True(Unreachable(metrics) > 0, metrics.Render());
+    }
+
+    private static long Unreachable(Higress.Hosting.Admin.PrometheusText metrics)
+    {
+        var line = metrics.Render().Split('\n').FirstOrDefault(l => l.StartsWith("higress_mirror_dropped_total{", StringComparison.Ordinal) && l.Contains("reason=\"unreachable\"", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

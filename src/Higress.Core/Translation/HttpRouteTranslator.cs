@@ -230,21 +230,6 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         {
             var backendRef = backendRefs[b];
             var resolved = backends.ResolveBackendRef(route, backendRef, forced);
-            var backendRequest = HeaderModifier.None;
-            var backendResponse = HeaderModifier.None;
-            foreach (var filter in backendRef.Filters)
-            {
-                if (filter.RequestHeaderModifier is { } rq)
-                {
-                    backendRequest = backendRequest.Then(ToModifier(rq));
-                }
-
-                if (filter.ResponseHeaderModifier is { } rs)
-                {
-                    backendResponse = backendResponse.Then(ToModifier(rs));
-                }
-            }
-
             if (!resolved.IsValid)
             {
                 refsOk = false;
@@ -252,10 +237,56 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                 context.Status(route).SetAllParents("ResolvedRefs", false, resolved.Reason!, $"{field}.backendRefs[{b}]: {resolved.Message}");
             }
 
-            list.Add(new BackendPlan(resolved.ClusterId, backendRef.Weight, backendRequest, backendResponse, resolved.Message));
+            var plan = new BackendPlan(resolved.ClusterId, backendRef.Weight, HeaderModifier.None, HeaderModifier.None, resolved.Message);
+            list.Add(BackendFilters(route, plan, backendRef.Filters, rewrite, matches, $"{field}.backendRefs[{b}]", forced));
         }
 
         return (new ForwardAction(list.ToEquatableArray()), request, response, rewrite, refsOk);
+    }
+
+    // Gateway API backend filters act only when their backend is chosen: a rewrite (over the rule's), a redirect
+    // answered instead of forwarding, mirrors besides the rule's, header edits after the rule's.
+    private BackendPlan BackendFilters(Resource route, BackendPlan plan, EquatableArray<HttpRouteFilter> filters, UrlRewrite? ruleRewrite, IReadOnlyList<PlanRouteMatch> matches, string field, UpstreamProtocol? forced)
+    {
+        var mirrors = new List<MirrorPlan>();
+        for (var f = 0; f < filters.Count; f++)
+        {
+            var filter = filters[f];
+            var ff = $"{field}.filters[{f}]";
+            switch (filter.Type)
+            {
+                case HttpRouteFilterType.RequestHeaderModifier when filter.RequestHeaderModifier is { } h:
+                    plan = plan with { RequestHeaders = plan.RequestHeaders.Then(ToModifier(h)) };
+                    break;
+                case HttpRouteFilterType.ResponseHeaderModifier when filter.ResponseHeaderModifier is { } h:
+                    plan = plan with { ResponseHeaders = plan.ResponseHeaders.Then(ToModifier(h)) };
+                    break;
+                case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
+                    if (!PathModifierFits(route, u.Path, matches, ff + ".urlRewrite.path", out var path))
+                    {
+                        return plan with { ClusterId = null, Error = $"{ff}: invalid rewrite path" };
+                    }
+
+                    plan = plan with { Rewrite = new UrlRewrite(path ?? ruleRewrite?.Path, u.Hostname ?? ruleRewrite?.Hostname) };
+                    break;
+                case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
+                    if (!PathModifierFits(route, r.Path, matches, ff + ".requestRedirect.path", out var redirectPath))
+                    {
+                        return plan with { ClusterId = null, Error = $"{ff}: invalid redirect path" };
+                    }
+
+                    plan = plan with { Redirect = new RedirectAction(r.Scheme, r.Hostname, r.Port, redirectPath, r.StatusCode) };
+                    break;
+                case HttpRouteFilterType.RequestMirror when filter.RequestMirror is { } m:
+                    AddMirror(route, m, ff + ".requestMirror.backendRef", forced, mirrors);
+                    break;
+                default:
+                    context.NotEnforced(route, ff + ".type", $"backend filter {filter.Type} is ignored");
+                    break;
+            }
+        }
+
+        return mirrors.Count == 0 ? plan : plan with { Mirrors = mirrors.ToEquatableArray() };
     }
 
     // An unresolved mirror is dropped with an error; the rule still serves its backends.

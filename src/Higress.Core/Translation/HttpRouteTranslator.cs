@@ -188,20 +188,20 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     response = response.Then(ToModifier(h));
                     break;
                 case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
-                    if (!PathModifierFits(route, r.Path, matches, ff + ".requestRedirect.path", out var redirectPath))
+                    if (ToRedirect(route, r, matches, ff) is not { } ruleRedirect)
                     {
                         return (new FailAction(500, $"{route.Display} {ff}: invalid redirect path"), request, response, null, true);
                     }
 
-                    redirect = new RedirectAction(r.Scheme, r.Hostname, r.Port, redirectPath, r.StatusCode);
+                    redirect = ruleRedirect;
                     break;
                 case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
-                    if (!PathModifierFits(route, u.Path, matches, ff + ".urlRewrite.path", out var rewritePath))
+                    if (ToRewrite(route, u, null, matches, ff) is not { } ruleRewrite)
                     {
                         return (new FailAction(500, $"{route.Display} {ff}: invalid rewrite path"), request, response, null, true);
                     }
 
-                    rewrite = new UrlRewrite(rewritePath, u.Hostname);
+                    rewrite = ruleRewrite;
                     break;
                 case HttpRouteFilterType.Cors when filter.Cors is not null:
                     break;
@@ -262,20 +262,14 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     plan = plan with { ResponseHeaders = plan.ResponseHeaders.Then(ToModifier(h)) };
                     break;
                 case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
-                    if (!PathModifierFits(route, u.Path, matches, ff + ".urlRewrite.path", out var path))
-                    {
-                        return plan with { ClusterId = null, Error = $"{ff}: invalid rewrite path" };
-                    }
-
-                    plan = plan with { Rewrite = new UrlRewrite(path ?? ruleRewrite?.Path, u.Hostname ?? ruleRewrite?.Hostname) };
+                    plan = ToRewrite(route, u, ruleRewrite, matches, ff) is { } rewrite
+                        ? plan with { Rewrite = rewrite }
+                        : plan with { ClusterId = null, Error = $"{ff}: invalid rewrite path" };
                     break;
                 case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
-                    if (!PathModifierFits(route, r.Path, matches, ff + ".requestRedirect.path", out var redirectPath))
-                    {
-                        return plan with { ClusterId = null, Error = $"{ff}: invalid redirect path" };
-                    }
-
-                    plan = plan with { Redirect = new RedirectAction(r.Scheme, r.Hostname, r.Port, redirectPath, r.StatusCode) };
+                    plan = ToRedirect(route, r, matches, ff) is { } redirect
+                        ? plan with { Redirect = redirect }
+                        : plan with { ClusterId = null, Error = $"{ff}: invalid redirect path" };
                     break;
                 case HttpRouteFilterType.RequestMirror when filter.RequestMirror is { } m:
                     AddMirror(route, m, ff + ".requestMirror.backendRef", forced, mirrors);
@@ -288,6 +282,14 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
 
         return mirrors.Count == 0 ? plan : plan with { Mirrors = mirrors.ToEquatableArray() };
     }
+
+    // Null when the path modifier does not fit the rule's matches (an error is reported).
+    private RedirectAction? ToRedirect(Resource route, HttpRequestRedirectFilter r, IReadOnlyList<PlanRouteMatch> matches, string field) =>
+        PathModifierFits(route, r.Path, matches, field + ".requestRedirect.path", out var path) ? new RedirectAction(r.Scheme, r.Hostname, r.Port, path, r.StatusCode) : null;
+
+    // A backend's rewrite keeps what it leaves out (path or hostname) from the rule's, `over`.
+    private UrlRewrite? ToRewrite(Resource route, HttpUrlRewriteFilter u, UrlRewrite? over, IReadOnlyList<PlanRouteMatch> matches, string field) =>
+        PathModifierFits(route, u.Path, matches, field + ".urlRewrite.path", out var path) ? new UrlRewrite(path ?? over?.Path, u.Hostname ?? over?.Hostname) : null;
 
     // An unresolved mirror is dropped with an error; the rule still serves its backends.
     private void AddMirror(Resource route, HttpRequestMirrorFilter mirror, string field, UpstreamProtocol? forced, List<MirrorPlan> mirrors)

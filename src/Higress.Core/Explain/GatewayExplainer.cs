@@ -100,14 +100,23 @@ public sealed class GatewayExplainer
             Rule = route,
             Plugins = route.Plugins,
         };
-        var decision = RuleDecision.Decide(route, route.Action is ForwardAction forward ? new BackendPicker(forward.Backends) : null, _random);
+        var decision = RuleDecision.Decide(route, route.Action is ForwardAction forward ? new BackendPicker(forward) : null, view, _random);
         var local = decision.Outcome == RuleOutcome.Forward ? (int?)null : decision.Status;
         switch (decision.Action)
         {
             case ForwardAction forwardAction:
-                var backends = Backends(forwardAction);
-                var chosen = decision.Backend is { } plan ? backends[IndexOf(forwardAction.Backends, plan)] : null;
-                var path = route.Rewrite?.Path is { } p ? PathRewrite.Apply(view.Path, p, match) : view.Path;
+                // The canary's backends are listed after the rule's own; each group's shares are among itself.
+                var backends = Backends(forwardAction.Backends);
+                var all = forwardAction.Backends;
+                if (forwardAction.Canary is { } canary)
+                {
+                    backends.AddRange(Backends(canary.Backends));
+                    all = [.. all, .. canary.Backends];
+                }
+
+                var chosen = decision.Backend is { } plan ? backends[IndexOf(all, plan)] : null;
+                var rewrite = decision.Backend?.Rewrite ?? route.Rewrite;
+                var path = rewrite?.Path is { } p ? PathRewrite.Apply(view.Path, p, match) : view.Path;
                 return result with
                 {
                     LocalStatus = local,
@@ -116,7 +125,7 @@ public sealed class GatewayExplainer
                     ChosenBackend = chosen,
                     ChosenDestination = chosen?.Destinations.FirstOrDefault(),
                     UpstreamPath = path,
-                    UpstreamHost = route.Rewrite?.Hostname ?? uri.Authority,
+                    UpstreamHost = rewrite?.Hostname ?? uri.Authority,
                 };
             case RedirectAction redirect:
                 return result with
@@ -145,10 +154,10 @@ public sealed class GatewayExplainer
         return -1;
     }
 
-    private List<BackendExplanation> Backends(ForwardAction forward)
+    private List<BackendExplanation> Backends(EquatableArray<BackendPlan> group)
     {
-        var total = forward.Backends.Where(b => b.Weight > 0).Sum(b => (double)b.Weight);
-        return forward.Backends.Select(b => new BackendExplanation(
+        var total = group.Where(b => b.Weight > 0).Sum(b => (double)b.Weight);
+        return group.Select(b => new BackendExplanation(
             b.ClusterId,
             b.Weight,
             total > 0 && b.Weight > 0 ? b.Weight / total : 0,

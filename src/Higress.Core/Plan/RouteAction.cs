@@ -13,7 +13,11 @@ public abstract record RouteAction;
 
 /// <summary>Proxy to one of the weighted backends.</summary>
 /// <param name="Backends">The backends; one is chosen per request by weight.</param>
-public sealed record ForwardAction(EquatableArray<BackendPlan> Backends) : RouteAction;
+public sealed record ForwardAction(EquatableArray<BackendPlan> Backends) : RouteAction
+{
+    /// <summary>The canary that may take the request instead of <see cref="Backends"/>, or null for none.</summary>
+    public CanaryPlan? Canary { get; init; }
+}
 
 /// <summary>Answer with a redirect (Gateway API <c>RequestRedirect</c>, native <c>redirect</c>).</summary>
 /// <param name="Scheme">New scheme, or null to keep the request's.</param>

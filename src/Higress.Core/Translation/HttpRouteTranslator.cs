@@ -188,20 +188,20 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                     response = response.Then(ToModifier(h));
                     break;
                 case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
-                    if (!PathModifierFits(route, r.Path, matches, ff + ".requestRedirect.path", out var redirectPath))
+                    if (ToRedirect(route, r, matches, ff) is not { } ruleRedirect)
                     {
                         return (new FailAction(500, $"{route.Display} {ff}: invalid redirect path"), request, response, null, true);
                     }
 
-                    redirect = new RedirectAction(r.Scheme, r.Hostname, r.Port, redirectPath, r.StatusCode);
+                    redirect = ruleRedirect;
                     break;
                 case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
-                    if (!PathModifierFits(route, u.Path, matches, ff + ".urlRewrite.path", out var rewritePath))
+                    if (ToRewrite(route, u, null, matches, ff) is not { } ruleRewrite)
                     {
                         return (new FailAction(500, $"{route.Display} {ff}: invalid rewrite path"), request, response, null, true);
                     }
 
-                    rewrite = new UrlRewrite(rewritePath, u.Hostname);
+                    rewrite = ruleRewrite;
                     break;
                 case HttpRouteFilterType.Cors when filter.Cors is not null:
                     break;
@@ -230,21 +230,6 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
         {
             var backendRef = backendRefs[b];
             var resolved = backends.ResolveBackendRef(route, backendRef, forced);
-            var backendRequest = HeaderModifier.None;
-            var backendResponse = HeaderModifier.None;
-            foreach (var filter in backendRef.Filters)
-            {
-                if (filter.RequestHeaderModifier is { } rq)
-                {
-                    backendRequest = backendRequest.Then(ToModifier(rq));
-                }
-
-                if (filter.ResponseHeaderModifier is { } rs)
-                {
-                    backendResponse = backendResponse.Then(ToModifier(rs));
-                }
-            }
-
             if (!resolved.IsValid)
             {
                 refsOk = false;
@@ -252,11 +237,59 @@ internal sealed class HttpRouteTranslator(TranslationContext context, RouteAttac
                 context.Status(route).SetAllParents("ResolvedRefs", false, resolved.Reason!, $"{field}.backendRefs[{b}]: {resolved.Message}");
             }
 
-            list.Add(new BackendPlan(resolved.ClusterId, backendRef.Weight, backendRequest, backendResponse, resolved.Message));
+            var plan = new BackendPlan(resolved.ClusterId, backendRef.Weight, HeaderModifier.None, HeaderModifier.None, resolved.Message);
+            list.Add(BackendFilters(route, plan, backendRef.Filters, rewrite, matches, $"{field}.backendRefs[{b}]", forced));
         }
 
         return (new ForwardAction(list.ToEquatableArray()), request, response, rewrite, refsOk);
     }
+
+    // Gateway API backend filters act only when their backend is chosen: a rewrite (over the rule's), a redirect
+    // answered instead of forwarding, mirrors besides the rule's, header edits after the rule's.
+    private BackendPlan BackendFilters(Resource route, BackendPlan plan, EquatableArray<HttpRouteFilter> filters, UrlRewrite? ruleRewrite, IReadOnlyList<PlanRouteMatch> matches, string field, UpstreamProtocol? forced)
+    {
+        var mirrors = new List<MirrorPlan>();
+        for (var f = 0; f < filters.Count; f++)
+        {
+            var filter = filters[f];
+            var ff = $"{field}.filters[{f}]";
+            switch (filter.Type)
+            {
+                case HttpRouteFilterType.RequestHeaderModifier when filter.RequestHeaderModifier is { } h:
+                    plan = plan with { RequestHeaders = plan.RequestHeaders.Then(ToModifier(h)) };
+                    break;
+                case HttpRouteFilterType.ResponseHeaderModifier when filter.ResponseHeaderModifier is { } h:
+                    plan = plan with { ResponseHeaders = plan.ResponseHeaders.Then(ToModifier(h)) };
+                    break;
+                case HttpRouteFilterType.UrlRewrite when filter.UrlRewrite is { } u:
+                    plan = ToRewrite(route, u, ruleRewrite, matches, ff) is { } rewrite
+                        ? plan with { Rewrite = rewrite }
+                        : plan with { ClusterId = null, Error = $"{ff}: invalid rewrite path" };
+                    break;
+                case HttpRouteFilterType.RequestRedirect when filter.RequestRedirect is { } r:
+                    plan = ToRedirect(route, r, matches, ff) is { } redirect
+                        ? plan with { Redirect = redirect }
+                        : plan with { ClusterId = null, Error = $"{ff}: invalid redirect path" };
+                    break;
+                case HttpRouteFilterType.RequestMirror when filter.RequestMirror is { } m:
+                    AddMirror(route, m, ff + ".requestMirror.backendRef", forced, mirrors);
+                    break;
+                default:
+                    context.NotEnforced(route, ff + ".type", $"backend filter {filter.Type} is ignored");
+                    break;
+            }
+        }
+
+        return mirrors.Count == 0 ? plan : plan with { Mirrors = mirrors.ToEquatableArray() };
+    }
+
+    // Null when the path modifier does not fit the rule's matches (an error is reported).
+    private RedirectAction? ToRedirect(Resource route, HttpRequestRedirectFilter r, IReadOnlyList<PlanRouteMatch> matches, string field) =>
+        PathModifierFits(route, r.Path, matches, field + ".requestRedirect.path", out var path) ? new RedirectAction(r.Scheme, r.Hostname, r.Port, path, r.StatusCode) : null;
+
+    // A backend's rewrite keeps what it leaves out (path or hostname) from the rule's, `over`.
+    private UrlRewrite? ToRewrite(Resource route, HttpUrlRewriteFilter u, UrlRewrite? over, IReadOnlyList<PlanRouteMatch> matches, string field) =>
+        PathModifierFits(route, u.Path, matches, field + ".urlRewrite.path", out var path) ? new UrlRewrite(path ?? over?.Path, u.Hostname ?? over?.Hostname) : null;
 
     // An unresolved mirror is dropped with an error; the rule still serves its backends.
     private void AddMirror(Resource route, HttpRequestMirrorFilter mirror, string field, UpstreamProtocol? forced, List<MirrorPlan> mirrors)

@@ -88,25 +88,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         }
         else
         {
-            var anyWeight = rule.Route.Any(d => d.Weight is not null);
-            var list = new List<BackendPlan>();
-            for (var d = 0; d < rule.Route.Count; d++)
-            {
-                var destination = rule.Route[d];
-                var resolved = backends.ResolveHost(owner, destination.Destination.Host, destination.Destination.Port, destination.Destination.Subset);
-                if (!resolved.IsValid)
-                {
-                    refsOk = false;
-                    context.Error(owner, $"{field}.route[{d}].destination", resolved.Message!);
-                    context.Status(owner).SetAllParents("ResolvedRefs", false, resolved.Reason!, $"{field}.route[{d}]: {resolved.Message}");
-                    context.Status(owner).Set("ResolvedRefs", false, resolved.Reason!, $"{field}.route[{d}]: {resolved.Message}");
-                }
-
-                var weight = destination.Weight ?? (anyWeight ? 0 : 1);
-                list.Add(new BackendPlan(resolved.ClusterId, weight, Request(destination.Headers), Response(destination.Headers), resolved.Message));
-            }
-
-            action = new ForwardAction(list.ToEquatableArray());
+            action = new ForwardAction(Destinations(owner, rule.Route, field + ".route", ref refsOk)) { Canary = Canary(owner, rule.Canary, field + ".canary", ref refsOk) };
         }
 
         var rewrite = rule.Rewrite is { } r && (r.Uri is not null || r.Authority is not null)
@@ -132,6 +114,41 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
         return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, CorsPlugins(owner, rule.CorsPolicy, field + ".corsPolicy"), policy);
     }
+
+    private EquatableArray<BackendPlan> Destinations(Resource owner, EquatableArray<RouteDestination> destinations, string field, ref bool refsOk)
+    {
+        var anyWeight = destinations.Any(d => d.Weight is not null);
+        var list = new List<BackendPlan>();
+        for (var d = 0; d < destinations.Count; d++)
+        {
+            var destination = destinations[d];
+            var resolved = backends.ResolveHost(owner, destination.Destination.Host, destination.Destination.Port, destination.Destination.Subset);
+            if (!resolved.IsValid)
+            {
+                refsOk = false;
+                context.Error(owner, $"{field}[{d}].destination", resolved.Message!);
+                context.Status(owner).SetAllParents("ResolvedRefs", false, resolved.Reason!, $"{field}[{d}]: {resolved.Message}");
+                context.Status(owner).Set("ResolvedRefs", false, resolved.Reason!, $"{field}[{d}]: {resolved.Message}");
+            }
+
+            var weight = destination.Weight ?? (anyWeight ? 0 : 1);
+            list.Add(new BackendPlan(resolved.ClusterId, weight, Request(destination.Headers), Response(destination.Headers), resolved.Message));
+        }
+
+        return list.ToEquatableArray();
+    }
+
+    private CanaryPlan? Canary(Resource owner, RouteCanary? canary, string field, ref bool refsOk) => canary is null
+        ? null
+        : new CanaryPlan(Destinations(owner, canary.Route, field + ".route", ref refsOk))
+        {
+            Header = canary.ByHeader,
+            HeaderValue = canary.ByHeaderValue,
+            HeaderPattern = canary.ByHeaderPattern,
+            Cookie = canary.ByCookie,
+            Weight = canary.Weight ?? 0,
+            WeightTotal = canary.WeightTotal ?? 100,
+        };
 
     private EquatableArray<FieldPlugin> CorsPlugins(Resource owner, CorsPolicy? policy, string field)
     {

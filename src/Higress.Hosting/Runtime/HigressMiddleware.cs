@@ -106,7 +106,7 @@ internal sealed class HigressMiddleware(
 
     private Task Dispatch(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
     {
-        var decision = RuleDecision.Decide(routeRuntime.Route, routeRuntime.Backends, Random.Shared);
+        var decision = RuleDecision.Decide(routeRuntime.Route, routeRuntime.Backends, new HttpContextRouteRequest(context, feature.Match.Listener.Port), Random.Shared);
         feature.Backend = decision.Backend;
         var request = context.Request;
         switch (decision.Action)
@@ -195,13 +195,13 @@ internal sealed class HigressMiddleware(
     // Mirrors copy the request as the backend would get it (route header edits and Via applied), after the plugins
     // and fault injection, as Envoy's router does.
     private Task MirrorThenSend(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint) =>
-        routeRuntime.Route.Mirrors.IsEmpty ? Send(context, routeRuntime, backend, endpoint) : MirrorThenSendAsync(context, state, routeRuntime, backend, endpoint);
+        routeRuntime.Route.Mirrors.IsEmpty && backend.Mirrors.IsEmpty ? Send(context, routeRuntime, backend, endpoint) : MirrorThenSendAsync(context, state, routeRuntime, backend, endpoint);
 
     private async Task MirrorThenSendAsync(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
-        await mirror.MirrorAsync(context, state, routeRuntime.Route);
+        await mirror.MirrorAsync(context, state, routeRuntime.Route, backend);
         await SendEdited(context, routeRuntime, endpoint);
     }
 

@@ -40,9 +40,9 @@ internal sealed class HigressTransformProvider(RequestNormalization normalizatio
         }
 
         // Header edits were applied to HttpContext.Request before forwarding (HeaderEdits), and YARP copied them.
-        var route = feature.Match.Route;
+        // A backend's own URLRewrite filter (merged with the rule's at translation) replaces the rule's.
         var rewritten = false;
-        if (route.Rewrite is { } rewrite)
+        if ((feature.Backend?.Rewrite ?? feature.Match.Route.Rewrite) is { } rewrite)
         {
             if (rewrite.Path is { } path)
             {

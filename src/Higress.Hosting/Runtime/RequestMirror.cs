@@ -67,10 +67,10 @@ internal sealed partial class RequestMirror : IDisposable
     /// <summary>How long a copy may take before it is abandoned: the rule's timeout, or 30 s.</summary>
     private static TimeSpan CopyTimeout(RoutePlan route) => route.Timeout ?? TimeSpan.FromSeconds(30);
 
-    /// <summary>Starts the copies of this request for the rule's mirrors; returns once the body (if any) is buffered.</summary>
-    public async Task MirrorAsync(HttpContext context, RuntimeState state, RoutePlan route)
+    /// <summary>Starts the copies of this request for the rule's and the chosen backend's mirrors; returns once the body (if any) is buffered.</summary>
+    public async Task MirrorAsync(HttpContext context, RuntimeState state, RoutePlan route, BackendPlan backend)
     {
-        var chosen = route.Mirrors.Where(m => Random.Shared.NextDouble() * 100 < m.Percent && state.Clusters.ContainsKey(m.ClusterId)).ToList();
+        var chosen = route.Mirrors.Concat(backend.Mirrors).Where(m => Random.Shared.NextDouble() * 100 < m.Percent && state.Clusters.ContainsKey(m.ClusterId)).ToList();
         if (chosen.Count == 0)
         {
             return;

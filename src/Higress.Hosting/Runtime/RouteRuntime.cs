@@ -25,5 +25,5 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
     /// <summary>The rule's retry policy, run by the upstream handler; null when the rule does not retry.</summary>
     public IUpstreamRetry? Retry { get; init; }
 
-    public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward.Backends) : null;
+    public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward) : null;
 }

@@ -46,12 +46,12 @@ public sealed class RuleDecisionTests
     public void Forwarding_without_a_usable_backend_fails_with_500()
     {
         var none = new ForwardAction([Backend("a", 0)]);
-        var noBackend = RuleDecision.Decide(Rule(none), new BackendPicker(none.Backends), new Random(0));
+        var noBackend = RuleDecision.Decide(Rule(none), new BackendPicker(none), TestRouteRequest.Empty, new Random(0));
         Assert.Equal((RuleOutcome.Fail, 500), (noBackend.Outcome, noBackend.Status));
         Assert.Equal("invalid backend: " + RuleDecision.NoBackend, noBackend.Reason);
 
         var invalid = new ForwardAction([Backend(null, 1, "Service default/x not found")]);
-        var invalidBackend = RuleDecision.Decide(Rule(invalid), new BackendPicker(invalid.Backends), new Random(0));
+        var invalidBackend = RuleDecision.Decide(Rule(invalid), new BackendPicker(invalid), TestRouteRequest.Empty, new Random(0));
         Assert.Equal(RuleOutcome.Fail, invalidBackend.Outcome);
         Assert.Equal("invalid backend: Service default/x not found", invalidBackend.Reason);
         Assert.Same(invalid.Backends[0], invalidBackend.Backend);
@@ -61,7 +61,7 @@ public sealed class RuleDecisionTests
     public void Each_action_has_one_outcome()
     {
         var forward = new ForwardAction([Backend("a", 1)]);
-        Assert.Equal(RuleOutcome.Forward, RuleDecision.Decide(Rule(forward), new BackendPicker(forward.Backends), new Random(0)).Outcome);
+        Assert.Equal(RuleOutcome.Forward, RuleDecision.Decide(Rule(forward), new BackendPicker(forward), TestRouteRequest.Empty, new Random(0)).Outcome);
         Assert.Equal((RuleOutcome.Redirect, 301), Outcome(new RedirectAction("https", null, null, null, 301)));
         Assert.Equal((RuleOutcome.DirectResponse, 503), Outcome(new DirectResponseAction(503, "down")));
         Assert.Equal((RuleOutcome.Fail, 500), Outcome(new FailAction(500, "no backendRefs")));
@@ -69,7 +69,7 @@ public sealed class RuleDecisionTests
 
     private static (RuleOutcome, int) Outcome(RouteAction action)
     {
-        var decision = RuleDecision.Decide(Rule(action), null, new Random(0));
+        var decision = RuleDecision.Decide(Rule(action), null, TestRouteRequest.Empty, new Random(0));
         return (decision.Outcome, decision.Status);
     }
 }

@@ -14,6 +14,9 @@ public sealed record RouteRule
     /// <summary>Weighted destinations.</summary>
     public EquatableArray<RouteDestination> Route { get; init; }
 
+    /// <summary>A canary that takes a share of the requests (by header, cookie or weight) from <see cref="Route"/>.</summary>
+    public RouteCanary? Canary { get; init; }
+
     /// <summary>Rewrites the path and/or authority before forwarding.</summary>
     public HttpRewrite? Rewrite { get; init; }
 

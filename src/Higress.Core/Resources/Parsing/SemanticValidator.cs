@@ -30,11 +30,19 @@ internal static class SemanticValidator
                     context.Error(path, "route, redirect and directResponse are exclusive", "keep one of route, redirect, directResponse");
                 }
 
+                if (r.Canary is not null && r.Route.IsEmpty)
+                {
+                    context.Error(JsonBinder.Join(path, "canary"), "a canary needs the rule's route to take traffic from", "add route destinations to the rule or remove canary");
+                }
+
                 if (r.Rewrite is not null && r.Redirect is not null)
                 {
                     context.Error(JsonBinder.Join(path, "rewrite"), "rewrite cannot be used with redirect", "remove rewrite or redirect");
                 }
 
+                break;
+            case RouteCanary canary:
+                ValidateCanary(canary, path, context);
                 break;
             case HttpRedirect { Scheme: { } scheme } when scheme is not ("http" or "https"):
                 context.Error(JsonBinder.Join(path, "scheme"), $"'{scheme}' is not a valid scheme", "use http or https");
@@ -201,6 +209,34 @@ internal static class SemanticValidator
         {
             context.Error(path, $"'{key}' is not a valid rate-limit key", "use ip, header:<name>, query:<name>, consumer or none");
         }
+    }
+
+    private static void ValidateCanary(RouteCanary canary, string path, BindContext context)
+    {
+        if (canary.Route.IsEmpty)
+        {
+            context.Error(JsonBinder.Join(path, "route"), "a canary needs at least one destination", "add route: [{destination: {host: ..., port: ...}}]");
+        }
+
+        foreach (var (value, name) in new[] { (canary.ByHeaderValue, "byHeaderValue"), (canary.ByHeaderPattern, "byHeaderPattern") })
+        {
+            if (value is not null && canary.ByHeader is null)
+            {
+                context.Error(JsonBinder.Join(path, name), $"{name} is set without byHeader", $"set byHeader to the header's name or remove {name}");
+            }
+        }
+
+        if (canary.ByHeaderValue is not null && canary.ByHeaderPattern is not null)
+        {
+            context.Error(JsonBinder.Join(path, "byHeaderPattern"), "byHeaderValue and byHeaderPattern are exclusive", "keep one of byHeaderValue, byHeaderPattern");
+        }
+
+        if (canary.Weight is { } weight && weight > (canary.WeightTotal ?? 100))
+        {
+            context.Error(JsonBinder.Join(path, "weight"), $"weight {weight} exceeds weightTotal {canary.WeightTotal ?? 100}", "lower weight or raise weightTotal (default 100)");
+        }
+
+        ValidateRegex(canary.ByHeaderPattern, JsonBinder.Join(path, "byHeaderPattern"), context);
     }
 
     private static void ValidateRegex(string? pattern, string path, BindContext context)

@@ -21,36 +21,41 @@ internal sealed class HashRing : HashTable
 
     public int Size => _hashes.Length;
 
-    public static HashRing Build(IReadOnlyList<string> names, IReadOnlyList<int> weights, int minimumSize)
+    /// <summary>
+    /// Virtual nodes per unit of weight for <paramref name="configured"/> (the cluster's endpoints, healthy or not), as
+    /// Envoy scales: the lightest member gets ceil(its share x minimum) nodes and the others as many in proportion, so
+    /// the ring holds at least the minimum and every member with weight is on it. Scaling by the configured endpoints
+    /// rather than the available ones keeps each member's nodes when another leaves, so only the leaver's keys move.
+    /// </summary>
+    public static double Scale(IReadOnlyList<int> configured, int minimumSize)
     {
-        long total = 0;
-        var smallest = long.MaxValue;
-        for (var i = 0; i < weights.Count; i++)
+        var total = configured.Where(w => w > 0).Sum(w => (long)w);
+        if (total == 0)
         {
-            if (weights[i] > 0)
-            {
-                total += weights[i];
-                smallest = Math.Min(smallest, weights[i]);
-            }
+            return 0;
         }
 
+        var lightest = configured.Where(w => w > 0).Min() / (double)total;
+        return Math.Min(Math.Ceiling(lightest * minimumSize) / lightest, MaximumSize) / total;
+    }
+
+    /// <summary>The ring of the members with weight, each with round(weight x <paramref name="scale"/>) nodes (at least one).</summary>
+    public static HashRing Build(IReadOnlyList<string> names, IReadOnlyList<int> weights, double scale)
+    {
+        var nodesOf = weights.Select(w => w <= 0 ? 0 : (int)Math.Clamp(Math.Round(w * scale), 1, MaximumSize)).ToArray();
+        var total = nodesOf.Sum(n => (long)n);
         if (total == 0)
         {
             return new HashRing([], []);
         }
 
-        // As Envoy: the lightest member gets ceil(its share x minimum) nodes and the others as many in proportion, so the
-        // ring holds at least the minimum and every member with weight is on it; the cap bounds it whatever the weights.
-        var lightest = smallest / (double)total;
-        var scale = Math.Min(Math.Ceiling(lightest * minimumSize) / lightest, MaximumSize);
-        var entries = new List<(ulong Hash, int Member)>((int)Math.Min(MaximumSize, scale) + weights.Count);
+        var entries = new List<(ulong Hash, int Member)>((int)Math.Min(total, MaximumSize));
         var buffer = new char[names.Max(n => n.Length) + 12];
-        for (var i = 0; i < weights.Count; i++)
+        for (var i = 0; i < weights.Count && entries.Count < MaximumSize; i++)
         {
-            var nodes = weights[i] <= 0 ? 0 : Math.Max(1, (int)Math.Round(scale * weights[i] / total));
             names[i].CopyTo(buffer);
             buffer[names[i].Length] = '_';
-            for (var n = 0; n < nodes; n++)
+            for (var n = 0; n < nodesOf[i]; n++)
             {
                 n.TryFormat(buffer.AsSpan(names[i].Length + 1), out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
                 entries.Add((KeyHash.Of(buffer.AsSpan(0, names[i].Length + 1 + written)), i));

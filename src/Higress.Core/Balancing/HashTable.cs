@@ -11,6 +11,7 @@ internal abstract class HashTable
     /// <param name="weights">Each member's weight; 0 leaves the member out.</param>
     /// <param name="maglev">True for Maglev, false for a ring.</param>
     /// <param name="size">The ring's minimum size, or the Maglev table's size.</param>
-    public static HashTable Build(IReadOnlyList<string> names, IReadOnlyList<int> weights, bool maglev, int size) =>
-        maglev ? MaglevTable.Build(names, weights, size) : HashRing.Build(names, weights, size);
+    /// <param name="configured">The weights of all the cluster's endpoints, which size a ring (see <see cref="HashRing.Scale"/>).</param>
+    public static HashTable Build(IReadOnlyList<string> names, IReadOnlyList<int> weights, bool maglev, int size, IReadOnlyList<int> configured) =>
+        maglev ? MaglevTable.Build(names, weights, size) : HashRing.Build(names, weights, HashRing.Scale(configured, size));
 }

@@ -30,9 +30,24 @@ internal sealed class WeightedChoice
             return -1;
         }
 
+        // The first member whose cumulative weight exceeds the point; members with weight 0 repeat the previous sum and
+        // so are never first.
         var point = (long)(sample * total);
-        var index = Array.BinarySearch(_cumulative, point + 1);
-        return index >= 0 ? index : ~index;
+        int low = 0, high = _cumulative.Length - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (_cumulative[middle] > point)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
     }
 
     /// <summary>

@@ -84,7 +84,7 @@ internal sealed class ClusterBalancer(ClusterPlan cluster)
         var weights = destinations.Select(d => _weights.GetValueOrDefault(d.DestinationId, 1)).ToArray();
         object? strategy = Cluster.LoadBalancing switch
         {
-            BalancerNames.ConsistentHash => HashTable.Build([.. destinations.Select(d => d.DestinationId)], weights, Cluster.ConsistentHash!.Maglev, Cluster.ConsistentHash.TableSize),
+            BalancerNames.ConsistentHash => HashTable.Build([.. destinations.Select(d => d.DestinationId)], weights, Cluster.ConsistentHash!.Maglev, Cluster.ConsistentHash.TableSize, [.. Cluster.Destinations.Select(d => d.Weight)]),
             BalancerNames.WeightedRoundRobin => WeightedSchedule.Build(weights),
             BalancerNames.WeightedRandom => WeightedChoice.Build(weights),
             _ => null,

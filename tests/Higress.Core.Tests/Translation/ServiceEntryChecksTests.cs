@@ -49,7 +49,7 @@ public sealed class ServiceEntryChecksTests
                 outlierDetection: {consecutive5xxErrors: 5}
                 healthCheck: {path: /healthz}
                 connectionPool: {tcp: {maxConnections: 10}}
-                loadBalancer: {simple: LEAST_REQUEST, consistentHash: {httpHeaderName: x-user}}
+                loadBalancer: {simple: LEAST_REQUEST, warmupDurationSecs: 10s}
             """);
 
         string[] fields =
@@ -57,7 +57,7 @@ public sealed class ServiceEntryChecksTests
             "spec.trafficPolicy.outlierDetection",
             "spec.trafficPolicy.healthCheck",
             "spec.trafficPolicy.connectionPool",
-            "spec.trafficPolicy.loadBalancer.consistentHash",
+            "spec.trafficPolicy.loadBalancer.warmupDurationSecs",
         ];
         foreach (var field in fields)
         {
@@ -140,7 +140,7 @@ public sealed class ServiceEntryChecksTests
     public void The_docs_mark_exactly_the_fields_reported_as_not_enforced()
     {
         var result = Translate("""
-                loadBalancer: {simple: RANDOM, consistentHash: {}, localityLbSetting: {}, warmupDurationSecs: 10s}
+                loadBalancer: {simple: RANDOM, localityLbSetting: {}, warmupDurationSecs: 10s}
                 connectionPool: {}
                 outlierDetection: {}
                 healthCheck: {}

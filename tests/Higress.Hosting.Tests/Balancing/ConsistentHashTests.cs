@@ -178,7 +178,7 @@ public sealed class ConsistentHashTests
 
             var runtime = gateway.Services.GetRequiredService<HigressRuntime>();
             Assert.Contains(runtime.Current.Translation.Diagnostics, d => d.FieldPath == "spec.trafficPolicy.loadBalancer.consistentHash" && d.Message.Contains("only one key", StringComparison.Ordinal));
-            Assert.Contains(runtime.Current.Translation.Diagnostics, d => d.Object == "ServiceEntry default/pool" && d.Message.Contains("last good config keeps serving", StringComparison.Ordinal));
+            Assert.Contains(runtime.Current.Translation.Diagnostics, d => d.Object == "ServiceEntry default/pool" && d.Message.Contains("the last good version of this object keeps serving", StringComparison.Ordinal));
             Assert.Equal("x-user", Assert.Single(runtime.Current.Plan.Clusters).ConsistentHash?.Name);
             Assert.Equal(owner, await StickyBackendAsync(gateway.Client, backends, 20, () => Get("/", "alice")));
         });

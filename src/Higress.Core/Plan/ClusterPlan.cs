@@ -23,4 +23,7 @@ public sealed record ClusterPlan(
 
     /// <summary>Connection-pool limits and circuit breaking, or null for none.</summary>
     public ConnectionPoolPlan? ConnectionPool { get; init; }
+
+    /// <summary>The consistent hash that picks destinations, or null; <see cref="LoadBalancing"/> names its policy.</summary>
+    public ConsistentHashPlan? ConsistentHash { get; init; }
 }

@@ -243,9 +243,10 @@ internal sealed class BackendResolver
 
         // Istio: a subset's policy overrides the service's, top-level field by top-level field.
         var policy = TrafficPolicies.Effective(spec.TrafficPolicy, subset?.TrafficPolicy);
-        var balancing = ServiceEntryChecks.LoadBalancing(policy?.LoadBalancer?.Simple) ?? "RoundRobin";
-        Clusters[id] = new ClusterPlan(id, entry.Key, destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream, balancing)
+        var unique = destinations.DistinctBy(d => d.Id).ToEquatableArray();
+        Clusters[id] = new ClusterPlan(id, entry.Key, unique, upstream, TrafficPolicies.Balancing(policy?.LoadBalancer, unique))
         {
+            ConsistentHash = TrafficPolicies.ConsistentHash(policy?.LoadBalancer?.ConsistentHash),
             AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
             ConnectionPool = TrafficPolicies.ConnectionPool(policy?.ConnectionPool),
         };

@@ -47,12 +47,6 @@ internal static class ServiceEntryChecks
             context.NotEnforced(entry, "spec.exportTo", "the entry is visible to routes in every namespace");
         }
 
-        // Equal weights are what every balancer does anyway; unequal ones would need a weighted balancer.
-        if (spec.Endpoints.Select(e => e.Weight ?? 1).Distinct().Skip(1).Any())
-        {
-            context.NotEnforced(entry, "spec.endpoints[].weight", "endpoints get equal shares whatever their weights");
-        }
-
         CheckPolicy(context, entry, spec.TrafficPolicy, "spec.trafficPolicy");
         for (var i = 0; i < spec.Subsets.Count; i++)
         {
@@ -90,7 +84,6 @@ internal static class ServiceEntryChecks
         NotEnforced(policy.PortLevelSettings.IsEmpty ? null : (object)policy.PortLevelSettings, "portLevelSettings", "the service-level policy applies to every port");
         if (policy.LoadBalancer is { } lb)
         {
-            NotEnforced(lb.ConsistentHash, "loadBalancer.consistentHash", "requests are not pinned to an endpoint");
             NotEnforced(lb.LocalityLbSetting, "loadBalancer.localityLbSetting", "endpoints are chosen regardless of locality");
             NotEnforced(lb.WarmupDurationSecs, "loadBalancer.warmupDurationSecs", "new endpoints get their full share at once");
         }

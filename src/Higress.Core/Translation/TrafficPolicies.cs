@@ -1,3 +1,4 @@
+using Higress.Core.Balancing;
 using Higress.Core.Plan;
 using Higress.Core.Resources;
 
@@ -40,5 +41,46 @@ internal static class TrafficPolicies
             settings.Tcp?.ConnectTimeout,
             settings.Tcp?.MaxConnectionDuration);
         return plan == new ConnectionPoolPlan() ? null : plan;
+    }
+
+    /// <summary>
+    /// The YARP policy that balances <paramref name="destinations"/>: the consistent hash when one is set, else the
+    /// simple algorithm, in its weighted form when the endpoints' weights differ.
+    /// </summary>
+    public static string Balancing(LoadBalancerSettings? settings, IReadOnlyList<DestinationPlan> destinations)
+    {
+        if (settings?.ConsistentHash is not null)
+        {
+            return BalancerNames.ConsistentHash;
+        }
+
+        var simple = ServiceEntryChecks.LoadBalancing(settings?.Simple) ?? "RoundRobin";
+        return destinations.Select(d => d.Weight).Distinct().Skip(1).Any() ? BalancerNames.Weighted(simple) : simple;
+    }
+
+    /// <summary>The consistent hash, or null when none is set (the parser has checked that exactly one key is).</summary>
+    public static ConsistentHashPlan? ConsistentHash(ConsistentHashSettings? settings)
+    {
+        if (settings is null)
+        {
+            return null;
+        }
+
+        var (source, name) = settings switch
+        {
+            { HttpHeaderName: { } header } => (HashKeySource.Header, header),
+            { HttpCookie: { } cookie } => (HashKeySource.Cookie, cookie.Name),
+            { HttpQueryParameterName: { } query } => (HashKeySource.QueryParameter, query),
+            _ => (HashKeySource.SourceIp, string.Empty),
+        };
+        var maglev = settings.Maglev is not null;
+        var size = maglev
+            ? settings.Maglev!.TableSize ?? ConsistentHashPlan.DefaultMaglevSize
+            : settings.RingHash?.MinimumRingSize ?? settings.MinimumRingSize ?? ConsistentHashPlan.DefaultRingSize;
+        return new ConsistentHashPlan(source, name, maglev, size)
+        {
+            CookiePath = settings.HttpCookie?.Path,
+            CookieTtl = settings.HttpCookie?.Ttl is { } ttl && ttl > TimeSpan.Zero ? ttl : null,
+        };
     }
 }

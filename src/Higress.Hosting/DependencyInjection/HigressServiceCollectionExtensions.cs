@@ -109,6 +109,7 @@ public static class HigressServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
         services.AddOptions<HostOptions>().Configure<IOptions<HigressOptions>>((host, higress) => GracefulDrain.ConfigureHostOptions(host, higress.Value.Shutdown));
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
+        Higress.Hosting.Balancing.HigressLoadBalancingPolicy.Add(services);
 
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();

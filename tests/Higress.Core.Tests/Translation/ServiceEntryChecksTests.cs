@@ -51,7 +51,7 @@ public sealed class ServiceEntryChecksTests
                 outlierDetection: {consecutive5xxErrors: 5}
                 healthCheck: {path: /healthz}
                 connectionPool: {tcp: {maxConnections: 10, tcpKeepalive: {time: 60s}}}
-                loadBalancer: {simple: LEAST_REQUEST, consistentHash: {httpHeaderName: x-user}}
+                loadBalancer: {simple: LEAST_REQUEST, warmupDurationSecs: 10s}
             """);
 
         string[] fields =
@@ -59,7 +59,7 @@ public sealed class ServiceEntryChecksTests
             "spec.trafficPolicy.outlierDetection",
             "spec.trafficPolicy.healthCheck",
             "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
-            "spec.trafficPolicy.loadBalancer.consistentHash",
+            "spec.trafficPolicy.loadBalancer.warmupDurationSecs",
         ];
         foreach (var field in fields)
         {
@@ -142,7 +142,7 @@ public sealed class ServiceEntryChecksTests
     public void The_docs_mark_exactly_the_fields_reported_as_not_enforced()
     {
         var result = Translate("""
-                loadBalancer: {simple: RANDOM, consistentHash: {}, localityLbSetting: {}, warmupDurationSecs: 10s}
+                loadBalancer: {simple: RANDOM, localityLbSetting: {}, warmupDurationSecs: 10s}
                 connectionPool: {tcp: {maxConnections: 1, tcpKeepalive: {}}, http: {http2MaxRequests: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true, maxConcurrentStreams: 1}}
                 outlierDetection: {}
                 healthCheck: {}

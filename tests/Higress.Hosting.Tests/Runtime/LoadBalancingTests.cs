@@ -23,22 +23,7 @@ public sealed class LoadBalancingTests
         {{{LoopbackGateway.Route(LoopbackGateway.ForwardTo("pool.internal", 80))}}}
         """;
 
-    /// <summary>Runs <paramref name="test"/> with three backends and stops them afterwards.</summary>
-    private static async Task WithBackendsAsync(Func<SleepingBackend[], Task> test)
-    {
-        SleepingBackend[] backends = [await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync(), await SleepingBackend.StartAsync()];
-        try
-        {
-            await test(backends);
-        }
-        finally
-        {
-            foreach (var backend in backends)
-            {
-                await backend.DisposeAsync();
-            }
-        }
-    }
+    private static Task WithBackendsAsync(Func<SleepingBackend[], Task> test) => SleepingBackend.WithManyAsync(3, test);
 
     private static async Task GetOkAsync(LoopbackGateway gateway, int count)
     {

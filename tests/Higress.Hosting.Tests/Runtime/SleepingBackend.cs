@@ -46,6 +46,28 @@ internal sealed class SleepingBackend : IAsyncDisposable
         return backend;
     }
 
+    /// <summary>Runs <paramref name="test"/> with <paramref name="count"/> backends and stops them afterwards.</summary>
+    public static async Task WithManyAsync(int count, Func<SleepingBackend[], Task> test)
+    {
+        var backends = new SleepingBackend[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                backends[i] = await StartAsync();
+            }
+
+            await test(backends);
+        }
+        finally
+        {
+            foreach (var backend in backends.Where(b => b is not null))
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -9,7 +9,7 @@ public sealed record RouteDestination
     [Required]
     public Destination Destination { get; init; } = new();
 
-    /// <summary>The relative weight (≥ 0); when no destination of a rule has a weight they share traffic equally.</summary>
+    /// <summary>The relative weight (≥ 0); when no destination of a rule has a weight they share traffic equally; weights that sum to 0 are an error.</summary>
     [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 

@@ -15,7 +15,7 @@ public sealed record WorkloadEntry
     /// <summary>Labels, used by subsets.</summary>
     public EquatableMap<string> Labels { get; init; }
 
-    /// <summary>The load-balancing weight (≥ 0); equal weights are honoured, unequal ones are not enforced yet (a warning).</summary>
+    /// <summary>The load-balancing weight (≥ 0, default 1): the endpoint's share of traffic, and of a hash ring's entries.</summary>
     [Range(0, int.MaxValue)]
     public int? Weight { get; init; }
 

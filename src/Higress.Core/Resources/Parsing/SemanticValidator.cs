@@ -40,6 +40,7 @@ internal static class SemanticValidator
                     context.Error(JsonBinder.Join(path, "rewrite"), "rewrite cannot be used with redirect", "remove rewrite or redirect");
                 }
 
+                BalancingValidator.ValidateRouteWeights(r, path, context);
                 break;
             case RouteCanary canary:
                 ValidateCanary(canary, path, context);
@@ -111,6 +112,15 @@ internal static class SemanticValidator
                 break;
             case RouteNamespaces { From: FromNamespaces.Selector, Selector: null }:
                 context.Error(JsonBinder.Join(path, "selector"), "from: Selector needs a selector", "add selector: {matchLabels: {...}}");
+                break;
+            case ConsistentHashSettings hash:
+                BalancingValidator.ValidateConsistentHash(hash, path, context);
+                break;
+            case LoadBalancerSettings { Simple: not null, ConsistentHash: not null }:
+                context.Error(JsonBinder.Join(path, "consistentHash"), "simple and consistentHash are exclusive", "keep one of simple, consistentHash");
+                break;
+            case ServiceEntrySpec entry:
+                BalancingValidator.ValidateEndpointWeights(entry, path, context);
                 break;
             case LoadBalancerSettings { Simple: { } simple } when ServiceEntryChecks.LoadBalancing(simple) is null:
                 context.Error(

@@ -125,6 +125,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             ResponseHeaders = Response(rule.Headers),
             Rewrite = rewrite,
             Timeout = Timeouts.Enabled(rule.Timeout),
+            Retry = RetryPolicies.Plan(rule.Retries),
             Fault = Fault(rule.Fault),
             Mirrors = Mirrors(owner, rule, field),
             MaxRequestBodySize = rule.MaxRequestBodySize,
@@ -196,7 +197,6 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             }
         }
 
-        Warn(rule.Retries, "retries");
         Warn(rule.RateLimit, "rateLimit");
     }
 

@@ -1,3 +1,4 @@
+using Higress.Core.Policies;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
 using Higress.Hosting.Admin;
@@ -111,6 +112,9 @@ public static class HigressServiceCollectionExtensions
 
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
+        services.TryAddSingleton<RetryMetrics>();
+        services.TryAddSingleton<UpstreamRetries>();
+        services.AddSingleton<IClusterPolicyFactory, RetryBudgetFactory>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

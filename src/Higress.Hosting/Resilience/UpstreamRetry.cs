@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -195,10 +196,10 @@ internal sealed partial class UpstreamRetry : IUpstreamRetry
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1770, Level = LogLevel.Debug, Message = "Route {RouteId}: retry {Retry} after status {Status} / error {Error}")]
+        [LoggerMessage(EventId = EventIds.UpstreamRetrying, Level = LogLevel.Debug, Message = "Route {RouteId}: retry {Retry} after status {Status} / error {Error}")]
         public static partial void Retrying(ILogger logger, string routeId, int retry, int status, string? error);
 
-        [LoggerMessage(EventId = 1771, Level = LogLevel.Debug, Message = "Route {RouteId}: not retried, the retry budget of cluster {ClusterId} is spent ({InFlight} retries in flight)")]
+        [LoggerMessage(EventId = EventIds.RetryBudgetExhausted, Level = LogLevel.Debug, Message = "Route {RouteId}: not retried, the retry budget of cluster {ClusterId} is spent ({InFlight} retries in flight)")]
         public static partial void BudgetExhausted(ILogger logger, string routeId, string clusterId, int inFlight);
     }
 }

@@ -182,7 +182,9 @@ internal sealed partial class UpstreamRetry : IUpstreamRetry
                 (_tried ??= []).Add(current);
             }
 
-            var available = Call.Proxy.AvailableDestinations;
+            // YARP's load balancer narrows the request's AvailableDestinations to its one choice; the cluster's own
+            // list is the healthy set to move to.
+            var available = Call.Proxy.Route.Cluster?.DestinationsState.AvailableDestinations ?? Call.Proxy.AvailableDestinations;
             for (var i = 0; i < available.Count; i++)
             {
                 if (_tried is null || !_tried.Contains(available[i]))

@@ -48,6 +48,9 @@ public sealed class HigressOptions
 
     /// <summary>How the host drains on SIGTERM (the <c>Higress:Shutdown</c> section; docs/operations.md).</summary>
     public HigressShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>Upstream retries: the per-cluster retry budget and the body buffer (the <c>Higress:Retries</c> section).</summary>
+    public HigressRetryOptions Retries { get; set; } = new();
 }
 
 /// <summary>
@@ -140,4 +143,24 @@ public sealed class HigressLimitsOptions
     /// listener, directly or through a chain, would otherwise loop until file descriptors run out.
     /// </summary>
     public int MaxHops { get; set; } = 10;
+}
+
+/// <summary>
+/// How rules with <c>retries</c> retry (the <c>Higress:Retries</c> section). Retries to one cluster in flight at once
+/// are limited to max(<see cref="MinConcurrency"/>, <see cref="BudgetPercent"/>% of its active requests), as Envoy's
+/// retry budget, so that retries cannot multiply an outage.
+/// </summary>
+public sealed class HigressRetryOptions
+{
+    /// <summary>Retries in flight per cluster, as a percentage of its active requests (default 20).</summary>
+    public double BudgetPercent { get; set; } = 20;
+
+    /// <summary>Retries in flight per cluster allowed whatever the percentage gives (default 3).</summary>
+    public int MinConcurrency { get; set; } = 3;
+
+    /// <summary>
+    /// The largest request body, in bytes, held in memory so that the request can be sent again (default 64 KiB). A
+    /// request with a larger body is streamed and never retried.
+    /// </summary>
+    public int MaxBufferedBody { get; set; } = 64 * 1024;
 }

@@ -135,6 +135,14 @@ internal static class EventIds
     /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
     public const int RequestRefused = 1700;
 
+    // 1770-1779: upstream retries.
+
+    /// <summary>A try failed in a way the rule's <c>retryOn</c> names, and the request is sent again.</summary>
+    public const int UpstreamRetrying = 1770;
+
+    /// <summary>A retry was not sent because the cluster's retry budget was spent.</summary>
+    public const int RetryBudgetExhausted = 1771;
+
     // 1760-1769: request mirroring.
 
     /// <summary>A mirrored copy of a request failed (refused, timed out, reset); the primary request is unaffected.</summary>

@@ -37,6 +37,9 @@ public sealed record RoutePlan(
     /// <summary>The timeout of one backend call (HTTPRoute <c>timeouts.backendRequest</c>), or null for none.</summary>
     public TimeSpan? BackendTimeout { get; init; }
 
+    /// <summary>The retry policy, or null when the rule does not retry.</summary>
+    public RetryPlan? Retry { get; init; }
+
     /// <summary>Fault injection, or null for none.</summary>
     public FaultPlan? Fault { get; init; }
 

@@ -107,6 +107,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             ResponseHeaders = Response(rule.Headers),
             Rewrite = rewrite,
             Timeout = Timeouts.Enabled(rule.Timeout),
+            Retry = RetryPolicies.Plan(rule.Retries),
             Fault = Fault(rule.Fault),
             Mirrors = Mirrors(owner, rule, field),
             MaxRequestBodySize = rule.MaxRequestBodySize,
@@ -213,7 +214,6 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             }
         }
 
-        Warn(rule.Retries, "retries");
         Warn(rule.RateLimit, "rateLimit");
     }
 

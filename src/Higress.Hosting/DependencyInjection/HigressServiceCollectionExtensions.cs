@@ -114,6 +114,9 @@ public static class HigressServiceCollectionExtensions
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
         services.AddSingleton<IClusterPolicyFactory, ConnectionPoolPolicyFactory>();
+        services.TryAddSingleton<RetryMetrics>();
+        services.TryAddSingleton<UpstreamRetries>();
+        services.AddSingleton<IClusterPolicyFactory, RetryBudgetFactory>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

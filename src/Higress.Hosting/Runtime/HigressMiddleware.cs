@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Higress.Hosting.Admin;
 using Higress.Hosting.Authorization;
+using Higress.Hosting.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ internal sealed class HigressMiddleware(
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
     private readonly int _maxHops = options.Value.Limits.MaxHops;
+    private readonly int _maxRetryBody = options.Value.Retries.MaxBufferedBody;
     private readonly GatewayErrors _errors = new(options.Value.DetailedErrors, logger);
     private readonly FaultInjector _faults = new(logger);
 
@@ -163,6 +165,12 @@ internal sealed class HigressMiddleware(
             {
                 await _errors.OverloadedAsync(context, routeRuntime, feature, cluster.Cluster.Id);
                 return;
+            }
+
+            // A retry sends the body again, so it must be in hand; a body over the limit streams and is not retried.
+            if (routeRuntime.Retry is not null)
+            {
+                await RetryBody.BufferAsync(context, _maxRetryBody);
             }
 
             cluster.EnterRequest();

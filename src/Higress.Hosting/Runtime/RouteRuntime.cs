@@ -13,10 +13,11 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
     public PluginChain Plugins { get; } = plugins;
 
     /// <summary>
-    /// The deadline of the forwarding call: the tighter of the request and backend-call timeouts (one backend call per
-    /// request, so both bound the same call), or null for YARP's own activity timeout alone.
+    /// The deadline of the forwarding call, or null for YARP's own activity timeout alone. Without retries it is the
+    /// tighter of the request and backend-call timeouts (one backend call per request, so both bound the same call);
+    /// with retries the backend-call timeout bounds each try instead, and the request timeout bounds them all.
     /// </summary>
-    public TimeSpan? Timeout { get; } = (route.Timeout, route.BackendTimeout) switch
+    public TimeSpan? Timeout { get; } = (route.Timeout, route.Retry is null ? route.BackendTimeout : null) switch
     {
         ({ } request, { } backend) => request < backend ? request : backend,
         (var request, var backend) => request ?? backend,

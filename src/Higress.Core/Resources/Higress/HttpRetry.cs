@@ -12,6 +12,11 @@ public sealed record HttpRetry
     /// <summary>The timeout of each try, e.g. <c>2s</c>.</summary>
     public TimeSpan? PerTryTimeout { get; init; }
 
-    /// <summary>Comma-separated conditions: <c>5xx</c>, <c>gateway-error</c>, <c>reset</c>, <c>connect-failure</c>, <c>retriable-status-codes</c>, or status codes.</summary>
+    /// <summary>
+    /// Comma-separated conditions (Envoy's names): <c>5xx</c>, <c>gateway-error</c>, <c>reset</c>, <c>connect-failure</c>,
+    /// <c>retriable-4xx</c>, <c>refused-stream</c>, <c>retriable-status-codes</c> with status codes, the gRPC
+    /// <c>cancelled</c>, <c>deadline-exceeded</c>, <c>internal</c>, <c>resource-exhausted</c>, <c>unavailable</c>, and
+    /// <c>non-idempotent</c>; unset = Istio's default.
+    /// </summary>
     public string? RetryOn { get; init; }
 }

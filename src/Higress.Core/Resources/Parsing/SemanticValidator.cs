@@ -51,6 +51,18 @@ internal static class SemanticValidator
             case HttpRequestRedirectFilter { Scheme: { } scheme } when scheme is not ("http" or "https"):
                 context.Error(JsonBinder.Join(path, "scheme"), $"'{scheme}' is not a valid scheme", "use http or https");
                 break;
+            case HttpRetry retry:
+                if (!RetryPolicies.TryParseRetryOn(retry.RetryOn, out _, out _, out var retryOnError))
+                {
+                    context.Error(JsonBinder.Join(path, "retryOn"), retryOnError!, $"write a comma-separated list of: {RetryPolicies.Accepted}");
+                }
+
+                if (retry.PerTryTimeout < TimeSpan.Zero)
+                {
+                    context.Error(JsonBinder.Join(path, "perTryTimeout"), "is negative", "write a positive duration such as 2s, or 0s for no per-try timeout");
+                }
+
+                break;
             case RouteRateLimit limit:
                 ValidateRateLimitKey(limit.Key, JsonBinder.Join(path, "key"), context);
                 break;

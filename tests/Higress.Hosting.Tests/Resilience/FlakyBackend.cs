@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Higress.Hosting.Tests.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Higress.Hosting.Tests.Resilience;
+
+/// <summary>
+/// A real Kestrel backend that fails on purpose, chosen by path: <c>/flaky/{percent}</c> answers 503 to that share of
+/// tries, decided by a hash of the <c>x-key</c> header and the try's number (deterministic whatever the concurrency);
+/// <c>/status/{code}</c> always answers the code; <c>/reset</c> aborts the connection before answering;
+/// <c>/reset-mid-body</c> sends headers and a few bytes, then aborts; <c>/slow-first/{ms}</c> makes the first request
+/// wait that long (it records whether it was aborted) and answers the others at once; <c>/slow/{ms}</c> makes every
+/// request wait; anything else answers 200 "ok".
+/// </summary>
+internal sealed class FlakyBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _triesByKey = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<bool> _slowAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _requests;
+    private int _slowTaken;
+
+    private FlakyBackend(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Requests that arrived, retries included.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Completes true when the slow first request was aborted, false when it slept to its end.</summary>
+    public Task<bool> SlowAborted => _slowAborted.Task;
+
+    public static async Task<FlakyBackend> StartAsync()
+    {
+        var port = LoopbackGateway.FreePort();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        var backend = new FlakyBackend(app, port);
+        app.Run(backend.HandleAsync);
+        await app.StartAsync();
+        return backend;
+    }
+
+    /// <summary>Whether try <paramref name="attempt"/> (0-based) of key <paramref name="key"/> fails at <paramref name="percent"/>.</summary>
+    public static bool Fails(string key, int attempt, int percent)
+    {
+        // FNV-1a: stable across processes, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var c in key + "#" + attempt.ToString(CultureInfo.InvariantCulture))
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash % 100 < (uint)percent;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        await context.Request.Body.CopyToAsync(Stream.Null);
+        var parts = (context.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        switch (parts)
+        {
+            case ["flaky", var percent]:
+                var key = context.Request.Headers["x-key"].ToString();
+                var attempt = _triesByKey.AddOrUpdate(key, 0, (_, n) => n + 1);
+                context.Response.StatusCode = Fails(key, attempt, int.Parse(percent, CultureInfo.InvariantCulture)) ? 503 : 200;
+                break;
+            case ["status", var code]:
+                context.Response.StatusCode = int.Parse(code, CultureInfo.InvariantCulture);
+                break;
+            case ["reset"]:
+                context.Abort();
+                return;
+            case ["reset-mid-body"]:
+                await context.Response.WriteAsync("partial");
+                await context.Response.Body.FlushAsync();
+                context.Abort();
+                return;
+            case ["slow", var ms]:
+                await Task.Delay(int.Parse(ms, CultureInfo.InvariantCulture), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                break;
+            case ["slow-first", var ms] when Interlocked.Exchange(ref _slowTaken, 1) == 0:
+                try
+                {
+                    await Task.Delay(int.Parse(ms, CultureInfo.InvariantCulture), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    _slowAborted.TrySetResult(true);
+                    return;
+                }
+
+                _slowAborted.TrySetResult(false);
+                break;
+        }
+
+        await context.Response.WriteAsync("ok");
+    }
+}

@@ -23,4 +23,10 @@ public sealed record ClusterPlan(
 
     /// <summary>Connection-pool limits and circuit breaking, or null for none.</summary>
     public ConnectionPoolPlan? ConnectionPool { get; init; }
+
+    /// <summary>Outlier detection (ejection of destinations that keep failing), or null for none.</summary>
+    public OutlierPlan? OutlierDetection { get; init; }
+
+    /// <summary>Active health checking of the destinations, or null for none.</summary>
+    public HealthCheckPlan? HealthCheck { get; init; }
 }

@@ -248,6 +248,8 @@ internal sealed class BackendResolver
         {
             AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
             ConnectionPool = TrafficPolicies.ConnectionPool(policy?.ConnectionPool),
+            OutlierDetection = TrafficPolicies.Outlier(policy?.OutlierDetection),
+            HealthCheck = TrafficPolicies.HealthCheck(policy?.HealthCheck),
         };
         return new BackendResult(id);
     }

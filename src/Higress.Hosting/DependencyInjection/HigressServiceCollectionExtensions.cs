@@ -1,3 +1,4 @@
+using Higress.Core.Policies;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
 using Higress.Hosting.Admin;
@@ -17,6 +18,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -111,6 +113,9 @@ public static class HigressServiceCollectionExtensions
 
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
+        services.AddSingleton<IClusterPolicyFactory, OutlierDetectionFactory>();
+        services.AddSingleton<IPassiveHealthCheckPolicy, OutlierPassivePolicy>();
+        services.AddSingleton<IActiveHealthCheckPolicy, ActiveHealthPolicy>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

@@ -1,4 +1,5 @@
 using Higress.Core.Plan;
+using Higress.Hosting.Resilience;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -60,6 +61,8 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
             ClusterId = cluster.Id,
             LoadBalancingPolicy = cluster.LoadBalancing,
             Destinations = destinations,
+            HealthCheck = ActiveHealthPolicy.ConfigFor(cluster),
+            Metadata = ActiveHealthPolicy.MetadataFor(cluster),
             HttpClient = cluster.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             HttpRequest = cluster.Protocol == UpstreamProtocol.Http2
                 ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }

@@ -46,7 +46,7 @@ public sealed class ServiceEntryChecksTests
     public void Each_policy_field_that_is_not_enforced_is_a_warning_and_a_status_condition()
     {
         var result = Translate("""
-                outlierDetection: {consecutive5xxErrors: 5}
+                outlierDetection: {consecutive5xxErrors: 5, minHealthPercent: 50}
                 healthCheck: {path: /healthz}
                 connectionPool: {tcp: {maxConnections: 10}}
                 loadBalancer: {simple: LEAST_REQUEST, consistentHash: {httpHeaderName: x-user}}
@@ -54,8 +54,7 @@ public sealed class ServiceEntryChecksTests
 
         string[] fields =
         [
-            "spec.trafficPolicy.outlierDetection",
-            "spec.trafficPolicy.healthCheck",
+            "spec.trafficPolicy.outlierDetection.minHealthPercent",
             "spec.trafficPolicy.connectionPool",
             "spec.trafficPolicy.loadBalancer.consistentHash",
         ];
@@ -117,12 +116,12 @@ public sealed class ServiceEntryChecksTests
             spec:
               hosts: [api.example.com]
               ports: [{number: 80}]
-              subsets: [{name: v1, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1}}}]
+              subsets: [{name: v1, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1, minHealthPercent: 10}}}]
             """;
         var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));
         var result = Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
 
-        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.subsets[0].trafficPolicy.outlierDetection" && !d.IsError);
+        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.subsets[0].trafficPolicy.outlierDetection.minHealthPercent" && !d.IsError);
     }
 
     [Fact]
@@ -142,7 +141,7 @@ public sealed class ServiceEntryChecksTests
         var result = Translate("""
                 loadBalancer: {simple: RANDOM, consistentHash: {}, localityLbSetting: {}, warmupDurationSecs: 10s}
                 connectionPool: {}
-                outlierDetection: {}
+                outlierDetection: {minHealthPercent: 50, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3}
                 healthCheck: {}
                 portLevelSettings: [{}]
                 tls: {mode: SIMPLE, sni: a, credentialName: b, caCertificates: c, clientCertificate: d, privateKey: e, subjectAltNames: [f], insecureSkipVerify: true}
@@ -151,6 +150,7 @@ public sealed class ServiceEntryChecksTests
         {
             ["trafficPolicy"] = "TrafficPolicy",
             ["loadBalancer"] = "LoadBalancerSettings",
+            ["outlierDetection"] = "OutlierDetection",
             ["tls"] = "ClientTlsSettings",
         };
         var reported = result.Diagnostics

@@ -17,19 +17,8 @@ namespace Higress.Hosting.Tests.Resilience;
 /// </summary>
 public sealed class OutlierDetectionTests
 {
-    /// <summary>A ServiceEntry <c>pool.internal</c> over <paramref name="backends"/> with <paramref name="policy"/>, and a route to it.</summary>
-    internal static string Config(string policy, IReadOnlyList<StatusBackend> backends) => $$$"""
-        apiVersion: networking.higress.io/v1alpha1
-        kind: ServiceEntry
-        metadata: {name: pool}
-        spec:
-          hosts: [pool.internal]
-          ports: [{number: 80, name: http}]
-          endpoints: [{{{string.Join(", ", backends.Select(b => string.Create(CultureInfo.InvariantCulture, $"{{address: 127.0.0.1, ports: {{http: {b.Port}}}}}")))}}}]
-          trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}, {{{policy}}} }
-        ---
-        {{{LoopbackGateway.Route(LoopbackGateway.ForwardTo("pool.internal", 80))}}}
-        """;
+    private static string Config(string policy, IReadOnlyList<StatusBackend> backends) =>
+        LoopbackGateway.Pool(backends.Select(b => b.Port), "loadBalancer: {simple: ROUND_ROBIN}, " + policy);
 
     private static async Task WithBackendsAsync(int[] statuses, Func<StatusBackend[], Task> test)
     {

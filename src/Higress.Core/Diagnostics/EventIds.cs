@@ -165,4 +165,18 @@ internal static class EventIds
 
     /// <summary>The drain delay is over: the listeners stop accepting and in-flight requests finish.</summary>
     public const int DrainDelayOver = 1741;
+
+    // 1790-1799: outlier detection and active health checks.
+
+    /// <summary>Outlier detection ejected a destination that failed too many times in a row.</summary>
+    public const int DestinationEjected = 1790;
+
+    /// <summary>An ejected destination's ejection time is over: it gets traffic again.</summary>
+    public const int DestinationReturned = 1791;
+
+    /// <summary>Active health checks found a destination unhealthy (unhealthyThreshold failed probes in a row).</summary>
+    public const int DestinationUnhealthy = 1792;
+
+    /// <summary>Active health checks found an unhealthy destination healthy again (healthyThreshold good probes in a row).</summary>
+    public const int DestinationHealthy = 1793;
 }

@@ -26,4 +26,9 @@ public sealed record ClusterPlan(
 
     /// <summary>The consistent hash that picks destinations, or null; <see cref="LoadBalancing"/> names its policy.</summary>
     public ConsistentHashPlan? ConsistentHash { get; init; }
+    /// <summary>Outlier detection (ejection of destinations that keep failing), or null for none.</summary>
+    public OutlierPlan? OutlierDetection { get; init; }
+
+    /// <summary>Active health checking of the destinations, or null for none.</summary>
+    public HealthCheckPlan? HealthCheck { get; init; }
 }

@@ -249,6 +249,8 @@ internal sealed class BackendResolver
             ConsistentHash = TrafficPolicies.ConsistentHash(policy?.LoadBalancer?.ConsistentHash),
             AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
             ConnectionPool = TrafficPolicies.ConnectionPool(policy?.ConnectionPool),
+            OutlierDetection = TrafficPolicies.Outlier(policy?.OutlierDetection),
+            HealthCheck = TrafficPolicies.HealthCheck(policy?.HealthCheck),
         };
         return new BackendResult(id);
     }

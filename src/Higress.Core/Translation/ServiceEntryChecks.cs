@@ -79,8 +79,13 @@ internal static class ServiceEntryChecks
             NotEnforced(pool.Http?.MaxConcurrentStreams, "connectionPool.http.maxConcurrentStreams", "HTTP/2 connections carry as many streams as the upstream allows");
         }
 
-        NotEnforced(policy.OutlierDetection, "outlierDetection", "failing endpoints are not ejected");
-        NotEnforced(policy.HealthCheck, "healthCheck", "endpoints are not probed");
+        if (policy.OutlierDetection is { } outlier)
+        {
+            NotEnforced(outlier.MinHealthPercent, "outlierDetection.minHealthPercent", "ejection goes on whatever the healthy share; only when no endpoint is left are all used");
+            NotEnforced(outlier.SplitExternalLocalOriginErrors, "outlierDetection.splitExternalLocalOriginErrors", "connection errors count with the upstream's 5xx and gateway errors");
+            NotEnforced(outlier.ConsecutiveLocalOriginFailures, "outlierDetection.consecutiveLocalOriginFailures", "connection errors count with the upstream's 5xx and gateway errors");
+        }
+
         NotEnforced(policy.PortLevelSettings.IsEmpty ? null : (object)policy.PortLevelSettings, "portLevelSettings", "the service-level policy applies to every port");
         if (policy.LoadBalancer is { } lb)
         {

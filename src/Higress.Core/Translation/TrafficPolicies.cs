@@ -83,4 +83,29 @@ internal static class TrafficPolicies
             CookieTtl = settings.HttpCookie?.Ttl is { } ttl && ttl > TimeSpan.Zero ? ttl : null,
         };
     }
+
+    /// <summary>
+    /// Outlier detection with Istio's defaults (consecutive5xxErrors 5, gateway errors off, interval 10s,
+    /// baseEjectionTime 30s, maxEjectionPercent 10), or null when none is set or every trigger is 0.
+    /// </summary>
+    public static OutlierPlan? Outlier(OutlierDetection? settings)
+    {
+        if (settings is null)
+        {
+            return null;
+        }
+
+        var plan = new OutlierPlan(
+            (settings.Consecutive5xxErrors ?? 5) is > 0 and var errors ? errors : null,
+            settings.ConsecutiveGatewayErrors is > 0 and var gateway ? gateway : null,
+            settings.Interval ?? TimeSpan.FromSeconds(10),
+            settings.BaseEjectionTime ?? TimeSpan.FromSeconds(30),
+            settings.MaxEjectionPercent ?? 10);
+        return plan.Consecutive5xxErrors is null && plan.ConsecutiveGatewayErrors is null ? null : plan;
+    }
+
+    /// <summary>The active health check with its defaults (interval 10s, timeout 2s), or null when none is set.</summary>
+    public static HealthCheckPlan? HealthCheck(HealthCheck? settings) => settings is null
+        ? null
+        : new HealthCheckPlan(settings.Path, settings.Interval ?? TimeSpan.FromSeconds(10), settings.Timeout ?? TimeSpan.FromSeconds(2), settings.HealthyThreshold, settings.UnhealthyThreshold);
 }

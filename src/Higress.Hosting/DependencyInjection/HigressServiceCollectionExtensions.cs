@@ -18,6 +18,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -117,6 +118,9 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton<RetryMetrics>();
         services.TryAddSingleton<UpstreamRetries>();
         services.AddSingleton<IClusterPolicyFactory, RetryBudgetFactory>();
+        services.AddSingleton<IClusterPolicyFactory, OutlierDetectionFactory>();
+        services.AddSingleton<IPassiveHealthCheckPolicy, OutlierPassivePolicy>();
+        services.AddSingleton<IActiveHealthCheckPolicy, ActiveHealthPolicy>();
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);

@@ -61,12 +61,33 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
             ClusterId = cluster.Id,
             LoadBalancingPolicy = cluster.LoadBalancing,
             Destinations = destinations,
-            Metadata = ConnectionPoolMetadata.ToMetadata(cluster.ConnectionPool),
+            HealthCheck = ActiveHealthPolicy.ConfigFor(cluster),
+            Metadata = Merge(ConnectionPoolMetadata.ToMetadata(cluster.ConnectionPool), ActiveHealthPolicy.MetadataFor(cluster)),
             HttpClient = cluster.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             HttpRequest = cluster.Protocol == UpstreamProtocol.Http2
                 ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
                 : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },
         };
+    }
+
+    // Each policy puts its own keys on the YARP cluster; null when none has any.
+    private static Dictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
+    {
+        if (first is null && second is null)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var source in new[] { first, second })
+        {
+            foreach (var (key, value) in source ?? new Dictionary<string, string>())
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
     }
 
     private sealed class Snapshot(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig

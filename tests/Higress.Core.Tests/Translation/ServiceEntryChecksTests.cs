@@ -48,7 +48,7 @@ public sealed class ServiceEntryChecksTests
     public void Each_policy_field_that_is_not_enforced_is_a_warning_and_a_status_condition()
     {
         var result = Translate("""
-                outlierDetection: {consecutive5xxErrors: 5}
+                outlierDetection: {consecutive5xxErrors: 5, minHealthPercent: 50}
                 healthCheck: {path: /healthz}
                 connectionPool: {tcp: {maxConnections: 10, tcpKeepalive: {time: 60s}}}
                 loadBalancer: {simple: LEAST_REQUEST, warmupDurationSecs: 10s}
@@ -56,8 +56,7 @@ public sealed class ServiceEntryChecksTests
 
         string[] fields =
         [
-            "spec.trafficPolicy.outlierDetection",
-            "spec.trafficPolicy.healthCheck",
+            "spec.trafficPolicy.outlierDetection.minHealthPercent",
             "spec.trafficPolicy.connectionPool.tcp.tcpKeepalive",
             "spec.trafficPolicy.loadBalancer.warmupDurationSecs",
         ];
@@ -119,12 +118,12 @@ public sealed class ServiceEntryChecksTests
             spec:
               hosts: [api.example.com]
               ports: [{number: 80}]
-              subsets: [{name: v1, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1}}}]
+              subsets: [{name: v1, trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1, minHealthPercent: 10}}}]
             """;
         var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "test.yaml", 0, 0));
         var result = Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
 
-        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.subsets[0].trafficPolicy.outlierDetection" && !d.IsError);
+        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.subsets[0].trafficPolicy.outlierDetection.minHealthPercent" && !d.IsError);
     }
 
     [Fact]
@@ -144,7 +143,7 @@ public sealed class ServiceEntryChecksTests
         var result = Translate("""
                 loadBalancer: {simple: RANDOM, localityLbSetting: {}, warmupDurationSecs: 10s}
                 connectionPool: {tcp: {maxConnections: 1, tcpKeepalive: {}}, http: {http2MaxRequests: 1, h2UpgradePolicy: UPGRADE, useClientProtocol: true, maxConcurrentStreams: 1}}
-                outlierDetection: {}
+                outlierDetection: {minHealthPercent: 50, splitExternalLocalOriginErrors: true, consecutiveLocalOriginFailures: 3}
                 healthCheck: {}
                 portLevelSettings: [{}]
                 tls: {mode: SIMPLE, sni: a, credentialName: b, caCertificates: c, clientCertificate: d, privateKey: e, subjectAltNames: [f], insecureSkipVerify: true}
@@ -153,6 +152,7 @@ public sealed class ServiceEntryChecksTests
         {
             ["trafficPolicy"] = "TrafficPolicy",
             ["loadBalancer"] = "LoadBalancerSettings",
+            ["outlierDetection"] = "OutlierDetection",
             ["tls"] = "ClientTlsSettings",
             ["tcp"] = "TcpConnectionPoolSettings",
             ["http"] = "HttpConnectionPoolSettings",

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Sources;
@@ -10,18 +9,8 @@ namespace Higress.Hosting.Tests.Runtime;
 /// <summary>ServiceEntry <c>loadBalancer.simple</c> on three real Kestrel backends behind a real gateway.</summary>
 public sealed class LoadBalancingTests
 {
-    private static string Config(string simple, IReadOnlyList<SleepingBackend> backends) => $$$"""
-        apiVersion: networking.higress.io/v1alpha1
-        kind: ServiceEntry
-        metadata: {name: pool}
-        spec:
-          hosts: [pool.internal]
-          ports: [{number: 80, name: http}]
-          endpoints: [{{{string.Join(", ", backends.Select(b => string.Create(CultureInfo.InvariantCulture, $"{{address: 127.0.0.1, ports: {{http: {b.Port}}}}}")))}}}]
-          trafficPolicy: {loadBalancer: {simple: {{{simple}}} } }
-        ---
-        {{{LoopbackGateway.Route(LoopbackGateway.ForwardTo("pool.internal", 80))}}}
-        """;
+    private static string Config(string simple, IReadOnlyList<SleepingBackend> backends) =>
+        LoopbackGateway.Pool(backends.Select(b => b.Port), $"loadBalancer: {{simple: {simple}}}");
 
     private static Task WithBackendsAsync(Func<SleepingBackend[], Task> test) => SleepingBackend.WithManyAsync(3, test);
 

@@ -89,6 +89,23 @@ internal sealed class LoopbackGateway : IAsyncDisposable
     public static string ForwardTo(string service, int port) =>
         string.Create(CultureInfo.InvariantCulture, $"route: [{{destination: {{host: {service}, port: {port}}}}}]");
 
+    /// <summary>
+    /// A ServiceEntry <c>pool.internal</c> (port 80) whose endpoints are 127.0.0.1 on <paramref name="ports"/>, with
+    /// <paramref name="trafficPolicy"/> (the fields inside <c>{}</c>), and a Route to it.
+    /// </summary>
+    public static string Pool(IEnumerable<int> ports, string trafficPolicy) => $$$"""
+        apiVersion: networking.higress.io/v1alpha1
+        kind: ServiceEntry
+        metadata: {name: pool}
+        spec:
+          hosts: [pool.internal]
+          ports: [{number: 80, name: http}]
+          endpoints: [{{{string.Join(", ", ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"{{address: 127.0.0.1, ports: {{http: {p}}}}}")))}}}]
+          trafficPolicy: { {{{trafficPolicy}}} }
+        ---
+        {{{Route(ForwardTo("pool.internal", 80))}}}
+        """;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

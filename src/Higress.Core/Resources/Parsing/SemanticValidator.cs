@@ -147,6 +147,18 @@ internal static class SemanticValidator
                 break;
             case HttpConnectionPoolSettings http:
                 RequirePositive(http.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), context);
+            case OutlierDetection outlier:
+                ValidatePositive(outlier.Interval, JsonBinder.Join(path, "interval"), "10s", context);
+                ValidatePositive(outlier.BaseEjectionTime, JsonBinder.Join(path, "baseEjectionTime"), "30s", context);
+                break;
+            case HealthCheck check:
+                ValidatePositive(check.Interval, JsonBinder.Join(path, "interval"), "10s", context);
+                ValidatePositive(check.Timeout, JsonBinder.Join(path, "timeout"), "2s", context);
+                if (!check.Path.StartsWith('/'))
+                {
+                    context.Error(JsonBinder.Join(path, "path"), $"'{check.Path}' does not start with '/'", "write an absolute path such as /healthz");
+                }
+
                 break;
             case ClientTlsSettings tls when !TlsModes.Contains(tls.Mode):
                 context.Error(JsonBinder.Join(path, "mode"), $"'{tls.Mode}' is not a valid value", $"use one of: {string.Join(", ", TlsModes)}");
@@ -173,6 +185,14 @@ internal static class SemanticValidator
                 }
 
                 break;
+        }
+    }
+
+    private static void ValidatePositive(TimeSpan? value, string path, string example, BindContext context)
+    {
+        if (value is { } duration && duration <= TimeSpan.Zero)
+        {
+            context.Error(path, duration == TimeSpan.Zero ? "a zero duration makes no sense here" : "a negative duration makes no sense here", $"use a duration above zero such as {example}, or remove the field for the default");
         }
     }
 

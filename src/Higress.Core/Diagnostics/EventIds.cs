@@ -154,4 +154,9 @@ internal static class EventIds
 
     /// <summary>The drain delay is over: the listeners stop accepting and in-flight requests finish.</summary>
     public const int DrainDelayOver = 1741;
+
+    // 1820-1829: sidecar mode.
+
+    /// <summary>A CONNECT request (a tunnel, e.g. HTTPS through the outbound proxy) was refused with 501.</summary>
+    public const int ConnectRefused = 1820;
 }

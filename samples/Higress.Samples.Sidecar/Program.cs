@@ -10,14 +10,13 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.
 var app = builder.Build();
 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-app.MapGet("/hello", (HttpRequest request) =>
-    $"hello (x-mesh: {request.Headers["x-mesh"]}, x-sidecar: {request.Headers["x-sidecar"]})");
+app.MapGet("/hello", (HttpRequest request) => $"hello (x-mesh: {request.Headers["x-mesh"]})");
 
 app.MapGet("/", async (HttpRequest request, CancellationToken aborted) =>
 {
     using var response = await client.GetAsync(new Uri(target), aborted);
     var body = await response.Content.ReadAsStringAsync(aborted);
-    return $"app called {target}: {(int)response.StatusCode} {body}";
+    return $"app (x-sidecar: {request.Headers["x-sidecar"]}) called {target}: {(int)response.StatusCode} {body}";
 });
 
 await app.RunAsync();

@@ -16,7 +16,7 @@ public sealed class SidecarSampleTests
     {
         var (appPort, inbound, outbound) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         var sample = SampleDirectory();
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(sample, "config", "sidecar.yaml"))).Replace("http: 15006", "http: " + inbound.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(sample, "config", "sidecar.yaml"))).Replace("http: 8080", "http: " + appPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         await using var sidecar = await ReferenceHostProcess.StartAsync(
             new Dictionary<string, string> { ["sidecar.yaml"] = yaml },
             extraArgs: [$"--Higress:Sidecar:Inbound:Port={inbound}", $"--Higress:Sidecar:Inbound:App=http://127.0.0.1:{appPort}", $"--Higress:Sidecar:Outbound:Port={outbound}"]);
@@ -27,7 +27,7 @@ public sealed class SidecarSampleTests
             var (status, body) = await UntilAppAnswersAsync(client, app);
 
             Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Equal("app called http://greeter.internal/hello: 200 hello (x-mesh: greeter-route, x-sidecar: inbound)", body);
+            Assert.Equal("app (x-sidecar: inbound) called http://greeter.internal/hello: 200 hello (x-mesh: greeter-route)", body);
             using var blocked = await client.GetAsync(new Uri("/admin", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
         }

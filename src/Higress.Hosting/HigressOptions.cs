@@ -51,6 +51,38 @@ public sealed class HigressOptions
 
     /// <summary>Upstream retries: the per-cluster retry budget and the body buffer (the <c>Higress:Retries</c> section).</summary>
     public HigressRetryOptions Retries { get; set; } = new();
+    /// <summary>Sidecar mode: an inbound port in front of a local app and an outbound port to other services (the <c>Higress:Sidecar</c> section; docs/sidecar.md).</summary>
+    public HigressSidecarOptions Sidecar { get; set; } = new();
+}
+
+/// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>
+public sealed class HigressSidecarOptions
+{
+    /// <summary>The inbound port and the local app behind it.</summary>
+    public HigressSidecarInboundOptions Inbound { get; set; } = new();
+
+    /// <summary>The outbound port the app reaches other services through.</summary>
+    public HigressSidecarOutboundOptions Outbound { get; set; } = new();
+
+    /// <summary>The namespace in which short Service names (<c>svc</c>) resolve on the outbound port (default <c>default</c>).</summary>
+    public string Namespace { get; set; } = "default";
+}
+
+/// <summary>The sidecar's inbound port (<c>Higress:Sidecar:Inbound</c>).</summary>
+public sealed class HigressSidecarInboundOptions
+{
+    /// <summary>The port (e.g. 15006) on the bind address; every request on it runs the matching Routes' policies, then goes to <see cref="App"/>. Unset: off.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The local app's base address, e.g. <c>http://127.0.0.1:8080</c>; required with <see cref="Port"/>.</summary>
+    public string? App { get; set; }
+}
+
+/// <summary>The sidecar's outbound port (<c>Higress:Sidecar:Outbound</c>).</summary>
+public sealed class HigressSidecarOutboundOptions
+{
+    /// <summary>The port (e.g. 15001), on 127.0.0.1 only: an HTTP proxy (<c>HTTP_PROXY</c>) and origin-form entry to services by name. Unset: off.</summary>
+    public int? Port { get; set; }
 }
 
 /// <summary>

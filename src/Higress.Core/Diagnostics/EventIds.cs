@@ -179,4 +179,8 @@ internal static class EventIds
 
     /// <summary>Active health checks found an unhealthy destination healthy again (healthyThreshold good probes in a row).</summary>
     public const int DestinationHealthy = 1793;
+    // 1820-1829: sidecar mode.
+
+    /// <summary>A CONNECT request (a tunnel, e.g. HTTPS through the outbound proxy) was refused with 501.</summary>
+    public const int ConnectRefused = 1820;
 }

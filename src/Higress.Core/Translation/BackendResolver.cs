@@ -101,6 +101,12 @@ internal sealed class BackendResolver
         return ResolveService(ns, name, port, subset, null);
     }
 
+    /// <summary>Resolves a Service port for the sidecar's outbound port, which has no route and so no ReferenceGrant to check.</summary>
+    public BackendResult ResolveServicePort(string ns, string name, int port) => ResolveService(ns, name, port, null, null);
+
+    /// <summary>Resolves a ServiceEntry host and port for the sidecar's outbound port.</summary>
+    public BackendResult ResolveServiceEntryPort(ServiceEntry entry, string host, int port) => ResolveServiceEntry(entry, host, port, null);
+
     private static (string Name, string Namespace) SplitServiceHost(string host, string defaultNamespace)
     {
         var parts = host.Split('.');

@@ -11,6 +11,9 @@ namespace Higress.Core.Translation;
 /// <summary>Translates native Routes and Gateway inline routes (Istio VirtualService <c>http[]</c> shape) into rules.</summary>
 internal sealed class NativeRouteTranslator(TranslationContext context, RouteAttacher attacher, BackendResolver backends, RulePlugins plugins)
 {
+    /// <summary>Why a rule without a destination fails on a gateway listener in sidecar mode (on the inbound port it forwards to the app).</summary>
+    public const string InboundOnly = "the rule has no destination, so it forwards only on the sidecar's inbound port";
+
     public void Translate(Route route, List<RoutePlan> output)
     {
         var status = context.Status(route);
@@ -80,6 +83,10 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
         {
             var body = direct.Body?.String ?? (direct.Body?.Bytes is { } bytes ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(bytes)) : null);
             action = new DirectResponseAction(direct.Status, body);
+        }
+        else if (rule.Route.IsEmpty && context.Options.Sidecar?.InboundPort is not null)
+        {
+            action = new FailAction(500, InboundOnly);
         }
         else if (rule.Route.IsEmpty)
         {

@@ -64,7 +64,8 @@ internal static class Translator
         }
 
         ReportDroppedObjects(context);
-        var usable = listeners.Where(l => l.Usable).Select(l => l.Plan).ToEquatableArray();
+        var usable = listeners.Where(l => l.Usable).Select(l => l.Plan).ToList();
+        usable.AddRange(SidecarTranslator.Apply(context, backends, usable, routes));
         foreach (var gateway in listeners.GroupBy(l => l.Gateway))
         {
             var open = gateway.Count(l => l.Usable);
@@ -73,7 +74,7 @@ internal static class Translator
 
         var plan = new GatewayPlan(
             options.Generation,
-            usable,
+            usable.ToEquatableArray(),
             routes.ToEquatableArray(),
             backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray());
         return new TranslationResult(plan, context.BuildStatuses(), context.Diagnostics.ToEquatableArray());

@@ -12,6 +12,9 @@ public sealed record TranslatorOptions
     /// <summary>Ports listeners may not use, such as the admin port.</summary>
     public IReadOnlyCollection<int> ReservedPorts { get; init; } = [];
 
+    /// <summary>Sidecar mode's inbound and outbound ports; null (default) for none.</summary>
+    public SidecarSettings? Sidecar { get; init; }
+
     /// <summary>The generation to stamp on the plan.</summary>
     public long Generation { get; init; }
 }

@@ -51,6 +51,18 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         return LocalResponse.WriteAsync(context, StatusCodes.Status508LoopDetected, $"508 Loop Detected: {reason}\nrequest id: {id}\n");
     }
 
+    /// <summary>
+    /// CONNECT is not supported on gateway listeners (docs/sidecar.md): no tunnels, so an app cannot send HTTPS through
+    /// the sidecar's outbound port. 501, before matching; the body says what to send instead.
+    /// </summary>
+    public Task ConnectNotSupportedAsync(HttpContext context)
+    {
+        var id = RequestId(context);
+        Log.ConnectRefused(logger, id, context.Request.Host.Value ?? string.Empty);
+        context.Response.Headers[RequestIdHeader] = id;
+        return LocalResponse.WriteAsync(context, StatusCodes.Status501NotImplemented, $"501 Not Implemented: CONNECT is not supported; send plain HTTP requests (absolute or origin form)\nrequest id: {id}\n");
+    }
+
     /// <summary>A matched rule that cannot be served as configured (invalid backend, no destination): 500 by default.</summary>
     public Task MisconfiguredAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, string reason, int status = StatusCodes.Status500InternalServerError)
     {
@@ -145,6 +157,9 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
 
         [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Debug, Message = "Request {RequestId} refused with 400: {Reason}")]
         public static partial void RequestRefused(ILogger logger, string requestId, string reason);
+
+        [LoggerMessage(EventId = EventIds.ConnectRefused, Level = LogLevel.Debug, Message = "Request {RequestId} refused with 501: CONNECT {Authority} is not supported")]
+        public static partial void ConnectRefused(ILogger logger, string requestId, string authority);
 
         [LoggerMessage(EventId = EventIds.RuleMisconfigured, Level = LogLevel.Warning, Message = "Rule {RouteId} answered {Status} (request {RequestId}): {Reason}")]
         public static partial void Misconfigured(ILogger logger, string routeId, int status, string requestId, string reason);

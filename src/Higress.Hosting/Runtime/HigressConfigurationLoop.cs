@@ -89,6 +89,7 @@ internal sealed partial class HigressConfigurationLoop(
                 ControllerName = options.Value.ControllerName,
                 Generation = Generation,
                 ReservedPorts = options.Value.Admin.Enabled ? [options.Value.Admin.Port] : [],
+                Sidecar = Sidecar(options.Value.Sidecar),
             };
             var translation = Translator.Translate(snapshot, translatorOptions, catalog);
             runtime.Apply(translation, snapshot);
@@ -98,6 +99,10 @@ internal sealed partial class HigressConfigurationLoop(
             Log.TranslationFailed(logger, ex);
         }
     }
+
+    private static SidecarSettings? Sidecar(HigressSidecarOptions sidecar) => sidecar.Inbound.Port is null && sidecar.Outbound.Port is null
+        ? null
+        : new SidecarSettings { InboundPort = sidecar.Inbound.Port, InboundApp = sidecar.Inbound.App, OutboundPort = sidecar.Outbound.Port, Namespace = sidecar.Namespace };
 
     /// <summary>
     /// Over <see cref="HigressLimitsOptions.MaxObjects"/>, the last good snapshot's objects keep serving, with the error

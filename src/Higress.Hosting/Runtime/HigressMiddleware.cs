@@ -48,6 +48,12 @@ internal sealed class HigressMiddleware(
             return port == _adminPort ? admin.HandleAsync(context) : next(context);
         }
 
+        // A tunnel would carry traffic no rule or plugin can see.
+        if (HttpMethods.IsConnect(context.Request.Method))
+        {
+            return _errors.ConnectNotSupportedAsync(context);
+        }
+
         // Before anything reads the path or Host: matching, plugins and the backend must all see one form.
         if (normalization.Apply(context) is { } refused)
         {

@@ -51,6 +51,7 @@ public sealed class HigressOptions
 
     /// <summary>Upstream retries: the per-cluster retry budget and the body buffer (the <c>Higress:Retries</c> section).</summary>
     public HigressRetryOptions Retries { get; set; } = new();
+
     /// <summary>Sidecar mode: an inbound port in front of a local app and an outbound port to other services (the <c>Higress:Sidecar</c> section; docs/sidecar.md).</summary>
     public HigressSidecarOptions Sidecar { get; set; } = new();
 }

@@ -141,12 +141,13 @@ internal static class SemanticValidator
                     $"use one of: {ServiceEntryChecks.LoadBalancerNames}");
                 break;
             case TcpConnectionPoolSettings tcp:
-                RequirePositive(tcp.ConnectTimeout, JsonBinder.Join(path, "connectTimeout"), context);
-                RequirePositive(tcp.MaxConnectionDuration, JsonBinder.Join(path, "maxConnectionDuration"), context);
-                RequirePositive(tcp.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), context);
+                ValidatePositive(tcp.ConnectTimeout, JsonBinder.Join(path, "connectTimeout"), "2s", context);
+                ValidatePositive(tcp.MaxConnectionDuration, JsonBinder.Join(path, "maxConnectionDuration"), "1h", context);
+                ValidatePositive(tcp.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), "1m", context);
                 break;
             case HttpConnectionPoolSettings http:
-                RequirePositive(http.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), context);
+                ValidatePositive(http.IdleTimeout, JsonBinder.Join(path, "idleTimeout"), "1m", context);
+                break;
             case OutlierDetection outlier:
                 ValidatePositive(outlier.Interval, JsonBinder.Join(path, "interval"), "10s", context);
                 ValidatePositive(outlier.BaseEjectionTime, JsonBinder.Join(path, "baseEjectionTime"), "30s", context);
@@ -298,14 +299,6 @@ internal static class SemanticValidator
     }
 
     // Istio refuses zero for the pool's durations (at least 1ms); a zero here would silently mean "no timeout".
-    private static void RequirePositive(TimeSpan? value, string path, BindContext context)
-    {
-        if (value is { } duration && duration <= TimeSpan.Zero)
-        {
-            context.Error(path, "the duration must be greater than 0", "write at least 1ms, or remove the field for the default");
-        }
-    }
-
     private static bool IsBase64(string value)
     {
         Span<byte> buffer = new byte[value.Length];

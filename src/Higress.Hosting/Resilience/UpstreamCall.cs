@@ -6,7 +6,7 @@ namespace Higress.Hosting.Resilience;
 
 /// <summary>
 /// One forwarded request as the upstream handler sees it: the rule and cluster it belongs to, the destination YARP's
-/// load balancer chose, and the destinations a retry may move to. Attached to the outgoing
+/// load balancer chose, and YARP's view of the cluster a retry may move within. Attached to the outgoing
 /// <see cref="HttpRequestMessage"/> by the request transform, and only when the rule or the cluster has something to
 /// do per try (retries, outlier detection), so that a plain route allocates nothing for it.
 /// </summary>
@@ -32,7 +32,10 @@ internal sealed class UpstreamCall
     /// <summary>The cluster's long-lived policies (outlier detection, budgets, counters).</summary>
     public ClusterRuntime Cluster { get; }
 
-    /// <summary>YARP's view of the request: the cluster state and the destinations that were available.</summary>
+    /// <summary>
+    /// YARP's view of the request. Its <c>AvailableDestinations</c> is narrowed by the load balancer to the one it chose;
+    /// a retry looks for other destinations in <c>Route.Cluster.DestinationsState</c>.
+    /// </summary>
     public IReverseProxyFeature Proxy { get; }
 
     /// <summary>The destination the current try goes to; YARP's choice for the first try.</summary>

@@ -13,7 +13,7 @@ namespace Higress.Hosting.Tests.Resilience;
 /// A real Kestrel backend that fails on purpose, chosen by path: <c>/flaky/{percent}</c> answers 503 to that share of
 /// tries, decided by a hash of the <c>x-key</c> header and the try's number (deterministic whatever the concurrency);
 /// <c>/status/{code}</c> always answers the code; <c>/reset</c> aborts the connection before answering;
-/// <c>/reset-mid-body</c> sends headers and a few bytes, then aborts; <c>/slow-first/{ms}</c> makes the first request
+/// <c>/reset-mid-body</c> sends headers and a few bytes, then aborts once <see cref="ResetMidBody"/> is called; <c>/slow-first/{ms}</c> makes the first request
 /// wait that long (it records whether it was aborted) and answers the others at once; <c>/slow/{ms}</c> makes every
 /// request wait; anything else answers 200 "ok".
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class FlakyBackend : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _triesByKey = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<bool> _slowAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _resetMidBody = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _requests;
     private int _slowTaken;
 
@@ -32,6 +33,9 @@ internal sealed class FlakyBackend : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Lets <c>/reset-mid-body</c> reset its connection (after its headers and first bytes were sent).</summary>
+    public void ResetMidBody() => _resetMidBody.TrySetResult();
 
     /// <summary>Requests that arrived, retries included.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -90,8 +94,12 @@ internal sealed class FlakyBackend : IAsyncDisposable
                 context.Abort();
                 return;
             case ["reset-mid-body"]:
+                // Headers and the first bytes go out; the reset waits until the test has seen them arrive at the client,
+                // so that it is a reset after response bytes, not before.
+                context.Response.ContentLength = 1000;
                 await context.Response.WriteAsync("partial");
                 await context.Response.Body.FlushAsync();
+                await _resetMidBody.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
                 context.Abort();
                 return;
             case ["slow", var ms]:

@@ -110,11 +110,13 @@ internal sealed class SidecarMesh : IAsyncDisposable
 /// A real Kestrel service that answers <c>"{name} {method} {path}"</c> and echoes each <c>x-*</c> request header as
 /// <c>echo-x-*</c>. <c>GET /call/{host}/{path}</c> instead calls <c>http://{host}/{path}</c> through the sidecar's
 /// outbound port (as <c>HTTP_PROXY</c> makes HttpClient do) and answers with that call's status and body.
+/// <c>/fail-once/{key}</c> answers 503 the first time and 200 after.
 /// </summary>
 internal sealed class EchoService : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient? _proxied;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failedOnce = new(StringComparer.Ordinal);
     private int _requests;
 
     private EchoService(WebApplication app, string name, int port, int? proxyPort)
@@ -161,6 +163,14 @@ internal sealed class EchoService : IAsyncDisposable
             using var response = await _proxied.GetAsync(new Uri("http://" + path["/call/".Length..]), context.RequestAborted);
             var body = await response.Content.ReadAsStringAsync(context.RequestAborted);
             await context.Response.WriteAsync($"{(int)response.StatusCode} {body}", context.RequestAborted);
+            return;
+        }
+
+        // The first request of each /fail-once/{key} path answers 503, the next ones 200: a service a retry gets past.
+        if (path.StartsWith("/fail-once/", StringComparison.Ordinal) && _failedOnce.TryAdd(path, 0))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync($"{Name} failed once");
             return;
         }
 

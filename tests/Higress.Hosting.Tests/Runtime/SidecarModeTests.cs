@@ -105,6 +105,29 @@ public sealed class SidecarModeTests
     }
 
     [Fact]
+    public async Task The_apps_HttpClient_reaches_a_service_through_the_outbound_port_with_the_routes_retries_applied()
+    {
+        const string retrying = """
+            apiVersion: networking.higress.io/v1alpha1
+            kind: Route
+            metadata: {name: orders}
+            spec:
+              hosts: [orders]
+              http:
+              - route: [{destination: {host: orders, port: 80}}]
+                retries: {attempts: 2, retryOn: 5xx}
+            """;
+        await using var plain = await SidecarMesh.StartAsync();
+        await using var mesh = await SidecarMesh.StartAsync(retrying);
+
+        // Without the Route, the service's first failure reaches the app; with it, the sidecar retries past it.
+        Assert.Equal("200 orders GET /fail-once/a", (await GetAsync(mesh.Inbound, "/call/orders/fail-once/a")).Body);
+        Assert.Equal(2, mesh.Orders.Requests);
+        Assert.Equal("503 orders failed once", (await GetAsync(plain.Inbound, "/call/orders/fail-once/a")).Body);
+        Assert.Equal(1, plain.Orders.Requests);
+    }
+
+    [Fact]
     public async Task An_unknown_service_gets_404_from_the_sidecar()
     {
         await using var mesh = await SidecarMesh.StartAsync();

@@ -51,12 +51,7 @@ internal sealed class AdminHost : IAsyncDisposable
         return host;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>GET <paramref name="path"/> on the admin port with an optional Host and Authorization header.</summary>
     public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path, string? host = null, string? authorization = null)

@@ -164,12 +164,7 @@ internal sealed class AuthorizedGateway : IAsyncDisposable
         await _backend.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Next();
 }
 
 /// <summary>A custom scheme: the caller names itself in <c>X-User</c> (and <c>X-Role</c>); default 401/403 handling.</summary>

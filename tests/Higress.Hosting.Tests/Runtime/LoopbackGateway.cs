@@ -106,12 +106,7 @@ internal sealed class LoopbackGateway : IAsyncDisposable
         {{{Route(ForwardTo("pool.internal", 80))}}}
         """;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {

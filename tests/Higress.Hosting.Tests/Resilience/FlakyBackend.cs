@@ -43,18 +43,8 @@ internal sealed class FlakyBackend : IAsyncDisposable
     /// <summary>Completes true when the slow first request was aborted, false when it slept to its end.</summary>
     public Task<bool> SlowAborted => _slowAborted.Task;
 
-    public static async Task<FlakyBackend> StartAsync()
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var backend = new FlakyBackend(app, port);
-        app.Run(backend.HandleAsync);
-        await app.StartAsync();
-        return backend;
-    }
+    public static Task<FlakyBackend> StartAsync() =>
+        LoopbackBackend.StartAsync((app, port) => new FlakyBackend(app, port), b => b.HandleAsync);
 
     /// <summary>Whether try <paramref name="attempt"/> (0-based) of key <paramref name="key"/> fails at <paramref name="percent"/>.</summary>
     public static bool Fails(string key, int attempt, int percent)
@@ -69,11 +59,7 @@ internal sealed class FlakyBackend : IAsyncDisposable
         return hash % 100 < (uint)percent;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackBackend.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext context)
     {

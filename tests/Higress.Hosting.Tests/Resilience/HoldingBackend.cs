@@ -35,18 +35,8 @@ internal sealed class HoldingBackend : IAsyncDisposable
     /// <summary>How many distinct connections requests arrived on.</summary>
     public int Connections => _connections.Count;
 
-    public static async Task<HoldingBackend> StartAsync()
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var backend = new HoldingBackend(app, port);
-        app.Run(backend.HandleAsync);
-        await app.StartAsync();
-        return backend;
-    }
+    public static Task<HoldingBackend> StartAsync() =>
+        LoopbackBackend.StartAsync((app, port) => new HoldingBackend(app, port), b => b.HandleAsync);
 
     /// <summary>Waits (at most 10 s) until <paramref name="count"/> more requests have arrived.</summary>
     public async Task WaitArrivedAsync(int count)

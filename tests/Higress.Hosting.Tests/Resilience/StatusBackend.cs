@@ -39,18 +39,8 @@ internal sealed class StatusBackend : IAsyncDisposable
     /// <summary>Probes that arrived.</summary>
     public int Probes => Volatile.Read(ref _probes);
 
-    public static async Task<StatusBackend> StartAsync(int status = 200)
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var backend = new StatusBackend(app, port) { Status = status };
-        app.Run(backend.Handle);
-        await app.StartAsync();
-        return backend;
-    }
+    public static Task<StatusBackend> StartAsync(int status = 200) =>
+        LoopbackBackend.StartAsync((app, port) => new StatusBackend(app, port) { Status = status }, b => b.Handle);
 
     /// <summary>Starts one backend per status.</summary>
     public static async Task<StatusBackend[]> StartManyAsync(params int[] statuses)
@@ -64,11 +54,7 @@ internal sealed class StatusBackend : IAsyncDisposable
         return backends;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackBackend.StopAsync(_app);
 
     private Task Handle(HttpContext context)
     {

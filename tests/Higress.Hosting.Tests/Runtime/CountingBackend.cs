@@ -26,28 +26,10 @@ internal sealed class CountingBackend : IAsyncDisposable
     /// <summary>The first request's outcome.</summary>
     public Task<BodyOutcome> Outcome => _outcome.Task;
 
-    public static async Task<CountingBackend> StartAsync()
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, port);
-        });
-        var app = builder.Build();
-        var backend = new CountingBackend(app, port);
-        app.Run(backend.ReadAsync);
-        await app.StartAsync();
-        return backend;
-    }
+    public static Task<CountingBackend> StartAsync() =>
+        LoopbackBackend.StartAsync((app, port) => new CountingBackend(app, port), b => b.ReadAsync, k => k.Limits.MaxRequestBodySize = null);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackBackend.StopAsync(_app);
 
     private async Task ReadAsync(HttpContext context)
     {

@@ -200,29 +200,17 @@ public sealed class RequestMirrorTests
 
         public Task<Seen> First => _first.Task;
 
-        public static async Task<RecordingBackend> StartAsync()
-        {
-            var port = LoopbackGateway.FreePort();
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-            var app = builder.Build();
-            var backend = new RecordingBackend(app, port);
-            app.Run(async context =>
-            {
-                using var reader = new StreamReader(context.Request.Body);
-                var seen = new Seen(context.Request.Host.Value ?? string.Empty, context.Request.Path + context.Request.QueryString, await reader.ReadToEndAsync());
-                backend.Requests.Enqueue(seen);
-                backend._first.TrySetResult(seen);
-            });
-            await app.StartAsync();
-            return backend;
-        }
+        public static Task<RecordingBackend> StartAsync() =>
+            LoopbackBackend.StartAsync((app, port) => new RecordingBackend(app, port), b => b.RecordAsync);
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync() => LoopbackBackend.StopAsync(_app);
+
+        private async Task RecordAsync(HttpContext context)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            using var reader = new StreamReader(context.Request.Body);
+            var seen = new Seen(context.Request.Host.Value ?? string.Empty, context.Request.Path + context.Request.QueryString, await reader.ReadToEndAsync());
+            Requests.Enqueue(seen);
+            _first.TrySetResult(seen);
         }
     }
 }

@@ -134,18 +134,8 @@ internal sealed class EchoService : IAsyncDisposable
     /// <summary>How many requests arrived.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<EchoService> StartAsync(string name, int? proxyPort = null)
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var service = new EchoService(app, name, port, proxyPort);
-        app.Run(service.HandleAsync);
-        await app.StartAsync();
-        return service;
-    }
+    public static Task<EchoService> StartAsync(string name, int? proxyPort = null) =>
+        LoopbackBackend.StartAsync((app, port) => new EchoService(app, name, port, proxyPort), s => s.HandleAsync);
 
     public async ValueTask DisposeAsync()
     {

@@ -33,18 +33,8 @@ internal sealed class SleepingBackend : IAsyncDisposable
     /// <summary>Completes true when a sleeping request was aborted, false when one slept to its end.</summary>
     public Task<bool> SleepAborted => _aborted.Task;
 
-    public static async Task<SleepingBackend> StartAsync()
-    {
-        var port = LoopbackGateway.FreePort();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var backend = new SleepingBackend(app, port);
-        app.Run(backend.HandleAsync);
-        await app.StartAsync();
-        return backend;
-    }
+    public static Task<SleepingBackend> StartAsync() =>
+        LoopbackBackend.StartAsync((app, port) => new SleepingBackend(app, port), b => b.HandleAsync);
 
     /// <summary>Runs <paramref name="test"/> with <paramref name="count"/> backends and stops them afterwards.</summary>
     public static async Task WithManyAsync(int count, Func<SleepingBackend[], Task> test)
@@ -68,11 +58,7 @@ internal sealed class SleepingBackend : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackBackend.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -6,7 +6,7 @@ namespace Higress.Hosting.RateLimiting;
 
 /// <summary>
 /// The token buckets of one rule, one per key value, with bounded memory. Buckets refill on one timer per rule (not
-/// one per bucket); a bucket that is full again is evicted on that tick, because a full bucket is what a new one
+/// one per bucket), each by the tokens of the time passed since its last refill; a bucket that is full again is evicted on that tick, because a full bucket is what a new one
 /// would be. At most <c>cap</c> buckets exist: beyond it, new keys share one overflow bucket until evictions make room.
 /// </summary>
 internal sealed class RateLimitPartitions : IDisposable
@@ -98,7 +98,7 @@ internal sealed class RateLimitPartitions : IDisposable
         return Overflow;
     }
 
-    /// <summary>Adds one refill to every bucket and evicts the keyed buckets that are full.</summary>
+    /// <summary>Tops every bucket up by the tokens of the time since its last refill; evicts the keyed buckets that are full.</summary>
     public void Refill()
     {
         Shared.TryReplenish();

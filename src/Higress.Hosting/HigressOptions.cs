@@ -176,6 +176,12 @@ public sealed class HigressLimitsOptions
     /// listener, directly or through a chain, would otherwise loop until file descriptors run out.
     /// </summary>
     public int MaxHops { get; set; } = 10;
+
+    /// <summary>
+    /// The most keys (token buckets) one rule's <c>rateLimit</c> tracks at once (default 100,000). Full buckets are
+    /// evicted; at the cap, new keys share one bucket until evictions make room. Bounds memory however many keys arrive.
+    /// </summary>
+    public int MaxRateLimitPartitions { get; set; } = 100_000;
 }
 
 /// <summary>

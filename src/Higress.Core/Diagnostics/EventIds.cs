@@ -183,4 +183,12 @@ internal static class EventIds
 
     /// <summary>A CONNECT request (a tunnel, e.g. HTTPS through the outbound proxy) was refused with 501.</summary>
     public const int ConnectRefused = 1820;
+
+    // 1830-1839: local rate limiting.
+
+    /// <summary>A rule's local rate limit refused a request with 429.</summary>
+    public const int RateLimited = 1830;
+
+    /// <summary>A rule's rate limit reached its cap on keys (Higress:Limits:MaxRateLimitPartitions); new keys share one bucket.</summary>
+    public const int RateLimitPartitionCap = 1831;
 }

@@ -46,6 +46,9 @@ public sealed record RoutePlan(
     /// <summary>The mirrors requests are copied to (native <c>mirror</c>, HTTPRoute <c>RequestMirror</c>); empty for none.</summary>
     public EquatableArray<MirrorPlan> Mirrors { get; init; } = EquatableArray<MirrorPlan>.Empty;
 
+    /// <summary>The local rate limit, or null when the rule is not rate limited.</summary>
+    public RateLimitPlan? RateLimit { get; init; }
+
     /// <summary>The largest request body in bytes, overriding the host's limit; null = the host's limit.</summary>
     public long? MaxRequestBodySize { get; init; }
 }

@@ -68,7 +68,6 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             matches.Add(ToMatch(owner, rule.Match[m], $"{field}.match[{m}]"));
         }
 
-        WarnUnsupported(owner, rule, field);
         RouteAction action;
         if (rule.Redirect is { } redirect)
         {
@@ -118,6 +117,7 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             Fault = Fault(rule.Fault),
             Mirrors = Mirrors(owner, rule, field),
             MaxRequestBodySize = rule.MaxRequestBodySize,
+            RateLimit = RateLimitPlan.From(rule.RateLimit),
         };
         var policy = string.IsNullOrEmpty(rule.AuthorizationPolicy) ? null : new NamedAuthorizationPolicy(rule.AuthorizationPolicy, field + ".authorizationPolicy");
         return plugins.Apply(owner, field, hosts, attachments, plan, rule.Plugins, CorsPlugins(owner, rule.CorsPolicy, field + ".corsPolicy"), policy);
@@ -210,19 +210,6 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
             _ => new NamedValueMatch(e.Key, ValueMatchKind.Present, string.Empty),
         })
         .ToEquatableArray();
-
-    private void WarnUnsupported(Resource owner, NativeRule rule, string field)
-    {
-        void Warn(object? value, string name)
-        {
-            if (value is not null)
-            {
-                context.NotEnforced(owner, $"{field}.{name}");
-            }
-        }
-
-        Warn(rule.RateLimit, "rateLimit");
-    }
 
     // An unresolved mirror is dropped with an error; the primary route still serves (Envoy skips a missing shadow cluster).
     private EquatableArray<MirrorPlan> Mirrors(Resource owner, NativeRule rule, string field)

@@ -117,6 +117,7 @@ public static class HigressServiceCollectionExtensions
         services.AddSingleton<IClusterPolicyFactory, ConnectionPoolPolicyFactory>();
         services.TryAddSingleton<RetryMetrics>();
         services.TryAddSingleton<UpstreamRetries>();
+        services.TryAddSingleton<Higress.Hosting.RateLimiting.RouteRateLimiters>();
         services.AddSingleton<IClusterPolicyFactory, RetryBudgetFactory>();
         services.AddSingleton<IClusterPolicyFactory, OutlierDetectionFactory>();
         services.AddSingleton<IPassiveHealthCheckPolicy, OutlierPassivePolicy>();

@@ -87,6 +87,15 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         return LocalResponse.WriteAsync(context, status, Body(context, status, "the upstream is overloaded", id, $"cluster {clusterId}: a connection-pool limit is full"), route, feature);
     }
 
+    /// <summary>A rule's local rate limit is spent: 429 with <c>Retry-After</c> (the limiter set the quota headers).</summary>
+    public Task RateLimitedAsync(HttpContext context, RouteRuntime route, HigressRouteFeature feature, int retryAfterSeconds)
+    {
+        var id = RequestId(context);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const int status = StatusCodes.Status429TooManyRequests;
+        return LocalResponse.WriteAsync(context, status, Body(context, status, "too many requests", id, $"rule {route.Route.Id}: rate limit reached, retry after {retryAfterSeconds} s"), route, feature);
+    }
+
     /// <summary>
     /// Completes a response after YARP reported a forwarding error. YARP has run the route's response transforms
     /// (header edits, response plugins) already; this sets the status and writes the body if nothing was sent yet.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Higress.Hosting.Admin;
 using Higress.Hosting.Authorization;
+using Higress.Hosting.RateLimiting;
 using Higress.Hosting.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,8 @@ internal sealed class HigressMiddleware(
     ILogger<HigressMiddleware> logger,
     IServiceProvider services,
     HigressEndpointConventionBuilder conventions,
-    RequestMirror mirror)
+    RequestMirror mirror,
+    RouteRateLimiters rateLimiters)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
@@ -100,16 +102,26 @@ internal sealed class HigressMiddleware(
         var feature = new HigressRouteFeature(state, match, routeRuntime);
         context.Features.Set<IHigressRouteFeature>(feature);
 
-        // The common case, a rule without plugins, needs no async state machine of its own.
-        return routeRuntime.Plugins.IsEmpty ? Dispatch(context, state, feature, routeRuntime) : RouteAsync(context, state, feature, routeRuntime);
+        // The common case, a rule without plugins or rate limit, needs no async state machine of its own.
+        return routeRuntime.Plugins.IsEmpty && routeRuntime.RateLimiter is null ? Dispatch(context, state, feature, routeRuntime) : RouteAsync(context, state, feature, routeRuntime);
     }
 
     private async Task RouteAsync(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)
     {
-        if (await routeRuntime.Plugins.ExecuteRequestAsync(context, routeRuntime.Route))
+        if (!routeRuntime.Plugins.IsEmpty && !await routeRuntime.Plugins.ExecuteRequestAsync(context, routeRuntime.Route))
         {
-            await Dispatch(context, state, feature, routeRuntime);
+            return;
         }
+
+        // After the plugins, so that an authentication plugin has named the consumer a `consumer` key counts by.
+        if (routeRuntime.RateLimiter?.TryAdmit(context) is { } retryAfter)
+        {
+            rateLimiters.Rejected(routeRuntime.Route.Id, retryAfter);
+            await _errors.RateLimitedAsync(context, routeRuntime, feature, retryAfter);
+            return;
+        }
+
+        await Dispatch(context, state, feature, routeRuntime);
     }
 
     private Task Dispatch(HttpContext context, RuntimeState state, HigressRouteFeature feature, RouteRuntime routeRuntime)

@@ -7,6 +7,7 @@ using Higress.Core.Resources;
 using Higress.Core.Routing;
 using Higress.Core.Translation;
 using Higress.Hosting.Listeners;
+using Higress.Hosting.RateLimiting;
 using Higress.Hosting.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,7 @@ internal sealed partial class HigressRuntime(
     ListenerManager listeners,
     HigressMetrics metrics,
     UpstreamRetries retries,
+    RouteRateLimiters rateLimiters,
     ILogger<HigressRuntime> logger)
 {
     private static readonly TimeSpan YarpApplyTimeout = TimeSpan.FromSeconds(30);
@@ -79,7 +81,7 @@ internal sealed partial class HigressRuntime(
                 var routes = new Dictionary<RoutePlan, RouteRuntime>(plan.Routes.Count, ReferenceEqualityComparer.Instance);
                 foreach (var route in plan.Routes)
                 {
-                    routes[route] = scope.GetOrCreate("route:" + route.Id, route, r => new RouteRuntime(r, chains.Create(r, scope)) { Retry = retries.Create(r) });
+                    routes[route] = scope.GetOrCreate("route:" + route.Id, route, r => new RouteRuntime(r, chains.Create(r, scope)) { Retry = retries.Create(r), RateLimiter = rateLimiters.Create(r) });
                 }
 
                 var clusters = new Dictionary<string, ClusterRuntime>(plan.Clusters.Count, StringComparer.Ordinal);

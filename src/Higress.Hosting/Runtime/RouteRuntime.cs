@@ -1,12 +1,13 @@
 using Higress.Core.Plan;
 using Higress.Core.Plugins;
 using Higress.Core.Routing;
+using Higress.Hosting.RateLimiting;
 using Higress.Hosting.Resilience;
 
 namespace Higress.Hosting.Runtime;
 
 /// <summary>What a rule needs at request time beyond its plan: built once per plan.</summary>
-internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
+internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins) : IDisposable
 {
     public RoutePlan Route { get; } = route;
 
@@ -26,5 +27,10 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins)
     /// <summary>The rule's retry policy, run by the upstream handler; null when the rule does not retry.</summary>
     public IUpstreamRetry? Retry { get; init; }
 
+    /// <summary>The rule's local rate limiter; null when the rule has no <c>rateLimit</c>.</summary>
+    public RouteRateLimiter? RateLimiter { get; init; }
+
     public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward) : null;
+
+    public void Dispose() => RateLimiter?.Dispose();
 }

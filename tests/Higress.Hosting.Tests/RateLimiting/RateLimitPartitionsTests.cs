@@ -1,0 +1,58 @@
+using System.Globalization;
+using Higress.Core.Plan;
+using Higress.Core.Resources;
+using Higress.Hosting.RateLimiting;
+using Xunit.Abstractions;
+
+namespace Higress.Hosting.Tests.RateLimiting;
+
+/// <summary>The bounded bucket store: the cap holds, full buckets are evicted, new keys overflow into one bucket.</summary>
+public sealed class RateLimitPartitionsTests(ITestOutputHelper output)
+{
+    private static readonly RateLimitPlan FivePerSecond = new(5, RateLimitUnit.Second, 0, RateLimitKey.Header, "x-key");
+
+    [Fact]
+    public void A_million_distinct_keys_keep_at_most_the_cap_of_buckets_and_the_rest_share_the_overflow_bucket()
+    {
+        const int cap = 100_000;
+        var reported = 0;
+        using var partitions = new RateLimitPartitions(FivePerSecond, cap, time: null, () => reported++);
+        var keys = new string[1_000_000];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = i.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var overflowed = 0;
+        foreach (var key in keys)
+        {
+            var bucket = partitions.Get(key);
+            Assert.True(bucket.AttemptAcquire().IsAcquired || ReferenceEquals(bucket, partitions.Overflow));
+            if (ReferenceEquals(bucket, partitions.Overflow))
+            {
+                overflowed++;
+            }
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        output.WriteLine($"{partitions.Count} buckets for {keys.Length} keys: {(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / (double)partitions.Count:F0} bytes per bucket");
+
+        Assert.Equal(cap, partitions.Count);
+        Assert.Equal(keys.Length - cap, overflowed);
+        Assert.Equal(1, reported);
+        GC.KeepAlive(keys);
+    }
+
+    [Theory]
+    [InlineData(5, RateLimitUnit.Second, 200, 1)]
+    [InlineData(1000, RateLimitUnit.Second, 100, 100)]
+    [InlineData(60, RateLimitUnit.Minute, 1000, 1)]
+    [InlineData(1, RateLimitUnit.Day, 86_400_000, 1)]
+    public void Refills_add_requestsPerUnit_tokens_per_unit_at_most_every_100_ms(int requestsPerUnit, RateLimitUnit unit, long periodMs, int tokens)
+    {
+        using var partitions = new RateLimitPartitions(new RateLimitPlan(requestsPerUnit, unit, 0, RateLimitKey.None, null), 10, time: null);
+        Assert.Equal(TimeSpan.FromMilliseconds(periodMs), partitions.RefillPeriod);
+        Assert.Equal(tokens, partitions.TokensPerRefill);
+    }
+}

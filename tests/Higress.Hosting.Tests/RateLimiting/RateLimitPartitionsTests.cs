@@ -44,6 +44,25 @@ public sealed class RateLimitPartitionsTests(ITestOutputHelper output)
         GC.KeepAlive(keys);
     }
 
+    [Fact]
+    public void A_bucket_that_is_full_again_is_evicted_and_makes_room_at_the_cap()
+    {
+        using var partitions = new RateLimitPartitions(FivePerSecond, 1, time: null);
+        Assert.True(partitions.Get("a").AttemptAcquire().IsAcquired);
+        Assert.Same(partitions.Overflow, partitions.Get("b"));
+
+        // Refills top the bucket up by the time passed; once full it is what a new bucket would be, and goes.
+        for (var i = 0; i < 100 && partitions.Count > 0; i++)
+        {
+            Thread.Sleep(20);
+            partitions.Refill();
+        }
+
+        Assert.Equal(0, partitions.Count);
+        Assert.NotSame(partitions.Overflow, partitions.Get("b"));
+        Assert.Equal(1, partitions.Count);
+    }
+
     [Theory]
     [InlineData(5, RateLimitUnit.Second, 200, 1)]
     [InlineData(1000, RateLimitUnit.Second, 100, 100)]

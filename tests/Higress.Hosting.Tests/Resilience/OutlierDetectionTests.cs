@@ -70,7 +70,7 @@ public sealed class OutlierDetectionTests
         await WithBackendsAsync([200, 200, 500], async backends =>
         {
             var bad = backends[2];
-            await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("outlierDetection: {consecutive5xxErrors: 3, baseEjectionTime: 1s}", backends)));
+            await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config("outlierDetection: {consecutive5xxErrors: 3, baseEjectionTime: 5s}", backends)));
             var prometheus = gateway.Services.GetRequiredService<PrometheusText>();
 
             await GetAsync(gateway, 60);
@@ -81,7 +81,8 @@ public sealed class OutlierDetectionTests
             Assert.Contains("higress_upstream_ejections_total{cluster=\"serviceentry/default/pool.internal:80\"} 1\n", metrics, StringComparison.Ordinal);
             Assert.Contains("higress_upstream_ejected 1\n", metrics, StringComparison.Ordinal);
 
-            // After the ejection time (1 s) YARP puts it back; requests reach it again.
+            // After the ejection time (5 s: long enough that the 60 requests above finish inside it on a busy machine)
+            // YARP puts it back; requests reach it again.
             Assert.True(await EventuallyAsync(async () =>
             {
                 await GetAsync(gateway, 3);

@@ -155,7 +155,9 @@ internal sealed class HigressMiddleware(
 
         // A cluster with limits (or a rule that retries, whose budget is a share of the cluster's requests) counts
         // its requests; the plain case keeps its allocation-free path.
-        if (state.Clusters.TryGetValue(backend.ClusterId!, out var cluster) && (cluster.Admissions.Length > 0 || routeRuntime.Retry is not null))
+        state.Clusters.TryGetValue(backend.ClusterId!, out var cluster);
+        feature.Cluster = cluster;
+        if (cluster is not null && (cluster.Admissions.Length > 0 || routeRuntime.Retry is not null))
         {
             return ForwardCountedAsync(context, state, feature, routeRuntime, backend, endpoint, cluster);
         }

@@ -14,5 +14,8 @@ internal sealed class HigressRouteFeature(RuntimeState state, RouteMatchResult m
 
     public BackendPlan? Backend { get; set; }
 
+    /// <summary>The chosen backend's cluster runtime, looked up once when forwarding starts; null for local answers.</summary>
+    public ClusterRuntime? Cluster { get; set; }
+
     public long PlanGeneration => State.Plan.Generation;
 }

@@ -64,8 +64,7 @@ internal sealed class HigressTransformProvider(RequestNormalization normalizatio
     // Only a rule that retries, or a cluster whose policies watch every try, needs the per-try state.
     private static void AttachUpstreamCall(RequestTransformContext context, HigressRouteFeature feature)
     {
-        if (feature.Backend?.ClusterId is not { } clusterId
-            || !feature.State.Clusters.TryGetValue(clusterId, out var cluster)
+        if (feature.Cluster is not { } cluster
             || (feature.Rule.Retry is null && cluster.Observers.Length == 0)
             || context.HttpContext.Features.Get<IReverseProxyFeature>() is not { } proxy)
         {

@@ -57,7 +57,7 @@ internal sealed partial class ListenerManager : IDisposable
         HostUrls = (hostConfiguration["urls"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         _hostHasEndpoints = HostUrls.Length > 0 || kestrel.GetSection("Endpoints").GetChildren().Any();
         Reconcile();
-        _timer = time.CreateTimer(_ => Reconcile(), null, RetryInterval, RetryInterval);
+        _timer = time.CreateTimer(static state => ((ListenerManager)state!).ReconcileOnTimer(), this, RetryInterval, RetryInterval);
     }
 
     /// <summary>The certificates HTTPS listeners serve.</summary>
@@ -100,6 +100,20 @@ internal sealed partial class ListenerManager : IDisposable
     /// the others and hands over those that bind, and takes back any that Kestrel has not bound after a grace period
     /// (it lost a race for the port, or failed for a reason of its own).
     /// </summary>
+    // A timer tick can land after the host has been disposed, before this object is: the host is gone, so there is
+    // nothing left to reconcile, and an exception on a timer thread would end the process.
+    private void ReconcileOnTimer()
+    {
+        try
+        {
+            Reconcile();
+        }
+        catch (ObjectDisposedException)
+        {
+            _timer.Dispose();
+        }
+    }
+
     private void Reconcile()
     {
         var bound = KestrelAddresses();

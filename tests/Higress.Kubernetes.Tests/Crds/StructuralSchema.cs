@@ -38,13 +38,25 @@ internal static class StructuralSchema
     }
 
     /// <summary>What is wrong with <paramref name="value"/> under <paramref name="schema"/>; empty when it validates.</summary>
-    public static List<string> Validate(JsonNode? value, JsonObject schema)
+    public static List<string> Validate(JsonObject value, JsonObject schema)
     {
+        // metadata is the API server's ObjectMeta, checked by the server itself, not by the CRD's schema.
         var errors = new List<string>();
-        Validate(value, schema, string.Empty, errors);
-        if (value?["metadata"]?["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+        var body = value.DeepClone().AsObject();
+        body.Remove("metadata");
+        Validate(body, schema, string.Empty, errors);
+        var metadata = value["metadata"] as JsonObject;
+        if (metadata?["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
         {
             errors.Add("metadata.name: required");
+        }
+
+        foreach (var map in (string[])["labels", "annotations"])
+        {
+            if (metadata?[map] is { } entries && (entries is not JsonObject obj || obj.Any(e => e.Value?.GetValueKind() != JsonValueKind.String)))
+            {
+                errors.Add($"metadata.{map}: must map strings to strings");
+            }
         }
 
         return errors;

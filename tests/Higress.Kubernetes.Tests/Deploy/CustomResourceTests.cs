@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Parsing;
+using Higress.Core.Translation;
 using Higress.Kubernetes.Tests.Crds;
 using Higress.Kubernetes.Tests.Infrastructure;
 
@@ -60,6 +61,25 @@ public class CustomResourceTests
             Assert.False(result.HasErrors, $"{where}: {string.Join("; ", result.Diagnostics)}");
             Assert.NotEmpty(result.Resources);
         }
+    }
+
+    [Theory]
+    [InlineData("deploy/overlays/edge/config")]
+    [InlineData("deploy/overlays/sidecar/config")]
+    public void Overlay_configuration_translates_without_errors(string folder)
+    {
+        var resources = new List<Resource>();
+        foreach (var file in Repository.YamlFiles(folder))
+        {
+            var parsed = ResourceParser.Parse(File.ReadAllText(file), new ResourceOrigin("test", Repository.Relative(file), 0, ResourceOrigin.NextReadOrder()));
+            Assert.False(parsed.HasErrors, string.Join("; ", parsed.Diagnostics));
+            resources.AddRange(parsed.Resources);
+        }
+
+        var result = Translator.Translate(new ResourceSnapshot(resources));
+
+        Assert.NotEmpty(resources);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
     }
 
     [Theory]

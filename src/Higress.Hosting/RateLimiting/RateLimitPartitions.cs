@@ -116,5 +116,16 @@ internal sealed class RateLimitPartitions : IDisposable
         }
     }
 
+    /// <summary>The time until <paramref name="tokens"/> more tokens are in a bucket (refills come in whole periods).</summary>
+    public TimeSpan RefillTime(long tokens) =>
+        tokens <= 0 ? TimeSpan.Zero : RefillPeriod * Math.Ceiling((double)tokens / TokensPerRefill);
+
+    /// <summary>The whole seconds (at least 1) a client refused by <paramref name="lease"/> should wait: a <c>Retry-After</c>.</summary>
+    public int RetryAfterSeconds(RateLimitLease lease) =>
+        Math.Max(1, Seconds(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : RefillTime(1)));
+
+    /// <summary>A time in whole seconds, rounded up.</summary>
+    public static int Seconds(TimeSpan time) => (int)Math.Min(int.MaxValue, Math.Ceiling(time.TotalSeconds));
+
     public void Dispose() => _timer?.Dispose();
 }

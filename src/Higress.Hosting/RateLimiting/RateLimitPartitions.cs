@@ -25,9 +25,10 @@ internal sealed class RateLimitPartitions : IDisposable
     public RateLimitPartitions(RateLimitPlan plan, int cap, TimeProvider? time, Action? capReached = null)
     {
         // One token per unit/requestsPerUnit, grouped so that the timer ticks at most every 100 ms.
-        var perToken = plan.UnitLength / plan.RequestsPerUnit;
-        var tokensPerTick = perToken >= MinRefillPeriod ? 1 : (int)Math.Min(plan.RequestsPerUnit, Math.Ceiling(MinRefillPeriod / perToken));
-        RefillPeriod = perToken * tokensPerTick;
+        // In fractional ticks: above 10 million per second one token takes less than a TimeSpan tick.
+        var perToken = (double)plan.UnitLength.Ticks / plan.RequestsPerUnit;
+        var tokensPerTick = perToken >= MinRefillPeriod.Ticks ? 1 : (int)Math.Min(plan.RequestsPerUnit, Math.Ceiling(MinRefillPeriod.Ticks / perToken));
+        RefillPeriod = TimeSpan.FromTicks((long)Math.Round(perToken * tokensPerTick));
         _options = new TokenBucketRateLimiterOptions
         {
             TokenLimit = plan.BucketSize,

@@ -72,6 +72,7 @@ public sealed class RateLimitPartitionsTests(ITestOutputHelper output)
     [InlineData(1000, RateLimitUnit.Second, 100, 100)]
     [InlineData(60, RateLimitUnit.Minute, 1000, 1)]
     [InlineData(1, RateLimitUnit.Day, 86_400_000, 1)]
+    [InlineData(int.MaxValue, RateLimitUnit.Second, 100, 214_748_365)]
     public void Refills_add_requestsPerUnit_tokens_per_unit_at_most_every_100_ms(int requestsPerUnit, RateLimitUnit unit, long periodMs, int tokens)
     {
         using var partitions = new RateLimitPartitions(new RateLimitPlan(requestsPerUnit, unit, 0, RateLimitKey.None, null), 10, time: null);

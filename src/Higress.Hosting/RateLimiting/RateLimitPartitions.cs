@@ -109,8 +109,9 @@ internal sealed class RateLimitPartitions : IDisposable
             bucket.TryReplenish();
 
             // A request that took this bucket just before the eviction spends a token of an orphan: it is admitted
-            // as the new bucket would have admitted it, so the limit still holds within one token.
-            if (bucket.GetStatistics()?.CurrentAvailablePermits >= _options.TokenLimit && _partitions.TryRemove(new KeyValuePair<string, TokenBucketRateLimiter>(key, bucket)))
+            // as the new bucket would have admitted it, so the limit still holds within one token. A bucket is idle
+            // exactly while it is full; asking that allocates nothing, unlike GetStatistics for every bucket per tick.
+            if (bucket.IdleDuration is not null && _partitions.TryRemove(new KeyValuePair<string, TokenBucketRateLimiter>(key, bucket)))
             {
                 Interlocked.Decrement(ref _count);
             }

@@ -191,4 +191,9 @@ internal static class EventIds
 
     /// <summary>A rule's rate limit reached its cap on keys (Higress:Limits:MaxRateLimitPartitions); new keys share one bucket.</summary>
     public const int RateLimitPartitionCap = 1831;
+
+    // 1840-1849: the key-rate-limit plugin.
+
+    /// <summary>key-rate-limit refused a request of a listed key with 429.</summary>
+    public const int KeyRateLimited = 1840;
 }

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Higress.Hosting.Plugins.AspNetAuthorization;
+using Higress.Hosting.Plugins.KeyRateLimit;
+using Higress.Hosting.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -18,9 +20,11 @@ internal static class HigressPluginServices
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
-        // Hosting's own built-in joins the user's plugins: it needs the host's ASP.NET Core authorization services.
+        services.TryAddSingleton<HigressMetrics>();
+        // Hosting's own built-ins join the user's plugins: they need the host's ASP.NET Core authorization services,
+        // and the gateway's metrics and rate-limit store.
         services.TryAddSingleton(sp => new PluginCatalog(
-            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
+            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), ActivatorUtilities.CreateInstance<KeyRateLimitPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

@@ -25,9 +25,10 @@ internal sealed class RateLimitPartitions : IDisposable
     public RateLimitPartitions(RateLimitPlan plan, int cap, TimeProvider? time, Action? capReached = null)
     {
         // One token per unit/requestsPerUnit, grouped so that the timer ticks at most every 100 ms.
-        var perToken = plan.UnitLength / plan.RequestsPerUnit;
-        var tokensPerTick = perToken >= MinRefillPeriod ? 1 : (int)Math.Min(plan.RequestsPerUnit, Math.Ceiling(MinRefillPeriod / perToken));
-        RefillPeriod = perToken * tokensPerTick;
+        // In fractional ticks: above 10 million per second one token takes less than a TimeSpan tick.
+        var perToken = (double)plan.UnitLength.Ticks / plan.RequestsPerUnit;
+        var tokensPerTick = perToken >= MinRefillPeriod.Ticks ? 1 : (int)Math.Min(plan.RequestsPerUnit, Math.Ceiling(MinRefillPeriod.Ticks / perToken));
+        RefillPeriod = TimeSpan.FromTicks((long)Math.Round(perToken * tokensPerTick));
         _options = new TokenBucketRateLimiterOptions
         {
             TokenLimit = plan.BucketSize,
@@ -108,13 +109,25 @@ internal sealed class RateLimitPartitions : IDisposable
             bucket.TryReplenish();
 
             // A request that took this bucket just before the eviction spends a token of an orphan: it is admitted
-            // as the new bucket would have admitted it, so the limit still holds within one token.
-            if (bucket.GetStatistics()?.CurrentAvailablePermits >= _options.TokenLimit && _partitions.TryRemove(new KeyValuePair<string, TokenBucketRateLimiter>(key, bucket)))
+            // as the new bucket would have admitted it, so the limit still holds within one token. A bucket is idle
+            // exactly while it is full; asking that allocates nothing, unlike GetStatistics for every bucket per tick.
+            if (bucket.IdleDuration is not null && _partitions.TryRemove(new KeyValuePair<string, TokenBucketRateLimiter>(key, bucket)))
             {
                 Interlocked.Decrement(ref _count);
             }
         }
     }
+
+    /// <summary>The time until <paramref name="tokens"/> more tokens are in a bucket (refills come in whole periods).</summary>
+    public TimeSpan RefillTime(long tokens) =>
+        tokens <= 0 ? TimeSpan.Zero : RefillPeriod * Math.Ceiling((double)tokens / TokensPerRefill);
+
+    /// <summary>The whole seconds (at least 1) a client refused by <paramref name="lease"/> should wait: a <c>Retry-After</c>.</summary>
+    public int RetryAfterSeconds(RateLimitLease lease) =>
+        Math.Max(1, Seconds(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : RefillTime(1)));
+
+    /// <summary>A time in whole seconds, rounded up.</summary>
+    public static int Seconds(TimeSpan time) => (int)Math.Min(int.MaxValue, Math.Ceiling(time.TotalSeconds));
 
     public void Dispose() => _timer?.Dispose();
 }

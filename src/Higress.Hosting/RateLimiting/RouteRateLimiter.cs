@@ -35,20 +35,9 @@ internal sealed class RouteRateLimiter(RateLimitPlan plan, RateLimitPartitions p
         var headers = context.Response.Headers;
         headers[LimitHeader] = _limit;
         headers[RemainingHeader] = remaining.ToString(CultureInfo.InvariantCulture);
-        headers[ResetHeader] = Seconds(RefillTime(Plan.BucketSize - remaining)).ToString(CultureInfo.InvariantCulture);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return Math.Max(1, Seconds(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : RefillTime(1)));
+        headers[ResetHeader] = RateLimitPartitions.Seconds(Partitions.RefillTime(Plan.BucketSize - remaining)).ToString(CultureInfo.InvariantCulture);
+        return lease.IsAcquired ? null : Partitions.RetryAfterSeconds(lease);
     }
-
-    // The time until `tokens` more tokens are in the bucket (refills come in whole periods).
-    private TimeSpan RefillTime(long tokens) =>
-        tokens <= 0 ? TimeSpan.Zero : Partitions.RefillPeriod * Math.Ceiling((double)tokens / Partitions.TokensPerRefill);
-
-    private static int Seconds(TimeSpan time) => (int)Math.Min(int.MaxValue, Math.Ceiling(time.TotalSeconds));
 
     // A request without a value for its key shares the one "no key" bucket with the others that lack it.
     private string? Key(HttpContext context)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Higress.Hosting.Admin;
 using Higress.Hosting.RateLimiting;
 using Higress.Hosting.Runtime;
@@ -102,4 +103,46 @@ public sealed class RouteRateLimiterTests
 
         Assert.Equal((5, 5), (a, b));
     }
+
+    [Fact]
+    public async Task Ip_key_gives_each_client_address_its_own_budget()
+    {
+        await using var backend = await SleepingBackend.StartAsync();
+        await using var gateway = await GatewayAsync(backend, "{requestsPerUnit: 5, unit: minute, key: ip}");
+        using var second = ClientFrom(IPAddress.Parse("127.0.0.2"), gateway.Port);
+
+        var (first, _) = await SendAsync(gateway, 7);
+        var passed = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            using var response = await second.GetAsync(new Uri("/", UriKind.Relative));
+            passed += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        Assert.Equal((5, 5), (first, passed));
+        Assert.Equal(10, backend.Requests);
+    }
+
+    // A client whose connections leave from `local` (any 127/8 address is the loopback interface on Linux).
+    private static HttpClient ClientFrom(IPAddress local, int port) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, token) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, token);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+    };
 }

@@ -13,13 +13,7 @@ internal static class JwtBuiltins
 
     public static void Register(BuiltinRegistry r)
     {
-        r.Register1("io.jwt.decode", (a, _) =>
-        {
-            var t = Split(Operand.AsString(a, 1));
-            var (header, payload, inner) = DecodeParts(t);
-            byte[] sig = Part(inner.Signature, "signature");
-            return RegoArray.Create(header, payload, RegoString.Create(Convert.ToHexString(sig).ToLowerInvariant()));
-        });
+        r.Register1("io.jwt.decode", (a, _) => Decode(Operand.AsString(a, 1)));
         foreach (var alg in new[] { "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA" })
         {
             string a2 = alg;
@@ -52,6 +46,27 @@ internal static class JwtBuiltins
         });
         r.Register3("io.jwt.encode_sign_raw", (h, p, k, _) =>
             Sign(Operand.AsString(h, 1), Operand.AsString(p, 2), Operand.AsString(k, 3)));
+    }
+
+    /// <summary>Decoded tokens by their text: a gateway sees the same bearer token on many requests, and the result is immutable.</summary>
+    private static readonly BoundedCache<string, RegoArray> Decoded = new(1024, StringComparer.Ordinal);
+
+    private const int MaxCachedTokenLength = 16 * 1024;
+
+    internal static RegoArray Decode(string token)
+    {
+        if (Decoded.TryGet(token, out var cached))
+        {
+            return cached;
+        }
+        var (header, payload, inner) = DecodeParts(Split(token));
+        byte[] sig = Part(inner.Signature, "signature");
+        var result = RegoArray.Create(header, payload, RegoString.Create(Convert.ToHexString(sig).ToLowerInvariant()));
+        if (token.Length <= MaxCachedTokenLength)
+        {
+            Decoded.Add(token, result);
+        }
+        return result;
     }
 
     private static Token Split(string s)

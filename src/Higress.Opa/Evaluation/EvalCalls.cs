@@ -54,8 +54,11 @@ internal sealed partial class Evaluator
         int n = 0;
         for (int i = 0; i < order.Length; i++) if (IsEnumerable(c.Args[i], s)) order[n++] = i;
         for (int i = 0; i < order.Length; i++) if (!IsEnumerable(c.Args[i], s)) order[n++] = i;
-        return EvalArgsOrdered(c.Args, order, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
+        return EvalArgsThenInvoke(target, c, order, s, k);
     }
+
+    private bool EvalArgsThenInvoke(object? target, CallTerm c, int[] order, RegoValue?[] s, ValueCont k) =>
+        EvalArgsOrdered(c.Args, order, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
 
     /// <summary>Evaluates a call whose operands are ground and whose function yields at most one value.</summary>
     private RegoValue? EvalCallGround(CallTerm c, RegoValue?[] s)

@@ -73,8 +73,7 @@ internal sealed partial class Evaluator
         }
         else
         {
-            int next = i + 1;
-            result = EvalExpr(exprs[i], s, () => EvalBody(exprs, next, s, k));
+            result = EvalExprThenRest(exprs[i], exprs, i + 1, s, k);
         }
         UndoTrail(mark);
         return result;

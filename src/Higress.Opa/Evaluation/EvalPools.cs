@@ -12,28 +12,38 @@ namespace Higress.Opa.Evaluation;
 /// </summary>
 internal sealed partial class Evaluator
 {
-    private const int MaxPooledFrame = 64;
-    private static readonly RegoValue?[] NoSlots = [];
-    private readonly Stack<RegoValue?[]>?[] _frames = new Stack<RegoValue?[]>?[MaxPooledFrame + 1];
+    private readonly ArrayStacks<RegoValue?> _frames = new();
+    private readonly ArrayStacks<RegoValue> _args = new();
     private readonly Stack<BodyRest> _bodyRests = new();
     private readonly Stack<ChainStep> _chainSteps = new();
     private readonly Stack<SingleValue> _singleValues = new();
     private readonly Stack<SetMembers> _setMembers = new();
 
-    /// <summary>A cleared frame of at least <paramref name="slots"/> slots; give it back with <see cref="ReturnFrame"/>.</summary>
-    private RegoValue?[] RentFrame(int slots)
-    {
-        if (slots == 0) return NoSlots;
-        if (slots > MaxPooledFrame) return new RegoValue?[slots];
-        var stack = _frames[slots];
-        return stack is { Count: > 0 } ? stack.Pop() : new RegoValue?[slots];
-    }
+    /// <summary>A cleared frame of <paramref name="slots"/> slots; give it back with <see cref="ReturnFrame"/>.</summary>
+    private RegoValue?[] RentFrame(int slots) => _frames.Rent(slots);
 
-    private void ReturnFrame(RegoValue?[] frame)
+    private void ReturnFrame(RegoValue?[] frame) => _frames.Return(frame);
+
+    /// <summary>Arrays of one length each, reused in stack order.</summary>
+    private sealed class ArrayStacks<T>
     {
-        if (frame.Length == 0 || frame.Length > MaxPooledFrame) return;
-        Array.Clear(frame);
-        (_frames[frame.Length] ??= new Stack<RegoValue?[]>()).Push(frame);
+        private const int MaxLength = 64;
+        private readonly Stack<T[]>?[] _byLength = new Stack<T[]>?[MaxLength + 1];
+
+        public T[] Rent(int length)
+        {
+            if (length == 0) return [];
+            if (length > MaxLength) return new T[length];
+            var stack = _byLength[length];
+            return stack is { Count: > 0 } ? stack.Pop() : new T[length];
+        }
+
+        public void Return(T[] array)
+        {
+            if (array.Length == 0 || array.Length > MaxLength) return;
+            Array.Clear(array);
+            (_byLength[array.Length] ??= new Stack<T[]>()).Push(array);
+        }
     }
 
     /// <summary>Evaluates <paramref name="e"/> and then the rest of its body from <paramref name="next"/>.</summary>

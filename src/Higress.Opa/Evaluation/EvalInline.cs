@@ -88,6 +88,10 @@ internal sealed partial class Evaluator
         Tick();
         if (e.Negated)
         {
+            if (!HoistedOperandsDefined(e, s))
+            {
+                return Inline.Fail;
+            }
             if (e.Kind == ExprKind.Term && IsGround(e.A!, s))
             {
                 var nv = EvalGround(e.A!, s);

@@ -94,7 +94,10 @@ internal sealed partial class Evaluator
         {
             _ev = ev;
             Run = Invoke;
+            _yield = Yield;
         }
+
+        private readonly ValueCont _yield;
 
         public Cont Run { get; }
 
@@ -106,16 +109,23 @@ internal sealed partial class Evaluator
 
         public bool Any { get; set; }
 
+        // OPA moves a head value that is a ref or a call into the body: when it is undefined, the body has not
+        // succeeded and the next else is tried
         private bool Invoke()
         {
-            Any = true;
             var head = Def.Value!;
             if (IsGround(head, Frame))
             {
                 var v = _ev.EvalGround(head, Frame);
-                return v is not null && OnValue(v);
+                return v is not null && Yield(v);
             }
-            return _ev.EvalTerm(head, Frame, OnValue);
+            return _ev.EvalTerm(head, Frame, _yield);
+        }
+
+        private bool Yield(RegoValue v)
+        {
+            Any = true;
+            return OnValue(v);
         }
     }
 

@@ -143,6 +143,10 @@ internal sealed partial class Evaluator
     {
         if (e.Negated)
         {
+            if (!HoistedOperandsDefined(e, s))
+            {
+                return false;
+            }
             bool found = EvalExprCore(e, s, static () => true);
             return !found && k();
         }

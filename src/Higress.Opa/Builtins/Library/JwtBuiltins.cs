@@ -22,7 +22,8 @@ internal static class JwtBuiltins
                 var t = Split(Operand.AsString(tok, 1));
                 var keys = JwtKeys.FromCertOrJwk(Operand.AsString(cert, 2));
                 byte[] sig = Part(t.Signature, "signature");
-                return RegoValue.Boolean(keys.Any(k => JwtKeys.Verify(a2, k, t.SigningInput, sig)));
+                var header = JwtHeader.Read(ParseObject(Part(t.Header, "header"), "header"));
+                return RegoValue.Boolean(header.Candidates(keys).Any(k => JwtKeys.Verify(a2, k, t.SigningInput, sig)));
             });
         }
         foreach (var alg in new[] { "HS256", "HS384", "HS512" })
@@ -191,11 +192,10 @@ internal static class JwtBuiltins
         }
         while (true)
         {
-            if (header.Get("alg") is not RegoString { Value: var alg } || !JwtKeys.IsKnown(alg))
-            {
-                return unverified;
-            }
-            if (header.Get("crit") is not null)
+            byte[] sig = Part(t.Signature, "signature");
+            var h = JwtHeader.Read(header);
+            string alg = h.Alg;
+            if (!h.Valid || !JwtKeys.IsKnown(alg))
             {
                 return unverified;
             }
@@ -203,14 +203,13 @@ internal static class JwtBuiltins
             {
                 return unverified;
             }
-            byte[] sig = Part(t.Signature, "signature");
-            var candidates = secret is not null ? [new JwtKeys.Key("oct", null, null, null, null, secret)] : keys!;
+            IReadOnlyList<JwtKeys.Key> candidates = secret is not null ? [new JwtKeys.Key("oct", null, null, null, null, secret)] : h.Candidates(keys!);
             if (!candidates.Any(k => JwtKeys.Verify(alg, k, t.SigningInput, sig)))
             {
                 return unverified;
             }
             byte[] payloadBytes = Part(t.Payload, "payload");
-            if (header.Get("cty") is RegoString { Value: "JWT" })
+            if (h.IsNested)
             {
                 t = Split(InnerToken(payloadBytes));
                 header = ParseObject(Part(t.Header, "header"), "header");

@@ -129,23 +129,59 @@ internal sealed partial class Evaluator
         public Dictionary<RegoValue, object> Children { get; } = [];
     }
 
-    private RegoObject EvalPartialObject(RuleSet rs)
+    /// <summary>The object a partial object rule builds; with <paramref name="only"/>, just the entries under that key.</summary>
+    private RegoObject EvalPartialObject(RuleSet rs, RegoValue? only = null)
     {
         var root = new ObjNode();
         var candidates = Candidates(rs);
         for (int ci = 0; ci < candidates.Count; ci++)
         {
-            var def = candidates[ci];
-            var s = new RegoValue?[def.SlotCount];
-            var d = def;
+            var d = candidates[ci];
+            if (only is not null && d.Suffix[0] is ScalarTerm first && !first.Value.Equals(only))
+            {
+                continue;
+            }
+            var s = RentFrame(d.SlotCount);
             var keys = new RegoValue[d.Suffix.Length];
             EvalBody(d.Body.Exprs, 0, s, () => EvalTermList(d.Suffix, 0, keys, s, ks => EvalTerm(d.IsMultiValue ? d.Key! : d.Value!, s, v =>
             {
-                Insert(root, ks, v, d);
+                if (only is null || ks[0].Equals(only))
+                {
+                    Insert(root, ks, v, d);
+                }
                 return false;
             })));
+            ReturnFrame(s);
         }
         return (RegoObject)Build(root);
+    }
+
+    /// <summary>
+    /// One key of a partial object rule, as OPA evaluates <c>p[k]</c>: a conflict on another key goes unnoticed. The
+    /// whole object is built and memoised first (later lookups are then free); only when that conflicts are the
+    /// definitions that can produce this key evaluated on their own.
+    /// </summary>
+    private RegoValue? EvalPartialObjectKey(RuleSet rs, RegoValue key)
+    {
+        int mark = _trailTop;
+        try
+        {
+            var whole = EvalRuleSet(rs);
+            return whole is null ? null : Lookup(whole, key);
+        }
+        catch (RegoException e) when (e.Code == RegoErrorCodes.EvalConflictError)
+        {
+            UndoTrail(mark);
+        }
+        Enter(rs.Defs.Count > 0 ? rs.Defs[0].Loc : null);
+        try
+        {
+            return Lookup(EvalPartialObject(rs, key), key);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     private static void Insert(ObjNode root, RegoValue[] keys, RegoValue value, RuleDef d)

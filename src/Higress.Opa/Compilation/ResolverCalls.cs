@@ -129,6 +129,7 @@ internal sealed partial class Resolver
                 c.Args = c.Args[..^1];
                 e.Kind = ExprKind.Unify;
                 e.B = output;
+                e.OutputCall = true;
             }
         }
     }

@@ -20,7 +20,8 @@ internal sealed partial class Evaluator
         {
             target = repl is RuleSet rf ? new MockCall(rf) : repl;
         }
-        var args = new RegoValue[c.Args.Length];
+        bool pooled = IsPoolable(target);
+        var args = pooled ? _args.Rent(c.Args.Length) : new RegoValue[c.Args.Length];
         bool ground = true;
         for (int i = 0; i < args.Length; i++)
         {
@@ -36,7 +37,11 @@ internal sealed partial class Evaluator
             else if (IsGround(a, s))
             {
                 var v = EvalGround(a, s);
-                if (v is null) return false;
+                if (v is null)
+                {
+                    if (pooled) _args.Return(args);
+                    return false;
+                }
                 args[i] = v;
             }
             else
@@ -47,15 +52,21 @@ internal sealed partial class Evaluator
         }
         if (ground)
         {
-            return Invoke(target, c, args, k);
+            bool found = Invoke(target, c, args, k);
+            if (pooled) _args.Return(args);
+            return found;
         }
+        if (pooled) _args.Return(args);
         // evaluate the operands that enumerate first, so that variables they bind are ground for the others
         var order = new int[c.Args.Length];
         int n = 0;
         for (int i = 0; i < order.Length; i++) if (IsEnumerable(c.Args[i], s)) order[n++] = i;
         for (int i = 0; i < order.Length; i++) if (!IsEnumerable(c.Args[i], s)) order[n++] = i;
-        return EvalArgsOrdered(c.Args, order, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
+        return EvalArgsThenInvoke(target, c, order, s, k);
     }
+
+    private bool EvalArgsThenInvoke(object? target, CallTerm c, int[] order, RegoValue?[] s, ValueCont k) =>
+        EvalArgsOrdered(c.Args, order, 0, new RegoValue[c.Args.Length], s, vals => Invoke(target, c, (RegoValue[])vals.Clone(), k));
 
     /// <summary>Evaluates a call whose operands are ground and whose function yields at most one value.</summary>
     private RegoValue? EvalCallGround(CallTerm c, RegoValue?[] s)
@@ -65,19 +76,32 @@ internal sealed partial class Evaluator
         {
             target = repl is RuleSet rf ? new MockCall(rf) : repl;
         }
-        var args = new RegoValue[c.Args.Length];
+        bool pooled = IsPoolable(target);
+        var args = pooled ? _args.Rent(c.Args.Length) : new RegoValue[c.Args.Length];
         for (int i = 0; i < args.Length; i++)
         {
             var v = EvalGround(c.Args[i], s);
-            if (v is null) return null;
+            if (v is null)
+            {
+                if (pooled) _args.Return(args);
+                return null;
+            }
             args[i] = v;
         }
         switch (target)
         {
             case RuleSet fs:
-                return CallFunction(fs, args, c);
+            {
+                var r = CallFunction(fs, args, c);
+                _args.Return(args);
+                return r;
+            }
             case BuiltinDefinition { Generator: null } b:
-                return InvokeBuiltin(b, args, c);
+            {
+                var r = InvokeBuiltin(b, args, c);
+                _args.Return(args);
+                return r;
+            }
             case RegoValue v:
                 return v;
             default:
@@ -92,6 +116,9 @@ internal sealed partial class Evaluator
             }
         }
     }
+
+    /// <summary>Operands of Rego functions and of single-result built-ins (which see them as a span) are not kept after the call.</summary>
+    private static bool IsPoolable(object? target) => target is RuleSet or BuiltinDefinition { Generator: null };
 
     private bool Invoke(object? target, CallTerm c, RegoValue[] args, ValueCont k)
     {

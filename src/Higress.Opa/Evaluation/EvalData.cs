@@ -49,6 +49,14 @@ internal sealed partial class Evaluator
                 i = r.StartNode is null ? 0 : r.PathStart;
                 while (true)
                 {
+                    if (i < path.Length && IsSingleKeyLookup(node))
+                    {
+                        var k = path[i] is ScalarTerm kt ? kt.Value : EvalGround(path[i], s);
+                        if (k is null) return null;
+                        cur = LookupRuleKey(node, k);
+                        i++;
+                        break;
+                    }
                     if (node.Rules is not null || node.Functions is not null || i == path.Length)
                     {
                         cur = DataValue(node, 0);
@@ -152,6 +160,12 @@ internal sealed partial class Evaluator
                 var ov = Patch(null, node.Path);
                 return ov is not null && WalkValue(ov, path, i, s, k);
             }
+            if (i < path.Length && IsSingleKeyLookup(node) && (path[i] is ScalarTerm || IsGround(path[i], s)))
+            {
+                var wanted = path[i] is ScalarTerm kt ? kt.Value : EvalGround(path[i], s);
+                var v = wanted is null ? null : LookupRuleKey(node, wanted);
+                return v is not null && WalkValue(v, path, i + 1, s, k);
+            }
             if (node.Rules is not null || node.Functions is not null)
             {
                 var v = DataValue(node, 0);
@@ -190,6 +204,36 @@ internal sealed partial class Evaluator
             var next = StorageLookup(b, key);
             return next is not null && WalkValue(next, path, i + 1, s, k, storage: true);
         }
+    }
+
+    /// <summary>A ref that names one key of a partial object rule.</summary>
+    private bool IsSingleKeyLookup(DataNode node) =>
+        node.Rules is { Kind: RuleKind.PartialObject } && node.Functions is null && _dataOverrides is null;
+
+    /// <summary>
+    /// One key of the document at a node with a partial object rule, as <see cref="DataValue"/> would give it but
+    /// evaluating only that key (OPA: a conflict on another key goes unnoticed): the rule's entries for the key, merged
+    /// with the child rules of that name, else the base data.
+    /// </summary>
+    private RegoValue? LookupRuleKey(DataNode node, RegoValue key)
+    {
+        var rules = node.Rules!;
+        var fromRule = EvalPartialObjectKey(rules, key);
+        RegoValue? fromChild = null;
+        if (key is RegoString ks && node.Children.TryGetValue(ks.Value, out var child) && !(child.Functions is not null && child.Rules is null && child.Children.Count == 0))
+        {
+            fromChild = child.Rules is not null && child.BaseData is { } cbd ? cbd : DataValue(child, 0);
+        }
+        if (fromRule is null)
+        {
+            return fromChild ?? (node.BaseData is null ? null : StorageLookup(node.BaseData, key));
+        }
+        if (fromChild is null)
+        {
+            return fromRule;
+        }
+        int depth = rules.Defs.Count > 0 ? rules.Defs.Min(d => d.Suffix.Length) - 1 : int.MaxValue;
+        return MergeVirtual(fromRule, fromChild, node, depth);
     }
 
     /// <summary>The value of the document at a tree node: base data merged with the values of rules at and below it.</summary>

@@ -73,8 +73,7 @@ internal sealed partial class Evaluator
         }
         else
         {
-            int next = i + 1;
-            result = EvalExpr(exprs[i], s, () => EvalBody(exprs, next, s, k));
+            result = EvalExprThenRest(exprs[i], exprs, i + 1, s, k);
         }
         UndoTrail(mark);
         return result;
@@ -89,6 +88,10 @@ internal sealed partial class Evaluator
         Tick();
         if (e.Negated)
         {
+            if (!HoistedOperandsDefined(e, s))
+            {
+                return Inline.Fail;
+            }
             if (e.Kind == ExprKind.Term && IsGround(e.A!, s))
             {
                 var nv = EvalGround(e.A!, s);

@@ -35,26 +35,23 @@ internal sealed partial class Evaluator
     /// <summary>Evaluates a definition and its else chain; calls <paramref name="onValue"/> with each head value of the first body that succeeds.</summary>
     private bool EvalChain(RuleDef def, RegoValue?[] s, ValueCont onValue)
     {
+        var step = _chainSteps.Count > 0 ? _chainSteps.Pop() : new ChainStep(this);
+        step.Frame = s;
+        step.OnValue = onValue;
+        bool stop = false;
         for (var d = def; d is not null; d = d.Else)
         {
-            bool any = false;
-            var cur = d;
-            bool stop = EvalBody(cur.Body.Exprs, 0, s, () =>
-            {
-                any = true;
-                if (IsGround(cur.Value!, s))
-                {
-                    var v = EvalGround(cur.Value!, s);
-                    return v is not null && onValue(v);
-                }
-                return EvalTerm(cur.Value!, s, onValue);
-            });
-            if (stop) return true;
-            if (any) return false;
+            step.Def = d;
+            step.Any = false;
+            stop = EvalBody(d.Body.Exprs, 0, s, step.Run);
+            if (stop || step.Any) break;
         }
-        return false;
+        step.Def = null!;
+        step.Frame = null!;
+        step.OnValue = null!;
+        _chainSteps.Push(step);
+        return stop;
     }
-
 
     /// <summary>The definitions to evaluate: all of them, or the ones the rule index selects for the current input.</summary>
     private IReadOnlyList<RuleDef> Candidates(RuleSet rs)
@@ -80,63 +77,51 @@ internal sealed partial class Evaluator
 
     private RegoValue? EvalComplete(RuleSet rs)
     {
-        RegoValue? result = null;
-        bool early = rs.ConstantValue is not null;
         var defs = Candidates(rs);
         // one frame for all definitions: every binding is undone when a body returns
-        var s = new RegoValue?[MaxSlots(defs)];
-        RuleDef d = null!;
-        ValueCont onValue = v =>
-        {
-            if (result is null)
-            {
-                result = v;
-            }
-            else if (!result.Equals(v))
-            {
-                throw Conflict("complete rules must not produce multiple outputs", d.Loc);
-            }
-            return early;
-        };
+        var s = RentFrame(MaxSlots(defs));
+        var sink = RentSingleValue(stopAtFirst: rs.ConstantValue is not null, isFunction: false);
         for (int i = 0; i < defs.Count; i++)
         {
-            d = defs[i];
-            EvalChain(d, s, onValue);
-            if (early && result is not null) break;
+            sink.Def = defs[i];
+            EvalChain(defs[i], s, sink.Run);
+            if (sink.StopAtFirst && sink.Result is not null) break;
         }
+        var result = sink.Result;
+        ReturnSingleValue(sink);
+        ReturnFrame(s);
         if (result is null && rs.Default is not null)
         {
-            result = EvalGround(rs.Default.Value!, new RegoValue?[rs.Default.SlotCount]);
+            result = EvalDefault(rs.Default);
         }
         return result;
     }
 
+    private RegoValue? EvalDefault(RuleDef def)
+    {
+        var s = RentFrame(def.SlotCount);
+        var v = EvalGround(def.Value!, s);
+        ReturnFrame(s);
+        return v;
+    }
+
     private RegoSet EvalMultiValue(RuleSet rs)
     {
-        var set = new HashSet<RegoValue>();
-        ValueCont add = v =>
-        {
-            set.Add(v);
-            return false;
-        };
         var defs = Candidates(rs);
-        var s = new RegoValue?[MaxSlots(defs)];
-        RuleDef d = null!;
-        Cont onBody = () =>
-        {
-            if (IsGround(d.Key!, s))
-            {
-                var v = EvalGround(d.Key!, s);
-                return v is not null && add(v);
-            }
-            return EvalTerm(d.Key!, s, add);
-        };
+        var s = RentFrame(MaxSlots(defs));
+        var members = _setMembers.Count > 0 ? _setMembers.Pop() : new SetMembers(this);
+        members.Frame = s;
         for (int i = 0; i < defs.Count; i++)
         {
-            d = defs[i];
-            EvalBody(d.Body.Exprs, 0, s, onBody);
+            members.Def = defs[i];
+            EvalBody(defs[i].Body.Exprs, 0, s, members.OnBody);
         }
-        return RegoSet.FromUnsorted([.. set]);
+        // FromUnsorted sorts and drops duplicates
+        var result = RegoSet.FromUnsorted(members.Items.ToArray());
+        members.Clear();
+        _setMembers.Push(members);
+        ReturnFrame(s);
+        return result;
     }
 
     private sealed class ObjNode
@@ -144,23 +129,59 @@ internal sealed partial class Evaluator
         public Dictionary<RegoValue, object> Children { get; } = [];
     }
 
-    private RegoObject EvalPartialObject(RuleSet rs)
+    /// <summary>The object a partial object rule builds; with <paramref name="only"/>, just the entries under that key.</summary>
+    private RegoObject EvalPartialObject(RuleSet rs, RegoValue? only = null)
     {
         var root = new ObjNode();
         var candidates = Candidates(rs);
         for (int ci = 0; ci < candidates.Count; ci++)
         {
-            var def = candidates[ci];
-            var s = new RegoValue?[def.SlotCount];
-            var d = def;
+            var d = candidates[ci];
+            if (only is not null && d.Suffix[0] is ScalarTerm first && !first.Value.Equals(only))
+            {
+                continue;
+            }
+            var s = RentFrame(d.SlotCount);
             var keys = new RegoValue[d.Suffix.Length];
             EvalBody(d.Body.Exprs, 0, s, () => EvalTermList(d.Suffix, 0, keys, s, ks => EvalTerm(d.IsMultiValue ? d.Key! : d.Value!, s, v =>
             {
-                Insert(root, ks, v, d);
+                if (only is null || ks[0].Equals(only))
+                {
+                    Insert(root, ks, v, d);
+                }
                 return false;
             })));
+            ReturnFrame(s);
         }
         return (RegoObject)Build(root);
+    }
+
+    /// <summary>
+    /// One key of a partial object rule, as OPA evaluates <c>p[k]</c>: a conflict on another key goes unnoticed. The
+    /// whole object is built and memoised first (later lookups are then free); only when that conflicts are the
+    /// definitions that can produce this key evaluated on their own.
+    /// </summary>
+    private RegoValue? EvalPartialObjectKey(RuleSet rs, RegoValue key)
+    {
+        int mark = _trailTop;
+        try
+        {
+            var whole = EvalRuleSet(rs);
+            return whole is null ? null : Lookup(whole, key);
+        }
+        catch (RegoException e) when (e.Code == RegoErrorCodes.EvalConflictError)
+        {
+            UndoTrail(mark);
+        }
+        Enter(rs.Defs.Count > 0 ? rs.Defs[0].Loc : null);
+        try
+        {
+            return Lookup(EvalPartialObject(rs, key), key);
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     private static void Insert(ObjNode root, RegoValue[] keys, RegoValue value, RuleDef d)
@@ -231,37 +252,14 @@ internal sealed partial class Evaluator
     private RegoValue? CallFunction(RuleSet fs, RegoValue[] args, CallTerm site)
     {
         Enter(site.Loc);
+        var sink = RentSingleValue(stopAtFirst: false, isFunction: true);
         try
         {
-            RegoValue? result = null;
-            RuleDef current = fs.Defs.Count > 0 ? fs.Defs[0] : null!;
-            ValueCont onValue = v =>
+            foreach (var d in fs.Defs)
             {
-                if (result is null)
-                {
-                    result = v;
-                }
-                else if (!result.Equals(v))
-                {
-                    throw Conflict("functions must not produce multiple outputs for same inputs", current.Loc);
-                }
-                return false;
-            };
-            foreach (var def in fs.Defs)
-            {
-                var s = new RegoValue?[def.SlotCount];
-                var d = def;
-                current = d;
-                bool simple = true;
-                foreach (var a in d.Args!)
-                {
-                    if (!IsSimplePattern(a, s))
-                    {
-                        simple = false;
-                        break;
-                    }
-                }
-                if (simple)
+                var s = RentFrame(d.SlotCount);
+                sink.Def = d;
+                if (ArgsAreSimple(d, s))
                 {
                     int mark = _trailTop;
                     bool ok = true;
@@ -271,19 +269,22 @@ internal sealed partial class Evaluator
                     }
                     if (ok)
                     {
-                        EvalChain(d, s, onValue);
+                        EvalChain(d, s, sink.Run);
                     }
                     UndoTrail(mark);
                 }
                 else
                 {
-                    BindMany(d.Args!, args, 0, s, () => EvalChain(d, s, onValue));
+                    BindArgsThenChain(d, args, s, sink.Run);
                 }
+                ReturnFrame(s);
             }
+            var result = sink.Result;
             if (result is null && fs.Default is not null)
             {
-                result = EvalGround(fs.Default.Value!, new RegoValue?[fs.Default.SlotCount]);
+                result = EvalDefault(fs.Default);
             }
+            ReturnSingleValue(sink);
             return result;
         }
         finally
@@ -291,4 +292,16 @@ internal sealed partial class Evaluator
             Exit();
         }
     }
+
+    private static bool ArgsAreSimple(RuleDef d, RegoValue?[] s)
+    {
+        foreach (var a in d.Args!)
+        {
+            if (!IsSimplePattern(a, s)) return false;
+        }
+        return true;
+    }
+
+    private bool BindArgsThenChain(RuleDef d, RegoValue[] args, RegoValue?[] s, ValueCont onValue) =>
+        BindMany(d.Args!, args, 0, s, () => EvalChain(d, s, onValue));
 }

@@ -95,30 +95,11 @@ internal sealed partial class Evaluator
             case CallTerm c:
                 return EvalCall(c, s, k);
             case ArrayTerm a when !IsGround(a, s):
-                return EvalTermList(a.Items, 0, new RegoValue[a.Items.Length], s, items => k(RegoArray.Wrap((RegoValue[])items.Clone())));
+                return EvalArrayTerm(a, s, k);
             case SetTerm st when !IsGround(st, s):
-                return EvalTermList(st.Items, 0, new RegoValue[st.Items.Length], s, items => k(RegoSet.FromUnsorted((RegoValue[])items.Clone())));
+                return EvalSetTerm(st, s, k);
             case ObjectTerm o when !IsGround(o, s):
-            {
-                var terms = new Term[o.Pairs.Length * 2];
-                for (int i = 0; i < o.Pairs.Length; i++)
-                {
-                    terms[2 * i] = o.Pairs[i].Key;
-                    terms[2 * i + 1] = o.Pairs[i].Value;
-                }
-                return EvalTermList(terms, 0, new RegoValue[terms.Length], s, items =>
-                {
-                    int n = o.Pairs.Length;
-                    var keys = new RegoValue[n];
-                    var vals = new RegoValue[n];
-                    for (int i = 0; i < n; i++)
-                    {
-                        keys[i] = items[2 * i];
-                        vals[i] = items[2 * i + 1];
-                    }
-                    return k(RegoObject.FromUnsorted(keys, vals, n));
-                });
-            }
+                return EvalObjectTerm(o, s, k);
             case VarTerm { Kind: VarKind.Local } v when s[v.Slot] is null:
                 throw new RegoException(RegoErrorCodes.UnsafeVarError, $"var {v.Name} is unsafe", v.Loc);
             default:
@@ -127,6 +108,34 @@ internal sealed partial class Evaluator
                 return value is not null && k(value);
             }
         }
+    }
+
+    private bool EvalArrayTerm(ArrayTerm a, RegoValue?[] s, ValueCont k) =>
+        EvalTermList(a.Items, 0, new RegoValue[a.Items.Length], s, items => k(RegoArray.Wrap((RegoValue[])items.Clone())));
+
+    private bool EvalSetTerm(SetTerm st, RegoValue?[] s, ValueCont k) =>
+        EvalTermList(st.Items, 0, new RegoValue[st.Items.Length], s, items => k(RegoSet.FromUnsorted((RegoValue[])items.Clone())));
+
+    private bool EvalObjectTerm(ObjectTerm o, RegoValue?[] s, ValueCont k)
+    {
+        var terms = new Term[o.Pairs.Length * 2];
+        for (int i = 0; i < o.Pairs.Length; i++)
+        {
+            terms[2 * i] = o.Pairs[i].Key;
+            terms[2 * i + 1] = o.Pairs[i].Value;
+        }
+        return EvalTermList(terms, 0, new RegoValue[terms.Length], s, items =>
+        {
+            int n = o.Pairs.Length;
+            var keys = new RegoValue[n];
+            var vals = new RegoValue[n];
+            for (int i = 0; i < n; i++)
+            {
+                keys[i] = items[2 * i];
+                vals[i] = items[2 * i + 1];
+            }
+            return k(RegoObject.FromUnsorted(keys, vals, n));
+        });
     }
 
     private bool EvalTermList(Term[] terms, int i, RegoValue[] acc, RegoValue?[] s, Func<RegoValue[], bool> k)
@@ -154,9 +163,11 @@ internal sealed partial class Evaluator
                 return WalkValue(hv, r.Path, 0, s, k);
             }
             default:
-                return EvalTerm(r.Head, s, hv => WalkValue(hv, r.Path, 0, s, k));
+                return EvalHeadThenWalk(r, s, k);
         }
     }
+
+    private bool EvalHeadThenWalk(RefTerm r, RegoValue?[] s, ValueCont k) => EvalTerm(r.Head, s, hv => WalkValue(hv, r.Path, 0, s, k));
 
     internal static RegoValue? Lookup(RegoValue cur, RegoValue key)
     {

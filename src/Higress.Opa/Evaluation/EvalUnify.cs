@@ -101,28 +101,35 @@ internal sealed partial class Evaluator
         }
         if (a is ObjectTerm oa && b is ObjectTerm ob)
         {
-            if (oa.Pairs.Length != ob.Pairs.Length) return false;
-            var left = new Term[oa.Pairs.Length];
-            var right = new Term[oa.Pairs.Length];
-            for (int i = 0; i < oa.Pairs.Length; i++)
-            {
-                var ka = EvalGround(oa.Pairs[i].Key, s);
-                int j = Array.FindIndex(ob.Pairs, p => IsGround(p.Key, s) && Equals(EvalGround(p.Key, s), ka));
-                if (ka is null || j < 0) return false;
-                left[i] = oa.Pairs[i].Value;
-                right[i] = ob.Pairs[j].Value;
-            }
-            return UnifyPairs(left, right, 0, s, k);
+            return UnifyObjects(oa, ob, s, k);
         }
         if (IsEnumerable(b, s))
         {
-            return EvalTerm(b, s, v => Bind(a, v, s, k));
+            return EvalThenBind(b, a, s, k);
         }
         if (IsEnumerable(a, s))
         {
-            return EvalTerm(a, s, v => Bind(b, v, s, k));
+            return EvalThenBind(a, b, s, k);
         }
         throw new RegoException(RegoErrorCodes.EvalInternalError, "cannot unify terms with unbound variables", a.Loc);
+    }
+
+    private bool EvalThenBind(Term source, Term pattern, RegoValue?[] s, Cont k) => EvalTerm(source, s, v => Bind(pattern, v, s, k));
+
+    private bool UnifyObjects(ObjectTerm oa, ObjectTerm ob, RegoValue?[] s, Cont k)
+    {
+        if (oa.Pairs.Length != ob.Pairs.Length) return false;
+        var left = new Term[oa.Pairs.Length];
+        var right = new Term[oa.Pairs.Length];
+        for (int i = 0; i < oa.Pairs.Length; i++)
+        {
+            var ka = EvalGround(oa.Pairs[i].Key, s);
+            int j = Array.FindIndex(ob.Pairs, p => IsGround(p.Key, s) && Equals(EvalGround(p.Key, s), ka));
+            if (ka is null || j < 0) return false;
+            left[i] = oa.Pairs[i].Value;
+            right[i] = ob.Pairs[j].Value;
+        }
+        return UnifyPairs(left, right, 0, s, k);
     }
 
     private bool UnifyPairs(Term[] a, Term[] b, int i, RegoValue?[] s, Cont k)
@@ -179,9 +186,11 @@ internal sealed partial class Evaluator
                     var pv = EvalGround(pattern, s);
                     return pv is not null && pv.Equals(value) && k();
                 }
-                return EvalTerm(pattern, s, pv => pv.Equals(value) && k());
+                return EvalAndCompare(pattern, value, s, k);
         }
     }
+
+    private bool EvalAndCompare(Term pattern, RegoValue value, RegoValue?[] s, Cont k) => EvalTerm(pattern, s, pv => pv.Equals(value) && k());
 
     private bool BindArray(Term[] pats, RegoArray arr, int i, RegoValue?[] s, Cont k)
     {

@@ -143,6 +143,10 @@ internal sealed partial class Evaluator
     {
         if (e.Negated)
         {
+            if (!HoistedOperandsDefined(e, s))
+            {
+                return false;
+            }
             bool found = EvalExprCore(e, s, static () => true);
             return !found && k();
         }
@@ -159,7 +163,7 @@ internal sealed partial class Evaluator
                     var v = EvalGround(e.A!, s);
                     return v is not null && !(v is RegoBoolean { Value: false }) && k();
                 }
-                return EvalTerm(e.A!, s, v => v is not RegoBoolean { Value: false } && k());
+                return EvalTermTruthy(e.A!, s, k);
             case ExprKind.Unify:
             case ExprKind.Assign:
                 return Unify(e.A!, e.B!, s, k);
@@ -171,13 +175,22 @@ internal sealed partial class Evaluator
                     var coll = EvalGround(e.C!, s);
                     return coll is not null && IterateCollection(coll, e.A, e.B!, s, k);
                 }
-                return EvalTerm(e.C!, s, coll => IterateCollection(coll, e.A, e.B!, s, k));
+                return EvalSomeIn(e, s, k);
             case ExprKind.Every:
-                return EvalTerm(e.C!, s, domain => EvalEvery(e, domain, s) && k());
+                return EvalEveryTerm(e, s, k);
             default:
                 throw new RegoException(RegoErrorCodes.EvalInternalError, "unknown expression", e.Loc);
         }
     }
+
+    // the lambdas live in their own methods: C# allocates a closure at the entry of the method that declares it,
+    // whether or not the branch that uses it runs
+
+    private bool EvalTermTruthy(Term t, RegoValue?[] s, Cont k) => EvalTerm(t, s, v => v is not RegoBoolean { Value: false } && k());
+
+    private bool EvalSomeIn(Expr e, RegoValue?[] s, Cont k) => EvalTerm(e.C!, s, coll => IterateCollection(coll, e.A, e.B!, s, k));
+
+    private bool EvalEveryTerm(Expr e, RegoValue?[] s, Cont k) => EvalTerm(e.C!, s, domain => EvalEvery(e, domain, s) && k());
 
     private bool IterateCollection(RegoValue coll, Term? keyPat, Term valPat, RegoValue?[] s, Cont k)
     {
@@ -224,8 +237,11 @@ internal sealed partial class Evaluator
             UndoTrail(mark);
             return r;
         }
-        return Bind(keyPat, key, s, () => Bind(valPat, val, s, k));
+        return BindKeyThenValue(keyPat, key, valPat, val, s, k);
     }
+
+    private bool BindKeyThenValue(Term keyPat, RegoValue key, Term valPat, RegoValue val, RegoValue?[] s, Cont k) =>
+        Bind(keyPat, key, s, () => Bind(valPat, val, s, k));
 
     private bool EvalEvery(Expr e, RegoValue domain, RegoValue?[] s)
     {

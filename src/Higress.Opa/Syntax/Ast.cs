@@ -97,6 +97,12 @@ internal sealed class Expr(RegoLocation loc, ExprKind kind)
     public List<WithModifier> Withs { get; } = [];
     public int Index { get; set; }
     public HashSet<int> LocalSlots { get; set; } = [];
+
+    /// <summary>A call with its output as the last operand (<c>f(x, y)</c>), rewritten to the unification <c>f(x) = y</c>.</summary>
+    public bool OutputCall { get; set; }
+
+    /// <summary>For a negated expression, the operands OPA evaluates before the negation (computed on first use).</summary>
+    public Term[]? Hoisted { get; set; }
 }
 
 internal sealed class Body(List<Expr> exprs)

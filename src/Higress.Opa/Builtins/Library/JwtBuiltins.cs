@@ -13,13 +13,7 @@ internal static class JwtBuiltins
 
     public static void Register(BuiltinRegistry r)
     {
-        r.Register1("io.jwt.decode", (a, _) =>
-        {
-            var t = Split(Operand.AsString(a, 1));
-            var (header, payload, inner) = DecodeParts(t);
-            byte[] sig = Part(inner.Signature, "signature");
-            return RegoArray.Create(header, payload, RegoString.Create(Convert.ToHexString(sig).ToLowerInvariant()));
-        });
+        r.Register1("io.jwt.decode", (a, _) => Decode(Operand.AsString(a, 1)));
         foreach (var alg in new[] { "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA" })
         {
             string a2 = alg;
@@ -28,7 +22,8 @@ internal static class JwtBuiltins
                 var t = Split(Operand.AsString(tok, 1));
                 var keys = JwtKeys.FromCertOrJwk(Operand.AsString(cert, 2));
                 byte[] sig = Part(t.Signature, "signature");
-                return RegoValue.Boolean(keys.Any(k => JwtKeys.Verify(a2, k, t.SigningInput, sig)));
+                var header = JwtHeader.Read(ParseObject(Part(t.Header, "header"), "header"));
+                return RegoValue.Boolean(header.Candidates(keys).Any(k => JwtKeys.Verify(a2, k, t.SigningInput, sig)));
             });
         }
         foreach (var alg in new[] { "HS256", "HS384", "HS512" })
@@ -52,6 +47,27 @@ internal static class JwtBuiltins
         });
         r.Register3("io.jwt.encode_sign_raw", (h, p, k, _) =>
             Sign(Operand.AsString(h, 1), Operand.AsString(p, 2), Operand.AsString(k, 3)));
+    }
+
+    /// <summary>Decoded tokens by their text: a gateway sees the same bearer token on many requests, and the result is immutable.</summary>
+    private static readonly BoundedCache<string, RegoArray> Decoded = new(1024, StringComparer.Ordinal);
+
+    private const int MaxCachedTokenLength = 16 * 1024;
+
+    internal static RegoArray Decode(string token)
+    {
+        if (Decoded.TryGet(token, out var cached))
+        {
+            return cached;
+        }
+        var (header, payload, inner) = DecodeParts(Split(token));
+        byte[] sig = Part(inner.Signature, "signature");
+        var result = RegoArray.Create(header, payload, RegoString.Create(Convert.ToHexString(sig).ToLowerInvariant()));
+        if (token.Length <= MaxCachedTokenLength)
+        {
+            Decoded.Add(token, result);
+        }
+        return result;
     }
 
     private static Token Split(string s)
@@ -176,11 +192,10 @@ internal static class JwtBuiltins
         }
         while (true)
         {
-            if (header.Get("alg") is not RegoString { Value: var alg } || !JwtKeys.IsKnown(alg))
-            {
-                return unverified;
-            }
-            if (header.Get("crit") is not null)
+            byte[] sig = Part(t.Signature, "signature");
+            var h = JwtHeader.Read(header);
+            string alg = h.Alg;
+            if (!h.Valid || !JwtKeys.IsKnown(alg))
             {
                 return unverified;
             }
@@ -188,14 +203,13 @@ internal static class JwtBuiltins
             {
                 return unverified;
             }
-            byte[] sig = Part(t.Signature, "signature");
-            var candidates = secret is not null ? [new JwtKeys.Key("oct", null, null, null, null, secret)] : keys!;
+            IReadOnlyList<JwtKeys.Key> candidates = secret is not null ? [new JwtKeys.Key("oct", null, null, null, null, secret)] : h.Candidates(keys!);
             if (!candidates.Any(k => JwtKeys.Verify(alg, k, t.SigningInput, sig)))
             {
                 return unverified;
             }
             byte[] payloadBytes = Part(t.Payload, "payload");
-            if (header.Get("cty") is RegoString { Value: "JWT" })
+            if (h.IsNested)
             {
                 t = Split(InnerToken(payloadBytes));
                 header = ParseObject(Part(t.Header, "header"), "header");

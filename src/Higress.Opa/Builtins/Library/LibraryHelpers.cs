@@ -116,5 +116,12 @@ internal static class LibraryHelpers
 
     public static RegoArray ArrayOf(IEnumerable<string> items) => RegoArray.Create(items.Select(s => (RegoValue)RegoString.Create(s)));
 
+    public static RegoArray ArrayOf(List<string> items)
+    {
+        var values = new RegoValue[items.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = RegoString.Create(items[i]);
+        return RegoArray.Wrap(values);
+    }
+
     public static RegoSet SetOf(IEnumerable<string> items) => RegoSet.Create(items.Select(s => (RegoValue)RegoString.Create(s)));
 }

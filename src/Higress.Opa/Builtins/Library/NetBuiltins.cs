@@ -18,7 +18,15 @@ internal static class NetBuiltins
 
         private BigInteger Mask => (BigInteger.Pow(2, Bits) - 1) ^ (BigInteger.Pow(2, Bits - Prefix) - 1);
 
-        public bool Contains(Cidr o) => o.V6 == V6 && o.First >= First && o.Last <= Last;
+        /// <summary>Containment as Go's <c>IPNet.Contains</c>: IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as IPv4.</summary>
+        public bool Contains(Cidr o)
+        {
+            var n = Unmapped();
+            var x = o.Unmapped();
+            return x.V6 == n.V6 && x.First >= n.First && x.Last <= n.Last;
+        }
+
+        private Cidr Unmapped() => V6 && Prefix >= 96 && (First >> 32) == 0xffff ? new Cidr(false, Ip & 0xffffffff, Prefix - 96) : this;
     }
 
     public static void Register(BuiltinRegistry r)

@@ -18,27 +18,25 @@ internal static partial class SemverBuiltins
         });
     }
 
-    [GeneratedRegex(@"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z", RegexOptions.CultureInvariant, 1000)]
+    // OPA cuts metadata at the first '+' and the pre-release at the first '-', then reads major, minor and patch as
+    // int64 (leading zeros allowed: "03.9.1" equals "3.9.1"); identifiers are [0-9A-Za-z-] dot-separated, and an empty
+    // pre-release or metadata after its separator is accepted
+    [GeneratedRegex(@"^([0-9]+)\.([0-9]+)\.([0-9]+)(?:-((?:[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?))?(?:\+(?:[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?\z", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SemverPattern();
 
-    private sealed record Version(BigInteger Major, BigInteger Minor, BigInteger Patch, string[] Pre);
+    private sealed record Version(long Major, long Minor, long Patch, string[] Pre);
 
     private static Version? Parse(string s)
     {
-        if (s.StartsWith('v'))
-        {
-            return null;
-        }
         var m = SemverPattern().Match(s);
-        if (!m.Success)
+        if (!m.Success
+            || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out long major)
+            || !long.TryParse(m.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out long minor)
+            || !long.TryParse(m.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out long patch))
         {
             return null;
         }
-        return new Version(
-            BigInteger.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
-            BigInteger.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-            BigInteger.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
-            m.Groups[4].Success ? m.Groups[4].Value.Split('.') : []);
+        return new Version(major, minor, patch, m.Groups[4].Length > 0 ? m.Groups[4].Value.Split('.') : []);
     }
 
     private static int Compare(Version a, Version b)

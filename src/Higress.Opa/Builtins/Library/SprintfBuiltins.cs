@@ -19,8 +19,9 @@ internal static class SprintfBuiltins
             {
                 list.Add(x switch
                 {
-                    // As OPA: an integer literal prints as an integer; anything else as a float, unless it does not
-                    // fit one (2e308), in which case its literal text is printed.
+                    // As OPA: the number's text decides. An integer literal prints as an integer (Go int64, or *big.Int
+                    // beyond); anything with a fraction or an exponent as a float64 (1.0 is "%!d(float64=1)"), unless
+                    // it does not fit one (2e308), in which case its literal text is printed.
                     RegoNumber n when IsIntegerLiteral(n.ToText()) && n.TryGetBigInteger(out var bi) => bi,
                     RegoNumber n when double.IsInfinity(n.ToDouble()) => n.ToText(),
                     RegoNumber n => n.ToDouble(),
@@ -95,7 +96,7 @@ internal static class SprintfBuiltins
                 continue;
             }
             var arg = args[argi++];
-            sb.Append(Pad(FormatOne(verb, arg, spec), spec, arg is not string));
+            sb.Append(FormatArg(verb, arg, spec));
         }
         if (argi < args.Count)
         {
@@ -124,9 +125,11 @@ internal static class SprintfBuiltins
         return i == start ? -1 : n;
     }
 
+    private static bool IsInt64(BigInteger b) => b >= long.MinValue && b <= long.MaxValue;
+
     private static string TypeName(object a) => a switch
     {
-        BigInteger b => b >= long.MinValue && b <= long.MaxValue ? "int" : "*big.Int",
+        BigInteger b => IsInt64(b) ? "int64" : "*big.Int",
         double => "float64",
         _ => "string",
     };
@@ -138,9 +141,34 @@ internal static class SprintfBuiltins
         _ => (string)a,
     };
 
-    private static string Bad(char verb, object a) => "%!" + verb + "(" + TypeName(a) + "=" + Plain(a) + ")";
+    /// <summary>
+    /// One operand. A verb that does not fit the operand prints as Go's fmt does: the operand's %v with the same
+    /// flags, width and precision inside <c>%!verb(type=...)</c> (<c>%5d</c> of 1.5 is <c>%!d(float64=  1.5)</c>);
+    /// *big.Int formats itself and prints its plain digits there.
+    /// </summary>
+    private static string FormatArg(char verb, object arg, Spec spec)
+    {
+        if (verb == 'T')
+        {
+            return Pad(TypeName(arg), spec, numeric: false);
+        }
+        string? s = FormatOne(verb, arg, spec);
+        if (s is not null)
+        {
+            return Pad(s, spec, arg is not string, ZeroPads(arg, spec));
+        }
+        if (arg is BigInteger b && !IsInt64(b))
+        {
+            return "%!" + verb + "(big.Int=" + Plain(arg) + ")";
+        }
+        string inner = Pad(FormatOne('v', arg, spec)!, spec, arg is not string, ZeroPads(arg, spec));
+        return "%!" + verb + "(" + TypeName(arg) + "=" + inner + ")";
+    }
 
-    private static string Pad(string s, Spec spec, bool numeric)
+    // Go ignores the 0 flag for integers when a precision is given (the precision pads instead).
+    private static bool ZeroPads(object arg, Spec spec) => spec.Zero && !spec.Minus && !(arg is BigInteger && spec.Prec >= 0);
+
+    private static string Pad(string s, Spec spec, bool numeric, bool zero = false)
     {
         int len = LibraryHelpers.RuneCount(s);
         if (spec.Width <= len)
@@ -152,7 +180,7 @@ internal static class SprintfBuiltins
         {
             return s + new string(' ', pad);
         }
-        if (spec.Zero)
+        if (zero)
         {
             int signLen = s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' ') && numeric ? 1 : 0;
             return s[..signLen] + new string('0', pad) + s[signLen..];
@@ -160,21 +188,24 @@ internal static class SprintfBuiltins
         return new string(' ', pad) + s;
     }
 
-    private static string FormatOne(char verb, object arg, Spec spec)
+    /// <summary>The operand formatted with the verb (not padded), or null when the verb does not apply to it.</summary>
+    private static string? FormatOne(char verb, object arg, Spec spec)
     {
         switch (arg)
         {
             case BigInteger b:
                 return verb switch
                 {
-                    'v' or 'd' or 's' => Sign(b, spec, Digits(b, 10, spec)),
+                    'v' or 'd' => Sign(b, spec, Digits(b, 10, spec)),
+                    's' when !IsInt64(b) => Sign(b, spec, Digits(b, 10, spec)),
                     'x' => Sign(b, spec, (spec.Sharp ? "0x" : "") + Digits(b, 16, spec)),
                     'X' => Sign(b, spec, (spec.Sharp ? "0X" : "") + Digits(b, 16, spec).ToUpperInvariant()),
                     'o' => Sign(b, spec, (spec.Sharp ? "0" : "") + Digits(b, 8, spec)),
                     'O' => Sign(b, spec, "0o" + Digits(b, 8, spec)),
                     'b' => Sign(b, spec, Digits(b, 2, spec)),
-                    'c' => b >= 0 && b <= 0x10FFFF ? char.ConvertFromUtf32((int)b) : "\uFFFD",
-                    _ => Bad(verb, arg),
+                    'U' when IsInt64(b) && b.Sign >= 0 => "U+" + ((long)b).ToString("X4", CultureInfo.InvariantCulture),
+                    'c' when IsInt64(b) => b >= 0 && b <= 0x10FFFF && (b < 0xD800 || b > 0xDFFF) ? char.ConvertFromUtf32((int)b) : "\uFFFD",
+                    _ => null,
                 };
             case double d:
                 string body = verb switch
@@ -184,11 +215,13 @@ internal static class SprintfBuiltins
                     'f' or 'F' => FormatFloat(Math.Abs(d), 'f', spec.Prec < 0 ? 6 : spec.Prec),
                     'e' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec),
                     'E' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec).ToUpperInvariant(),
+                    'x' => SprintfHexFloat.Format(Math.Abs(d), spec.Prec, upper: false),
+                    'X' => SprintfHexFloat.Format(Math.Abs(d), spec.Prec, upper: true),
                     _ => "",
                 };
                 if (body.Length == 0)
                 {
-                    return Bad(verb, arg);
+                    return null;
                 }
                 string sign = d < 0 || (d == 0 && double.IsNegative(d)) ? "-" : spec.Plus ? "+" : spec.Space ? " " : "";
                 return sign + body;
@@ -215,7 +248,7 @@ internal static class SprintfBuiltins
                         string hex = Convert.ToHexString(bytes);
                         return verb == 'x' ? hex.ToLowerInvariant() : hex;
                     default:
-                        return Bad(verb, arg);
+                        return null;
                 }
         }
     }

@@ -126,7 +126,8 @@ public sealed partial class RegoNumber
         return FromBigInteger(t.Sign < 0 || x.IsInteger ? t : t + 1);
     }
 
-    /// <summary>OPA's <c>floor</c>: the truncated value, minus one when it was cut and is negative.</summary>
+    /// <summary>OPA's <c>floor</c>: the truncated value, minus one when it was cut and is negative (as in OPA, a value in
+    /// (-1, 0) truncates to 0 and so gives 0).</summary>
     internal RegoNumber Floor()
     {
         if (IsExactInteger)

@@ -16,6 +16,8 @@ public sealed class RegoNumberTests
     [InlineData("12.50", "12.50")]
     [InlineData("[1.0, 2.50]", "[1.0,2.50]")]
     [InlineData("to_number(\"1.50\")", "1.50")]
+    [InlineData("to_number(\"+2\")", "+2")]
+    [InlineData("{\"a\": 2.50}", "{\"a\":2.50}")]
     public void Literals_KeepTheirText(string expression, string json) => Assert.Equal(json, Eval(expression));
 
     [Theory]
@@ -41,6 +43,18 @@ public sealed class RegoNumberTests
     [InlineData("abs(-2.50)", "2.5")]
     [InlineData("abs(-1.0)", "1")]
     [InlineData("sum([0.1, 0.2, 0.3])", "0.6")]
+    // cross-checked against an exact rational model of 64-bit round-to-nearest-even and Go's shortest formatting
+    [InlineData("0.00000000836 + -6623.6101", "-6623.6100999916400003")]
+    [InlineData("9809507260218814804.55 / 0.0000000600", "163491787670313580080000000")]
+    [InlineData("0.0000255 * -2001.9411", "-0.051049498050000000004")]
+    [InlineData("0.00000609 * 1269452488991334250.12", "7.730965657957225583e+12")]
+    [InlineData("4026222987624456960.99 - 0.00757", "4026222987624456961")]
+    [InlineData("0.964 + 3100945381023167017.79", "3.1009453810231670188e+18")]
+    [InlineData("0 / -5", "-0")]
+    // OPA's ceil and floor decide on the sign of the truncated value, which is +0 for anything in (-1, 0)
+    [InlineData("ceil(-0.5)", "1")]
+    [InlineData("floor(-0.5)", "0")]
+    [InlineData("floor(-1.5)", "-2")]
     public void Arithmetic_IsGoBigFloat(string expression, string json) => Assert.Equal(json, Eval(expression));
 
     [Fact]

@@ -47,6 +47,10 @@ public sealed class SprintfBuiltinsTests
     [InlineData("\"%08.3f\"", "[-3.14159]", "-003.142")]
     [InlineData("\"%06d\"", "[-42]", "-00042")]
     [InlineData("\"%6.3d\"", "[7]", "   007")]
+    [InlineData("\"%[2]s-%[1]s\"", "[\"a\", \"b\"]", "b-a")]
+    [InlineData("\"%[3]d\"", "[1]", "%!d(BADINDEX)")]
+    [InlineData("\"%#v\"", "[\"a\\\"b\"]", "\"a\\\"b\"")]
+    [InlineData("\"% x|%#x|% #x\"", "[\"ab\", \"ab\", \"ab\"]", "61 62|0x6162|0x61 0x62")]
     public void NumberFormatting_FollowsTheText(string format, string args, string expected) =>
         Assert.Equal(expected, Sprintf(format, args));
 }

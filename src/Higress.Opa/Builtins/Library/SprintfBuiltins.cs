@@ -45,6 +45,7 @@ internal static class SprintfBuiltins
     {
         var sb = new StringBuilder();
         int argi = 0;
+        bool reordered = false, badIndex = false;
         int i = 0;
         while (i < format.Length)
         {
@@ -68,6 +69,23 @@ internal static class SprintfBuiltins
                 else { break; }
                 i++;
             }
+            // Go's explicit argument index: %[2]d formats the second operand
+            if (i < format.Length && format[i] == '[')
+            {
+                int close = format.IndexOf(']', i);
+                if (close > i && int.TryParse(format.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index) &&
+                    index >= 1 && index <= args.Count)
+                {
+                    argi = index - 1;
+                    reordered = true;
+                    i = close + 1;
+                }
+                else
+                {
+                    badIndex = true;
+                    i = close > i ? close + 1 : format.Length;
+                }
+            }
             spec.Width = ReadNum(format, ref i);
             if (i < format.Length && format[i] == '.')
             {
@@ -90,6 +108,13 @@ internal static class SprintfBuiltins
                 sb.Append('%');
                 continue;
             }
+            if (badIndex)
+            {
+                sb.Append("%!").Append(verb).Append("(BADINDEX)");
+                badIndex = false;
+                reordered = true;
+                continue;
+            }
             if (argi >= args.Count)
             {
                 sb.Append("%!").Append(verb).Append("(MISSING)");
@@ -98,7 +123,7 @@ internal static class SprintfBuiltins
             var arg = args[argi++];
             sb.Append(FormatArg(verb, arg, spec));
         }
-        if (argi < args.Count)
+        if (!reordered && argi < args.Count)
         {
             sb.Append("%!(EXTRA ");
             for (int k = argi; k < args.Count; k++)
@@ -229,6 +254,8 @@ internal static class SprintfBuiltins
                 string s = (string)arg;
                 switch (verb)
                 {
+                    case 'v' when spec.Sharp:
+                        return Quote(s);
                     case 'v':
                     case 's':
                         if (spec.Prec >= 0)
@@ -244,9 +271,7 @@ internal static class SprintfBuiltins
                         return Quote(s);
                     case 'x':
                     case 'X':
-                        var bytes = Encoding.UTF8.GetBytes(s);
-                        string hex = Convert.ToHexString(bytes);
-                        return verb == 'x' ? hex.ToLowerInvariant() : hex;
+                        return HexBytes(Encoding.UTF8.GetBytes(s), verb == 'X', spec);
                     default:
                         return null;
                 }
@@ -272,6 +297,26 @@ internal static class SprintfBuiltins
 
     private static string Sign(BigInteger b, Spec spec, string digits) =>
         (b.Sign < 0 ? "-" : spec.Plus ? "+" : spec.Space ? " " : "") + digits;
+
+    /// <summary>Go's %x of a string: "% x" separates the bytes, "%#x" prefixes 0x (to each byte with a space).</summary>
+    private static string HexBytes(byte[] bytes, bool upper, Spec spec)
+    {
+        string prefix = spec.Sharp ? (upper ? "0X" : "0x") : "";
+        var sb = new StringBuilder();
+        for (int k = 0; k < bytes.Length; k++)
+        {
+            if (spec.Space && k > 0)
+            {
+                sb.Append(' ');
+            }
+            if (k == 0 || spec.Space)
+            {
+                sb.Append(prefix);
+            }
+            sb.Append(bytes[k].ToString(upper ? "X2" : "x2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
 
     private static string Quote(string s)
     {

@@ -80,7 +80,7 @@ public static class RegoConvert
                 writer.WriteBooleanValue(b.Value);
                 break;
             case RegoNumber n:
-                if (n.TryGetInt64(out long l) && n.IsExactInteger)
+                if (n.TryGetInt64(out long l) && n.IsExactInteger && !n.HasLiteralText)
                 {
                     writer.WriteNumberValue(l);
                 }

@@ -6,8 +6,9 @@ namespace Higress.Opa.Values;
 
 /// <summary>
 /// A Rego number. Integers are exact at any size (a <see cref="long"/> fast path, <see cref="BigInteger"/> beyond it);
-/// numbers with a fraction or an exponent are IEEE doubles. Integer arithmetic stays exact as in OPA (big.Int);
-/// mixed or fractional arithmetic uses doubles.
+/// numbers with a fraction are exact decimals. As in OPA, a literal keeps its text (<c>1.0</c>, <c>1.5e3</c>,
+/// <c>12.50</c> print as written), integer arithmetic is exact (big.Int) and other arithmetic is Go's big.Float
+/// (<see cref="RegoNumberFloat"/>). Numbers made from doubles by built-ins are doubles.
 /// </summary>
 public sealed partial class RegoNumber : RegoValue
 {
@@ -23,6 +24,8 @@ public sealed partial class RegoNumber : RegoValue
     private readonly string? _text; // literal text kept for printing (exponent literals, decimals beyond double)
 
     private RegoNumber(long value) { _rep = Rep.Int; _long = value; }
+
+    private RegoNumber(long value, string text) { _rep = Rep.Int; _long = value; _text = text; }
 
     private RegoNumber(BigInteger value) { _rep = Rep.Big; _big = value; }
 
@@ -97,11 +100,11 @@ public sealed partial class RegoNumber : RegoValue
         {
             if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l))
             {
-                return FromInt64(l);
+                return WithText(l, text);
             }
             if (BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b))
             {
-                return FromBigInteger(b);
+                return b.ToString(CultureInfo.InvariantCulture) == text ? FromBigInteger(b) : new RegoNumber(b, text);
             }
             return null;
         }
@@ -113,19 +116,20 @@ public sealed partial class RegoNumber : RegoValue
         {
             if (exp > 100_000) return null;
             var value = unscaled * BigInteger.Pow(10, exp);
-            bool hasExponent = text.Contains('e', StringComparison.OrdinalIgnoreCase);
             if (value >= long.MinValue && value <= long.MaxValue)
             {
-                return FromInt64((long)value);
+                return new RegoNumber((long)value, text);
             }
-            return new RegoNumber(value, hasExponent ? text : null);
-        }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d) && d != 0 &&
-            TryParseDecimal(d.ToString("R", CultureInfo.InvariantCulture), out var du, out int de) && du == unscaled && de == exp)
-        {
-            return new RegoNumber(d);
+            return new RegoNumber(value, text);
         }
         return new RegoNumber(unscaled, exp, text);
+    }
+
+    private static RegoNumber WithText(long value, string text)
+    {
+        var digits = text.AsSpan(text.StartsWith('-') ? 1 : 0);
+        bool canonical = digits.Length > 0 && char.IsAsciiDigit(digits[0]) && (digits[0] != '0' || text == "0");
+        return canonical ? FromInt64(value) : new RegoNumber(value, text);
     }
 
     /// <summary>True when the number is an integer (exactly; an integral double also counts).</summary>
@@ -133,6 +137,9 @@ public sealed partial class RegoNumber : RegoValue
 
     /// <summary>True when the number is stored as an exact integer (not a double).</summary>
     internal bool IsExactInteger => _rep is Rep.Int or Rep.Big;
+
+    /// <summary>True when the number prints as its literal text rather than in canonical form (<c>1.0</c>, <c>1e3</c>).</summary>
+    internal bool HasLiteralText => _text is not null;
 
     /// <summary>Gets the value as a long when it is an integer in range.</summary>
     public bool TryGetInt64(out long value)
@@ -268,106 +275,10 @@ public sealed partial class RegoNumber : RegoValue
                 {
                     return _double >= -9.2e18 && _double <= 9.2e18 ? ((long)_double).GetHashCode() : new BigInteger(_double).GetHashCode();
                 }
-                return _double.GetHashCode();
+                // the same hash as the decimal literal of the same value
+                ToDecimalParts(out var u, out int e);
+                return HashCode.Combine(u, e);
         }
-    }
-
-    /// <summary>Adds (exact for integers).</summary>
-    public static RegoNumber Add(RegoNumber a, RegoNumber b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a._rep == Rep.Int && b._rep == Rep.Int)
-        {
-            long r = unchecked(a._long + b._long);
-            if (((a._long ^ r) & (b._long ^ r)) >= 0)
-            {
-                return FromInt64(r);
-            }
-        }
-        if (a.IsExactInteger && b.IsExactInteger)
-        {
-            return FromBigInteger(a.ToBig() + b.ToBig());
-        }
-        return FromDoubleChecked(a.ToDouble() + b.ToDouble());
-    }
-
-    /// <summary>Subtracts (exact for integers).</summary>
-    public static RegoNumber Subtract(RegoNumber a, RegoNumber b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a._rep == Rep.Int && b._rep == Rep.Int)
-        {
-            long r = unchecked(a._long - b._long);
-            if (((a._long ^ b._long) & (a._long ^ r)) >= 0)
-            {
-                return FromInt64(r);
-            }
-        }
-        if (a.IsExactInteger && b.IsExactInteger)
-        {
-            return FromBigInteger(a.ToBig() - b.ToBig());
-        }
-        return FromDoubleChecked(a.ToDouble() - b.ToDouble());
-    }
-
-    /// <summary>Multiplies (exact for integers).</summary>
-    public static RegoNumber Multiply(RegoNumber a, RegoNumber b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a.IsExactInteger && b.IsExactInteger)
-        {
-            if (a._rep == Rep.Int && b._rep == Rep.Int)
-            {
-                long hi = Math.BigMul(a._long, b._long, out long lo);
-                if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0))
-                {
-                    return FromInt64(lo);
-                }
-            }
-            return FromBigInteger(a.ToBig() * b.ToBig());
-        }
-        return FromDoubleChecked(a.ToDouble() * b.ToDouble());
-    }
-
-    /// <summary>Divides; returns null when dividing by zero. Exact when both are integers and the division is exact.</summary>
-    public static RegoNumber? Divide(RegoNumber a, RegoNumber b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (b.Sign == 0)
-        {
-            return null;
-        }
-        if (a.IsExactInteger && b.IsExactInteger)
-        {
-            var q = BigInteger.DivRem(a.ToBig(), b.ToBig(), out var r);
-            if (r.IsZero)
-            {
-                return FromBigInteger(q);
-            }
-        }
-        return FromDoubleChecked(a.ToDouble() / b.ToDouble());
-    }
-
-    /// <summary>Integer remainder with the sign of the dividend; returns null when the divisor is zero. Both must be integers.</summary>
-    public static RegoNumber? Remainder(RegoNumber a, RegoNumber b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (b.Sign == 0)
-        {
-            return null;
-        }
-        if (a._rep == Rep.Int && b._rep == Rep.Int && b._long != -1)
-        {
-            return FromInt64(a._long % b._long);
-        }
-        a.TryGetBigInteger(out var x);
-        b.TryGetBigInteger(out var y);
-        return FromBigInteger(BigInteger.Remainder(x, y));
     }
 
     /// <summary>Negates.</summary>
@@ -379,25 +290,19 @@ public sealed partial class RegoNumber : RegoValue
         _ => FromBigInteger(-ToBig()),
     };
 
-    /// <summary>Absolute value.</summary>
-    public RegoNumber Abs() => Sign < 0 ? Negate() : this;
-
-    /// <summary>The value as a BigInteger (truncating a double).</summary>
-    internal BigInteger ToBig() => _rep switch { Rep.Int => _long, Rep.Big => _big, Rep.Dec => new BigInteger(ToDouble()), _ => new BigInteger(_double) };
-
-    private static RegoNumber FromDoubleChecked(double d)
+    /// <summary>The value as a BigInteger (truncating a fraction).</summary>
+    internal BigInteger ToBig() => _rep switch
     {
-        if (double.IsNaN(d) || double.IsInfinity(d))
-        {
-            throw new OverflowException("arithmetic result is not a finite number");
-        }
-        return Math.Floor(d) == d ? FromDouble(d) : new RegoNumber(d);
-    }
+        Rep.Int => _long,
+        Rep.Big => _big,
+        Rep.Dec => BigInteger.Divide(_big, BigInteger.Pow(10, -_exp)),
+        _ => new BigInteger(_double),
+    };
 
     /// <summary>The number as text, as OPA prints it (integers without exponent; doubles in shortest round-trip form).</summary>
     public string ToText() => _rep switch
     {
-        Rep.Int => _long.ToString(CultureInfo.InvariantCulture),
+        Rep.Int => _text ?? _long.ToString(CultureInfo.InvariantCulture),
         Rep.Big => _text ?? _big.ToString(CultureInfo.InvariantCulture),
         Rep.Dec => _text!,
         _ => FormatDouble(_double),

@@ -76,6 +76,11 @@ internal sealed partial class GraphQLParser
 
     private static RegoValue? List(List<RegoValue> l) => l.Count == 0 ? null : RegoArray.Create(l);
 
+    // Where a node starts, kept under "Position" for validation messages (OPA prunes it from returned ASTs, as
+    // GraphQLAst.Prune does).
+    private static RegoObject Pos(Token t) =>
+        RegoObject.Create(new KeyValuePair<string, RegoValue>[] { new("Line", RegoNumber.FromInt64(t.Line)), new("Column", RegoNumber.FromInt64(t.Column)) });
+
     private static RegoString S(string s) => RegoString.Create(s);
 
     private string ParseName() => Expect(K.Name).Value;
@@ -110,9 +115,10 @@ internal sealed partial class GraphQLParser
 
     private RegoObject ParseOperation()
     {
+        var start = _peek;
         if (_peek.Kind == K.BraceL)
         {
-            return Obj(("Operation", S("query")), ("Name", S("")), ("SelectionSet", List(ParseRequiredSelectionSet())));
+            return Obj(("Operation", S("query")), ("Name", S("")), ("SelectionSet", List(ParseRequiredSelectionSet())), ("Position", Pos(start)));
         }
         var t = Expect(K.Name);
         if (t.Value is not ("query" or "mutation" or "subscription")) throw Unexpected(t);
@@ -120,18 +126,18 @@ internal sealed partial class GraphQLParser
         var vars = Many(K.ParenL, K.ParenR, ParseVariableDefinition);
         var dirs = ParseDirectives(false);
         var sel = ParseRequiredSelectionSet();
-        return Obj(("Operation", S(t.Value)), ("Name", S(name)), ("VariableDefinitions", List(vars)), ("Directives", List(dirs)), ("SelectionSet", List(sel)));
+        return Obj(("Operation", S(t.Value)), ("Name", S(name)), ("VariableDefinitions", List(vars)), ("Directives", List(dirs)), ("SelectionSet", List(sel)), ("Position", Pos(start)));
     }
 
     private RegoObject ParseVariableDefinition()
     {
-        Expect(K.Dollar);
+        var start = Expect(K.Dollar);
         string name = ParseName();
         Expect(K.Colon);
         var type = ParseTypeReference();
         RegoValue? dflt = Skip(K.Equals) ? ParseValue(true) : null;
         var dirs = ParseDirectives(false);
-        return Obj(("Variable", S(name)), ("Type", type), ("DefaultValue", dflt), ("Directives", List(dirs)), ("Used", RegoBoolean.False));
+        return Obj(("Variable", S(name)), ("Type", type), ("DefaultValue", dflt), ("Directives", List(dirs)), ("Used", RegoBoolean.False), ("Position", Pos(start)));
     }
 
     private List<RegoValue> ParseRequiredSelectionSet()
@@ -144,28 +150,30 @@ internal sealed partial class GraphQLParser
 
     private RegoObject ParseField()
     {
+        var start = _peek;
         string alias = ParseName();
         string name = Skip(K.Colon) ? ParseName() : alias;
         var args = Many(K.ParenL, K.ParenR, () => ParseArgument(false));
         var dirs = ParseDirectives(false);
         var sel = _peek.Kind == K.BraceL ? Some(K.BraceL, K.BraceR, ParseSelection) : [];
-        return Obj(("Alias", S(alias)), ("Name", S(name)), ("Arguments", List(args)), ("Directives", List(dirs)), ("SelectionSet", List(sel)));
+        return Obj(("Alias", S(alias)), ("Name", S(name)), ("Arguments", List(args)), ("Directives", List(dirs)), ("SelectionSet", List(sel)), ("Position", Pos(start)));
     }
 
     private RegoObject ParseArgument(bool isConst)
     {
+        var start = _peek;
         string name = ParseName();
         Expect(K.Colon);
-        return Obj(("Name", S(name)), ("Value", ParseValue(isConst)));
+        return Obj(("Name", S(name)), ("Value", ParseValue(isConst)), ("Position", Pos(start)));
     }
 
     private RegoObject ParseFragment()
     {
-        Expect(K.Spread);
+        var start = Expect(K.Spread);
         if (_peek.Kind == K.Name && _peek.Value != "on")
         {
             string name = ParseName();
-            return Obj(("Name", S(name)), ("Directives", List(ParseDirectives(false))));
+            return Obj(("Name", S(name)), ("Directives", List(ParseDirectives(false))), ("Position", Pos(start)));
         }
         string cond = "";
         if (_peek.Value == "on")
@@ -175,11 +183,12 @@ internal sealed partial class GraphQLParser
         }
         var dirs = ParseDirectives(false);
         var sel = ParseRequiredSelectionSet();
-        return Obj(("TypeCondition", S(cond)), ("Directives", List(dirs)), ("SelectionSet", List(sel)));
+        return Obj(("TypeCondition", S(cond)), ("Directives", List(dirs)), ("SelectionSet", List(sel)), ("Position", Pos(start)));
     }
 
     private RegoObject ParseFragmentDefinition()
     {
+        var start = _peek;
         ExpectKeyword("fragment");
         if (_peek.Value == "on") throw Unexpected();
         string name = ParseName();
@@ -188,7 +197,7 @@ internal sealed partial class GraphQLParser
         string cond = ParseName();
         var dirs = ParseDirectives(false);
         var sel = ParseRequiredSelectionSet();
-        return Obj(("Name", S(name)), ("VariableDefinition", List(vars)), ("TypeCondition", S(cond)), ("Directives", List(dirs)), ("SelectionSet", List(sel)));
+        return Obj(("Name", S(name)), ("VariableDefinition", List(vars)), ("TypeCondition", S(cond)), ("Directives", List(dirs)), ("SelectionSet", List(sel)), ("Position", Pos(start)));
     }
 
     private RegoObject ParseValue(bool isConst)
@@ -200,22 +209,23 @@ internal sealed partial class GraphQLParser
             case K.BracketL:
                 {
                     var items = Many(K.BracketL, K.BracketR, () => Obj(("Name", S("")), ("Value", ParseValue(isConst))));
-                    return Value(8, "", items);
+                    return Value(8, "", items).With(S("Position"), Pos(t));
                 }
             case K.BraceL:
                 {
                     var items = Many(K.BraceL, K.BraceR, () =>
                     {
+                        var nameToken = _peek;
                         string n = ParseName();
                         Expect(K.Colon);
-                        return Obj(("Name", S(n)), ("Value", ParseValue(isConst)));
+                        return Obj(("Name", S(n)), ("Value", ParseValue(isConst)), ("Position", Pos(nameToken)));
                     });
-                    return Value(9, "", items);
+                    return Value(9, "", items).With(S("Position"), Pos(t));
                 }
             case K.Dollar:
                 if (isConst) throw Unexpected();
                 Next();
-                return Value(0, ParseName(), []);
+                return Value(0, ParseName(), []).With(S("Position"), Pos(t));
             case K.Int: kind = 1; break;
             case K.Float: kind = 2; break;
             case K.String: kind = 3; break;
@@ -224,7 +234,7 @@ internal sealed partial class GraphQLParser
             default: throw Unexpected();
         }
         Next();
-        return Value(kind, t.Value, []);
+        return Value(kind, t.Value, []).With(S("Position"), Pos(t));
     }
 
     private static RegoObject Value(int kind, string raw, List<RegoValue> children) =>
@@ -235,10 +245,10 @@ internal sealed partial class GraphQLParser
         var list = new List<RegoValue>();
         while (_peek.Kind == K.At)
         {
-            Next();
+            var start = Next();
             string name = ParseName();
             var args = Many(K.ParenL, K.ParenR, () => ParseArgument(isConst));
-            list.Add(Obj(("Name", S(name)), ("Arguments", List(args)), ("Location", S(""))));
+            list.Add(Obj(("Name", S(name)), ("Arguments", List(args)), ("Location", S("")), ("Position", Pos(start))));
         }
         return list;
     }

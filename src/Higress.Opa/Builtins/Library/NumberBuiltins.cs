@@ -8,9 +8,9 @@ internal static class NumberBuiltins
     public static void Register(BuiltinRegistry r)
     {
         r.Register1("abs", (a, _) => Operand.AsNumber(a, 1).Abs());
-        r.Register1("round", (a, _) => Rounded(Operand.AsNumber(a, 1), d => Math.Round(d, MidpointRounding.AwayFromZero)));
-        r.Register1("ceil", (a, _) => Rounded(Operand.AsNumber(a, 1), Math.Ceiling));
-        r.Register1("floor", (a, _) => Rounded(Operand.AsNumber(a, 1), Math.Floor));
+        r.Register1("round", (a, _) => Operand.AsNumber(a, 1).Round());
+        r.Register1("ceil", (a, _) => Operand.AsNumber(a, 1).Ceiling());
+        r.Register1("floor", (a, _) => Operand.AsNumber(a, 1).Floor());
         r.Register2("numbers.range", (a, b, ctx) =>
         {
             var x = LibraryHelpers.AsBigInteger(a, 1);
@@ -49,15 +49,6 @@ internal static class NumberBuiltins
             ctx.Cache[key] = result;
             return result;
         }, BuiltinFlags.Nondeterministic);
-    }
-
-    private static RegoNumber Rounded(RegoNumber n, Func<double, double> f)
-    {
-        if (n.IsInteger)
-        {
-            return n;
-        }
-        return RegoNumber.FromDouble(f(n.ToDouble()));
     }
 
     private static RegoArray Range(BigInteger x, BigInteger y, BigInteger step, BuiltinContext ctx)

@@ -19,8 +19,9 @@ internal static class SprintfBuiltins
             {
                 list.Add(x switch
                 {
-                    // As OPA: an integer literal prints as an integer; anything else as a float, unless it does not
-                    // fit one (2e308), in which case its literal text is printed.
+                    // As OPA: the number's text decides. An integer literal prints as an integer (Go int64, or *big.Int
+                    // beyond); anything with a fraction or an exponent as a float64 (1.0 is "%!d(float64=1)"), unless
+                    // it does not fit one (2e308), in which case its literal text is printed.
                     RegoNumber n when IsIntegerLiteral(n.ToText()) && n.TryGetBigInteger(out var bi) => bi,
                     RegoNumber n when double.IsInfinity(n.ToDouble()) => n.ToText(),
                     RegoNumber n => n.ToDouble(),
@@ -44,6 +45,7 @@ internal static class SprintfBuiltins
     {
         var sb = new StringBuilder();
         int argi = 0;
+        bool reordered = false, badIndex = false;
         int i = 0;
         while (i < format.Length)
         {
@@ -67,6 +69,23 @@ internal static class SprintfBuiltins
                 else { break; }
                 i++;
             }
+            // Go's explicit argument index: %[2]d formats the second operand
+            if (i < format.Length && format[i] == '[')
+            {
+                int close = format.IndexOf(']', i);
+                if (close > i && int.TryParse(format.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index) &&
+                    index >= 1 && index <= args.Count)
+                {
+                    argi = index - 1;
+                    reordered = true;
+                    i = close + 1;
+                }
+                else
+                {
+                    badIndex = true;
+                    i = close > i ? close + 1 : format.Length;
+                }
+            }
             spec.Width = ReadNum(format, ref i);
             if (i < format.Length && format[i] == '.')
             {
@@ -89,15 +108,22 @@ internal static class SprintfBuiltins
                 sb.Append('%');
                 continue;
             }
+            if (badIndex)
+            {
+                sb.Append("%!").Append(verb).Append("(BADINDEX)");
+                badIndex = false;
+                reordered = true;
+                continue;
+            }
             if (argi >= args.Count)
             {
                 sb.Append("%!").Append(verb).Append("(MISSING)");
                 continue;
             }
             var arg = args[argi++];
-            sb.Append(Pad(FormatOne(verb, arg, spec), spec, arg is not string));
+            sb.Append(FormatArg(verb, arg, spec));
         }
-        if (argi < args.Count)
+        if (!reordered && argi < args.Count)
         {
             sb.Append("%!(EXTRA ");
             for (int k = argi; k < args.Count; k++)
@@ -124,9 +150,11 @@ internal static class SprintfBuiltins
         return i == start ? -1 : n;
     }
 
+    private static bool IsInt64(BigInteger b) => b >= long.MinValue && b <= long.MaxValue;
+
     private static string TypeName(object a) => a switch
     {
-        BigInteger b => b >= long.MinValue && b <= long.MaxValue ? "int" : "*big.Int",
+        BigInteger b => IsInt64(b) ? "int64" : "*big.Int",
         double => "float64",
         _ => "string",
     };
@@ -134,13 +162,38 @@ internal static class SprintfBuiltins
     private static string Plain(object a) => a switch
     {
         BigInteger b => b.ToString(CultureInfo.InvariantCulture),
-        double d => FormatFloat(d, 'g', -1),
+        double d => GoFloatFormat.Format(d, 'g', -1),
         _ => (string)a,
     };
 
-    private static string Bad(char verb, object a) => "%!" + verb + "(" + TypeName(a) + "=" + Plain(a) + ")";
+    /// <summary>
+    /// One operand. A verb that does not fit the operand prints as Go's fmt does: the operand's %v with the same
+    /// flags, width and precision inside <c>%!verb(type=...)</c> (<c>%5d</c> of 1.5 is <c>%!d(float64=  1.5)</c>);
+    /// *big.Int formats itself and prints its plain digits there.
+    /// </summary>
+    private static string FormatArg(char verb, object arg, Spec spec)
+    {
+        if (verb == 'T')
+        {
+            return Pad(TypeName(arg), spec, numeric: false);
+        }
+        string? s = FormatOne(verb, arg, spec);
+        if (s is not null)
+        {
+            return Pad(s, spec, arg is not string, ZeroPads(arg, spec));
+        }
+        if (arg is BigInteger b && !IsInt64(b))
+        {
+            return "%!" + verb + "(big.Int=" + Plain(arg) + ")";
+        }
+        string inner = Pad(FormatOne('v', arg, spec)!, spec, arg is not string, ZeroPads(arg, spec));
+        return "%!" + verb + "(" + TypeName(arg) + "=" + inner + ")";
+    }
 
-    private static string Pad(string s, Spec spec, bool numeric)
+    // Go ignores the 0 flag for integers when a precision is given (the precision pads instead).
+    private static bool ZeroPads(object arg, Spec spec) => spec.Zero && !spec.Minus && !(arg is BigInteger && spec.Prec >= 0);
+
+    private static string Pad(string s, Spec spec, bool numeric, bool zero = false)
     {
         int len = LibraryHelpers.RuneCount(s);
         if (spec.Width <= len)
@@ -152,7 +205,7 @@ internal static class SprintfBuiltins
         {
             return s + new string(' ', pad);
         }
-        if (spec.Zero)
+        if (zero)
         {
             int signLen = s.Length > 0 && (s[0] == '-' || s[0] == '+' || s[0] == ' ') && numeric ? 1 : 0;
             return s[..signLen] + new string('0', pad) + s[signLen..];
@@ -160,35 +213,40 @@ internal static class SprintfBuiltins
         return new string(' ', pad) + s;
     }
 
-    private static string FormatOne(char verb, object arg, Spec spec)
+    /// <summary>The operand formatted with the verb (not padded), or null when the verb does not apply to it.</summary>
+    private static string? FormatOne(char verb, object arg, Spec spec)
     {
         switch (arg)
         {
             case BigInteger b:
                 return verb switch
                 {
-                    'v' or 'd' or 's' => Sign(b, spec, Digits(b, 10, spec)),
+                    'v' or 'd' => Sign(b, spec, Digits(b, 10, spec)),
+                    's' when !IsInt64(b) => Sign(b, spec, Digits(b, 10, spec)),
                     'x' => Sign(b, spec, (spec.Sharp ? "0x" : "") + Digits(b, 16, spec)),
                     'X' => Sign(b, spec, (spec.Sharp ? "0X" : "") + Digits(b, 16, spec).ToUpperInvariant()),
                     'o' => Sign(b, spec, (spec.Sharp ? "0" : "") + Digits(b, 8, spec)),
                     'O' => Sign(b, spec, "0o" + Digits(b, 8, spec)),
                     'b' => Sign(b, spec, Digits(b, 2, spec)),
-                    'c' => b >= 0 && b <= 0x10FFFF ? char.ConvertFromUtf32((int)b) : "\uFFFD",
-                    _ => Bad(verb, arg),
+                    'U' when IsInt64(b) && b.Sign >= 0 => "U+" + ((long)b).ToString("X4", CultureInfo.InvariantCulture),
+                    'c' when IsInt64(b) => b >= 0 && b <= 0x10FFFF && (b < 0xD800 || b > 0xDFFF) ? char.ConvertFromUtf32((int)b) : "\uFFFD",
+                    _ => null,
                 };
             case double d:
                 string body = verb switch
                 {
-                    'v' or 'g' => FormatFloat(Math.Abs(d), 'g', spec.Prec),
-                    'G' => FormatFloat(Math.Abs(d), 'g', spec.Prec).ToUpperInvariant(),
-                    'f' or 'F' => FormatFloat(Math.Abs(d), 'f', spec.Prec < 0 ? 6 : spec.Prec),
-                    'e' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec),
-                    'E' => FormatFloat(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec).ToUpperInvariant(),
+                    'v' or 'g' => GoFloatFormat.Format(Math.Abs(d), 'g', spec.Prec),
+                    'G' => GoFloatFormat.Format(Math.Abs(d), 'g', spec.Prec).ToUpperInvariant(),
+                    'f' or 'F' => GoFloatFormat.Format(Math.Abs(d), 'f', spec.Prec < 0 ? 6 : spec.Prec),
+                    'e' => GoFloatFormat.Format(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec),
+                    'E' => GoFloatFormat.Format(Math.Abs(d), 'e', spec.Prec < 0 ? 6 : spec.Prec).ToUpperInvariant(),
+                    'x' => SprintfHexFloat.Format(Math.Abs(d), spec.Prec, upper: false),
+                    'X' => SprintfHexFloat.Format(Math.Abs(d), spec.Prec, upper: true),
                     _ => "",
                 };
                 if (body.Length == 0)
                 {
-                    return Bad(verb, arg);
+                    return null;
                 }
                 string sign = d < 0 || (d == 0 && double.IsNegative(d)) ? "-" : spec.Plus ? "+" : spec.Space ? " " : "";
                 return sign + body;
@@ -196,6 +254,8 @@ internal static class SprintfBuiltins
                 string s = (string)arg;
                 switch (verb)
                 {
+                    case 'v' when spec.Sharp:
+                        return Quote(s);
                     case 'v':
                     case 's':
                         if (spec.Prec >= 0)
@@ -211,11 +271,9 @@ internal static class SprintfBuiltins
                         return Quote(s);
                     case 'x':
                     case 'X':
-                        var bytes = Encoding.UTF8.GetBytes(s);
-                        string hex = Convert.ToHexString(bytes);
-                        return verb == 'x' ? hex.ToLowerInvariant() : hex;
+                        return HexBytes(Encoding.UTF8.GetBytes(s), verb == 'X', spec);
                     default:
-                        return Bad(verb, arg);
+                        return null;
                 }
         }
     }
@@ -240,156 +298,30 @@ internal static class SprintfBuiltins
     private static string Sign(BigInteger b, Spec spec, string digits) =>
         (b.Sign < 0 ? "-" : spec.Plus ? "+" : spec.Space ? " " : "") + digits;
 
+    /// <summary>Go's %x of a string: "% x" separates the bytes, "%#x" prefixes 0x (to each byte with a space).</summary>
+    private static string HexBytes(byte[] bytes, bool upper, Spec spec)
+    {
+        string prefix = spec.Sharp ? (upper ? "0X" : "0x") : "";
+        var sb = new StringBuilder();
+        for (int k = 0; k < bytes.Length; k++)
+        {
+            if (spec.Space && k > 0)
+            {
+                sb.Append(' ');
+            }
+            if (k == 0 || spec.Space)
+            {
+                sb.Append(prefix);
+            }
+            sb.Append(bytes[k].ToString(upper ? "X2" : "x2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
     private static string Quote(string s)
     {
         var sb = new StringBuilder();
         RegoString.AppendQuoted(sb, s);
-        return sb.ToString();
-    }
-
-    /// <summary>Go's strconv.FormatFloat for a non-negative finite value with 'g', 'f' or 'e' (prec -1 = shortest).</summary>
-    internal static string FormatFloat(double d, char fmt, int prec)
-    {
-        if (fmt == 'f')
-        {
-            return d.ToString("F" + prec.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        }
-        string digs;
-        int dp;
-        if (prec < 0)
-        {
-            (digs, dp) = ShortestDigits(d);
-        }
-        else
-        {
-            int p = fmt == 'g' ? Math.Max(prec, 1) : prec + 1;
-            (digs, dp) = RoundedDigits(d, p);
-        }
-        if (fmt == 'e')
-        {
-            return FmtE(digs, dp, prec < 0 ? digs.Length - 1 : prec);
-        }
-        bool shortest = prec < 0;
-        int pr = shortest ? digs.Length : (prec == 0 ? 1 : prec);
-        int eprec = pr;
-        if (eprec > digs.Length && digs.Length >= dp)
-        {
-            eprec = digs.Length;
-        }
-        if (shortest)
-        {
-            eprec = 6;
-        }
-        int exp = dp - 1;
-        if (exp < -4 || exp >= eprec)
-        {
-            if (pr > digs.Length)
-            {
-                pr = digs.Length;
-            }
-            return FmtE(digs, dp, pr - 1);
-        }
-        if (pr > dp)
-        {
-            pr = digs.Length;
-        }
-        return FmtF(digs, dp, Math.Max(pr - dp, 0));
-    }
-
-    private static (string Digits, int Dp) ShortestDigits(double d)
-    {
-        if (d == 0)
-        {
-            return ("0", 1);
-        }
-        string s = d.ToString("R", CultureInfo.InvariantCulture);
-        return Normalize(s);
-    }
-
-    private static (string Digits, int Dp) RoundedDigits(double d, int p)
-    {
-        if (d == 0)
-        {
-            return ("0", 1);
-        }
-        string s = d.ToString("E" + (p - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        return Normalize(s);
-    }
-
-    private static (string Digits, int Dp) Normalize(string s)
-    {
-        int e = 0;
-        int ei = s.IndexOfAny(['E', 'e']);
-        string m = s;
-        if (ei >= 0)
-        {
-            e = int.Parse(s.AsSpan(ei + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            m = s[..ei];
-        }
-        int dot = m.IndexOf('.', StringComparison.Ordinal);
-        string digits = dot < 0 ? m : m.Remove(dot, 1);
-        int dp = (dot < 0 ? m.Length : dot) + e;
-        int lead = 0;
-        while (lead < digits.Length - 1 && digits[lead] == '0')
-        {
-            lead++;
-        }
-        digits = digits[lead..];
-        dp -= lead;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0)
-        {
-            return ("0", 1);
-        }
-        return (digits, dp);
-    }
-
-    private static string FmtE(string digs, int dp, int prec)
-    {
-        var sb = new StringBuilder();
-        sb.Append(digs[0]);
-        if (prec > 0)
-        {
-            sb.Append('.');
-            for (int i = 1; i <= prec; i++)
-            {
-                sb.Append(i < digs.Length ? digs[i] : '0');
-            }
-        }
-        int exp = digs == "0" ? 0 : dp - 1;
-        sb.Append('e').Append(exp < 0 ? '-' : '+');
-        exp = Math.Abs(exp);
-        if (exp < 10)
-        {
-            sb.Append('0');
-        }
-        sb.Append(exp.ToString(CultureInfo.InvariantCulture));
-        return sb.ToString();
-    }
-
-    private static string FmtF(string digs, int dp, int prec)
-    {
-        var sb = new StringBuilder();
-        if (dp > 0)
-        {
-            for (int i = 0; i < dp; i++)
-            {
-                sb.Append(i < digs.Length ? digs[i] : '0');
-            }
-        }
-        else
-        {
-            sb.Append('0');
-        }
-        if (prec > 0)
-        {
-            sb.Append('.');
-            for (int i = 0; i < prec; i++)
-            {
-                int j = dp + i;
-                sb.Append(j >= 0 && j < digs.Length ? digs[j] : '0');
-            }
-        }
         return sb.ToString();
     }
 }

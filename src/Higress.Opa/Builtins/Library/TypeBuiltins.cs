@@ -34,8 +34,9 @@ internal static class TypeBuiltins
                 {
                     throw BuiltinException.TypeError("operand 1 must be a valid number string but got " + t);
                 }
-                string parse = t.StartsWith('+') ? t[1..] : t;
-                var num = parse.Length > 0 && (char.IsAsciiDigit(parse[0]) || parse[0] is '-' or '.') ? RegoNumber.TryParse(parse) : null;
+                // As OPA, the number keeps the string as its text ("1.50", "+2"), once it parses as a float.
+                string unsigned = t.StartsWith('+') || t.StartsWith('-') ? t[1..] : t;
+                var num = unsigned.Length > 0 && (char.IsAsciiDigit(unsigned[0]) || unsigned[0] == '.') ? RegoNumber.TryParse(t) : null;
                 if (num is null)
                 {
                     throw BuiltinException.Error($"strconv.ParseFloat: parsing \"{t}\": invalid syntax");

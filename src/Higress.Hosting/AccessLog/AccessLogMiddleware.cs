@@ -14,7 +14,10 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, HigressRuntime r
     private readonly double _sampleRatio = options.Value.AccessLog.SampleRatio;
 
     public Task InvokeAsync(HttpContext context) =>
-        runtime.Current.Table.ServesPort(context.Connection.LocalPort) && Sampled() ? LogAsync(context) : next(context);
+        runtime.Current.Table.ServesPort(context.Connection.LocalPort) && IsSampled(_sampleRatio, Random.Shared) ? LogAsync(context) : next(context);
+
+    /// <summary>Whether to log one request, at <paramref name="ratio"/>; 0 and 1 are exact.</summary>
+    public static bool IsSampled(double ratio, Random random) => ratio >= 1 || (ratio > 0 && random.NextDouble() < ratio);
 
     private async Task LogAsync(HttpContext context)
     {
@@ -31,7 +34,4 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, HigressRuntime r
             writer.Enqueue(record);
         }
     }
-
-    // Random.Shared: a share, not a sequence, is the contract; 0 and 1 are exact.
-    private bool Sampled() => _sampleRatio >= 1 || (_sampleRatio > 0 && Random.Shared.NextDouble() < _sampleRatio);
 }

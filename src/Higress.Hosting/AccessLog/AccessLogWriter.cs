@@ -25,6 +25,7 @@ internal sealed partial class AccessLogWriter : IHostedService, IDisposable
     private readonly Counter<long> _written;
     private readonly CancellationTokenSource _stopping = new();
     private long _droppedCount;
+    private int _disposed;
     private Task _loop = Task.CompletedTask;
 
     public AccessLogWriter(IOptions<HigressOptions> options, AccessLogSink sink, HigressMeter meter, ILogger<AccessLogWriter> logger)
@@ -85,11 +86,15 @@ internal sealed partial class AccessLogWriter : IHostedService, IDisposable
         await Task.WhenAny(_loop, Task.Delay(StopGrace, CancellationToken.None)).ConfigureAwait(false);
     }
 
+    // The container disposes it twice: as itself and as the hosted service made from it.
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _queue.Writer.TryComplete();
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     private async Task RunAsync()

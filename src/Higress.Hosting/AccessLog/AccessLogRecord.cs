@@ -126,9 +126,12 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
         }
 
         UpstreamAddress = context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.Model.Config.Address;
-        Flags |= DerivedFlags(context);
         var headers = request.Headers;
-        Consumer = headers[PluginContext.ConsumerHeader].ToString() is { Length: > 0 } consumer ? consumer : null;
+        // From the plugins only: a client's own consumer header is stripped before routing, but not from requests
+        // refused before that point (400, 501).
+        var plugins = context.Features.Get<PluginContext>();
+        Consumer = plugins?.Consumer;
+        Flags |= DerivedFlags(context, plugins);
         TraceId = Activity.Current?.TraceId ?? default;
         RequestId = GatewayErrors.RequestId(context);
         Authority = request.Host.Value;
@@ -163,10 +166,10 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
     Task IHttpResponseBodyFeature.CompleteAsync() => _responseBody.CompleteAsync();
 
     // What the end of the request shows without a hook: a plugin's refusal, a forwarding error, a client that left.
-    private ResponseFlags DerivedFlags(HttpContext context)
+    private ResponseFlags DerivedFlags(HttpContext context, PluginContext? plugins)
     {
         var flags = ResponseFlags.None;
-        if (context.Features.Get<PluginContext>() is { IsLocalResponse: true })
+        if (plugins is { IsLocalResponse: true })
         {
             flags |= Status switch
             {

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Higress.Hosting.Resilience;
 using Higress.Hosting.Runtime;
 using Yarp.ReverseProxy;
@@ -14,19 +12,13 @@ namespace Higress.Hosting.Admin;
 /// </summary>
 internal static class ClusterListing
 {
-    public static async Task WriteAsync(Stream body, RuntimeState state, IProxyStateLookup proxy, CancellationToken cancellationToken)
-    {
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.WriteStartObject();
-        writer.WriteNumber("generation", state.Plan.Generation);
-        writer.WriteStartArray("clusters");
-        foreach (var cluster in state.Plan.Clusters.AsEnumerable())
+    public static Task WriteAsync(Stream body, RuntimeState state, IProxyStateLookup proxy, CancellationToken cancellationToken) =>
+        AdminJson.WriteListAsync(body, state.Plan.Generation, "clusters", state.Plan.Clusters.AsEnumerable(), (writer, cluster) =>
         {
             proxy.TryGetCluster(cluster.Id, out var yarp);
             state.Clusters.TryGetValue(cluster.Id, out var runtime);
             var outliers = runtime?.Policy(OutlierDetectionFactory.PolicyName) as OutlierDetection;
             var available = yarp?.DestinationsState.AvailableDestinations;
-            writer.WriteStartObject();
             writer.WriteString("name", cluster.Id);
             writer.WriteString("service", cluster.Service.ToString());
             writer.WriteString("protocol", cluster.Protocol.ToString());
@@ -58,15 +50,5 @@ internal static class ClusterListing
             }
 
             writer.WriteEndArray();
-            writer.WriteEndObject();
-            if (writer.BytesPending > 32 * 1024)
-            {
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
-    }
+        }, cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Higress.Core.Plan;
 using Higress.Hosting.Runtime;
@@ -13,17 +12,12 @@ namespace Higress.Hosting.Admin;
 /// </summary>
 internal static class RouteListing
 {
-    public static async Task WriteAsync(Stream body, RuntimeState state, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream body, RuntimeState state, CancellationToken cancellationToken)
     {
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.WriteStartObject();
-        writer.WriteNumber("generation", state.Plan.Generation);
-        writer.WriteStartArray("routes");
         var order = 0;
-        foreach (var entry in state.Table.InMatchOrder())
+        return AdminJson.WriteListAsync(body, state.Plan.Generation, "routes", state.Table.InMatchOrder(), (writer, entry) =>
         {
             var route = entry.Route;
-            writer.WriteStartObject();
             writer.WriteNumber("order", order++);
             writer.WriteString("listener", entry.Listener.Id);
             writer.WriteString("gateway", entry.Listener.Gateway.ToString());
@@ -42,16 +36,7 @@ internal static class RouteListing
             }
 
             writer.WriteEndArray();
-            writer.WriteEndObject();
-            if (writer.BytesPending > 32 * 1024)
-            {
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        }, cancellationToken);
     }
 
     private static void WriteAction(Utf8JsonWriter writer, RouteAction action)

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace Higress.Hosting.Admin;
 
@@ -11,36 +9,24 @@ namespace Higress.Hosting.Admin;
 /// </summary>
 internal static class StatsJson
 {
-    public static async Task WriteAsync(Stream body, PrometheusText metrics, CancellationToken cancellationToken)
-    {
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        writer.WriteStartObject();
-        writer.WriteStartArray("stats");
-        foreach (var (name, type, labels, value, count) in metrics.Snapshot())
+    public static Task WriteAsync(Stream body, PrometheusText metrics, CancellationToken cancellationToken) =>
+        AdminJson.WriteListAsync(body, null, "stats", metrics.Snapshot(), (writer, series) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", name);
-            writer.WriteString("type", type);
+            writer.WriteString("name", series.Name);
+            writer.WriteString("type", series.Type);
             writer.WriteStartObject("labels");
-            foreach (var (label, text) in Labels(labels))
+            foreach (var (label, text) in Labels(series.Labels))
             {
                 writer.WriteString(label, text);
             }
 
             writer.WriteEndObject();
-            writer.WriteNumber("value", value);
-            if (type == "summary")
+            writer.WriteNumber("value", series.Value);
+            if (series.Type == "summary")
             {
-                writer.WriteNumber("count", count);
+                writer.WriteNumber("count", series.Count);
             }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
-    }
+        }, cancellationToken);
 
     /// <summary>Reads labels back from their Prometheus form, <c>{a="x",b="y\"z"}</c>.</summary>
     public static List<(string Name, string Value)> Labels(string text)

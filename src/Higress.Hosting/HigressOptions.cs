@@ -54,6 +54,9 @@ public sealed class HigressOptions
 
     /// <summary>Sidecar mode: an inbound port in front of a local app and an outbound port to other services (the <c>Higress:Sidecar</c> section; docs/sidecar.md).</summary>
     public HigressSidecarOptions Sidecar { get; set; } = new();
+
+    /// <summary>The access log: one line per gateway request (the <c>Higress:AccessLog</c> section; docs/operations.md).</summary>
+    public HigressAccessLogOptions AccessLog { get; set; } = new();
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

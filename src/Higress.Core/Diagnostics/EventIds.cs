@@ -196,4 +196,15 @@ internal static class EventIds
 
     /// <summary>key-rate-limit refused a request of a listed key with 429.</summary>
     public const int KeyRateLimited = 1840;
+
+    // 1910-1929: access log and admin API.
+
+    /// <summary>The access log could not be opened or written; the lines concerned are counted as dropped.</summary>
+    public const int AccessLogWriteFailed = 1910;
+
+    /// <summary>The access log writer fell behind and lines were dropped (logged at 1, 2, 4, 8, ... drops).</summary>
+    public const int AccessLogDropped = 1911;
+
+    /// <summary>The access log was opened: where it writes, in which format, at which sample ratio.</summary>
+    public const int AccessLogOpened = 1912;
 }

@@ -148,6 +148,34 @@ internal sealed class RouteTable
         return null;
     }
 
+    /// <summary>
+    /// Every entry in the order requests try them (the admin API's <c>/routes</c>): by port and listener, then
+    /// hostname from the most specific (exact names, longer wildcards, any host), then precedence within a hostname.
+    /// A request tries only the entries of its port, listener and most specific hostname that has a match.
+    /// </summary>
+    public IEnumerable<RouteMatchResult> InMatchOrder()
+    {
+        var entries = new List<RouteMatchResult>();
+        foreach (var port in _ports.OrderBy(p => p.Key))
+        {
+            foreach (var node in port.Value.All.SelectMany(hosts => hosts.Values).Distinct())
+            {
+                foreach (var bucket in node.Hosts.Values)
+                {
+                    entries.AddRange(bucket.Entries);
+                }
+            }
+        }
+
+        return entries
+            .OrderBy(e => e.Listener.Port)
+            .ThenBy(e => e.Listener.Id, StringComparer.Ordinal)
+            .ThenBy(e => e.HostKey is null ? 2 : HostnamePattern.IsWildcard(e.HostKey) ? 1 : 0)
+            .ThenByDescending(e => e.HostKey?.Length ?? 0)
+            .ThenBy(e => e.HostKey, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(e => e.Rank);
+    }
+
     /// <summary>Strips the port from a Host header value (<c>a.com:8080</c>, <c>[::1]:80</c>) and a trailing dot.</summary>
     public static ReadOnlySpan<char> HostWithoutPort(string host)
     {
@@ -206,6 +234,9 @@ internal sealed class RouteTable
         private Dictionary<string, HostIndex<ListenerNode>>? _byAddress;
 
         public bool HasAddresses => _byAddress is not null;
+
+        public IEnumerable<HostIndex<ListenerNode>> All =>
+            (_bindAddress is null ? [] : new[] { _bindAddress }).Concat(_byAddress?.Values ?? Enumerable.Empty<HostIndex<ListenerNode>>());
 
         public HostIndex<ListenerNode> For(string? address)
         {

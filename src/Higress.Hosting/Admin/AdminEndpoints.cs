@@ -6,18 +6,20 @@ using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy;
 
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and <c>/config_dump</c>. They answer
+/// The management endpoints: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/stats</c>, <c>/config_dump</c>,
+/// <c>/routes</c> and <c>/clusters</c>. They answer
 /// only for connections that arrived on <c>Higress:Admin:Port</c> (the local port, not the Host header), so they are
 /// never reachable through a gateway listener or the host's own ports, whatever the client sends.
 /// Against DNS rebinding (a web page whose name resolves to 127.0.0.1 reading the admin port) they accept only Host
 /// values that are an IP address, <c>localhost</c> or a name in <c>Higress:Admin:AllowedHosts</c>; with
 /// <c>Higress:Admin:Token</c> set, all but the probes (<c>/healthz</c>, <c>/readyz</c>) also need the bearer token.
 /// </summary>
-internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime)
+internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime, IProxyStateLookup proxy)
 {
     private readonly HashSet<string> _allowedHosts = new(options.Value.Admin.AllowedHosts ?? [], StringComparer.OrdinalIgnoreCase);
     private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Admin.Token));
@@ -55,18 +57,35 @@ internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager lis
                 await LocalResponse.WriteAsync(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, reason);
                 return;
             case "/config_dump":
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentType = "application/json";
+                StartJson(context);
                 await ConfigDump.WriteAsync(context.Response.Body, runtime, listeners.Endpoints(), ConfigDumpFilter.From(request.Query), context.RequestAborted);
                 await context.Response.WriteAsync("\n", context.RequestAborted);
+                return;
+            case "/routes":
+                StartJson(context);
+                await RouteListing.WriteAsync(context.Response.Body, runtime.Current, context.RequestAborted);
+                return;
+            case "/clusters":
+                StartJson(context);
+                await ClusterListing.WriteAsync(context.Response.Body, runtime.Current, proxy, context.RequestAborted);
+                return;
+            case "/stats":
+                StartJson(context);
+                await StatsJson.WriteAsync(context.Response.Body, metrics, context.RequestAborted);
                 return;
             case "/metrics":
                 await LocalResponse.WriteAsync(context, StatusCodes.Status200OK, metrics.Render(), null, null, "text/plain; version=0.0.4; charset=utf-8");
                 return;
             default:
-                await LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /metrics /config_dump\n");
+                await LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /metrics /stats /config_dump /routes /clusters\n");
                 return;
         }
+    }
+
+    private static void StartJson(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
     }
 
     private (bool Ready, string Body) Readiness()

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Higress.Core.Plan;
@@ -76,6 +77,14 @@ internal static class ConfigDump
         await writer.FlushAsync(cancellationToken);
     }
 
+    /// <summary>An object as the admin endpoints print it: camelCase JSON, enums as names, secrets redacted.</summary>
+    public static JsonNode? ToRedactedNode<T>(T item)
+    {
+        var node = JsonSerializer.SerializeToNode(item, Options);
+        Redaction.Redact(node);
+        return node;
+    }
+
     private static object Describe(ListenerEndpointStatus status) => new
     {
         address = status.Endpoint.Address,
@@ -93,8 +102,7 @@ internal static class ConfigDump
         writer.WriteStartArray();
         foreach (var item in items)
         {
-            var node = JsonSerializer.SerializeToNode(item, Options);
-            Redaction.Redact(node);
+            var node = ToRedactedNode(item);
             if (node is null)
             {
                 writer.WriteNullValue();

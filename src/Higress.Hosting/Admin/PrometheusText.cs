@@ -63,6 +63,19 @@ internal sealed class PrometheusText : IDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Every series now, for <c>/stats</c>: name, type (<c>counter</c>, <c>gauge</c>, <c>summary</c>), labels in the
+    /// Prometheus form (<c>{route="r"}</c>), value (the sum, for a summary) and count (summaries only).
+    /// </summary>
+    public IEnumerable<(string Name, string Type, string Labels, double Value, long Count)> Snapshot()
+    {
+        _listener.RecordObservableInstruments();
+        foreach (var ((name, labels), series) in _series.OrderBy(s => s.Key.Name, StringComparer.Ordinal).ThenBy(s => s.Key.Labels, StringComparer.Ordinal))
+        {
+            yield return (name, _meta.GetValueOrDefault(name, ("gauge", name)).Item1, labels, series.Value, series.Count);
+        }
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static void Line(StringBuilder text, string name, string labels, double value) =>

@@ -1,7 +1,10 @@
+using Higress.Hosting;
+using Higress.Hosting.AccessLog;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Shutdown;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -47,7 +50,26 @@ public static class HigressEndpointRouteBuilderExtensions
 
         // The middleware is created when the host starts, after the caller added its conventions to this builder.
         var conventions = new HigressEndpointConventionBuilder(services);
+        UseAccessLog(app, services);
         app.UseMiddleware<HigressMiddleware>(conventions);
         return conventions;
+    }
+
+    // Ahead of the gateway's middleware, so that its lines cover the gateway's own answers too.
+    private static void UseAccessLog(IApplicationBuilder app, IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<HigressOptions>>().Value.AccessLog;
+        if (string.IsNullOrWhiteSpace(settings.Path))
+        {
+            return;
+        }
+
+        var problems = AccessLogSettings.Validate(settings).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join("\n", problems));
+        }
+
+        app.UseMiddleware<AccessLogMiddleware>();
     }
 }

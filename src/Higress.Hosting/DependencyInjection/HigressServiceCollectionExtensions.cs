@@ -1,6 +1,7 @@
 using Higress.Core.Policies;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
+using Higress.Hosting.AccessLog;
 using Higress.Hosting.Admin;
 using Higress.Hosting.Configuration;
 using Higress.Hosting.Listeners;
@@ -96,6 +97,10 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton<RequestMirror>();
         services.TryAddSingleton<PrometheusText>();
         services.TryAddSingleton<AdminEndpoints>();
+        services.TryAddSingleton<AccessLogSink>();
+        services.TryAddSingleton<AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
+        services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, AccessLogTransforms>();
         services.TryAddSingleton<YarpApplyListener>();
         services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<YarpApplyListener>());
         services.TryAddSingleton<HigressProxyConfigProvider>();

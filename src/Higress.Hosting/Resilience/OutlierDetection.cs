@@ -32,6 +32,9 @@ internal sealed partial class OutlierDetection : IUpstreamTryObserver, IDisposab
     /// <summary>Destinations this policy has ejected and that are not back yet.</summary>
     public int Ejected => _detector.Ejected;
 
+    /// <summary>When the ejection of the destination with <paramref name="destinationId"/> ends, or null when it is in service.</summary>
+    public DateTimeOffset? EjectedUntil(string destinationId) => _detector.EjectedUntil(destinationId);
+
     public void OnTry(UpstreamCall call, DestinationState destination, HttpResponseMessage? response, Exception? error)
     {
         if (Classify(call, response, error) is not { } outcome || _detector.Record(destination.DestinationId, outcome) is not { } length)

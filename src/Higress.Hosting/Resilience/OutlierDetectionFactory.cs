@@ -32,7 +32,10 @@ internal sealed class OutlierDetectionFactory : IClusterPolicyFactory
         meter.Meter.CreateObservableGauge("higress_upstream_ejected", ObserveEjected, "{destination}", "Destinations ejected by outlier detection now");
     }
 
-    public string Name => "outlier-detection";
+    /// <summary>The name its policies are kept under in <see cref="Runtime.ClusterRuntime.Policy"/>.</summary>
+    public const string PolicyName = "outlier-detection";
+
+    public string Name => PolicyName;
 
     public IDestinationHealthUpdater HealthUpdater { get; }
 

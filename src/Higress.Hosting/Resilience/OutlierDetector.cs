@@ -90,6 +90,16 @@ internal sealed class OutlierDetector(OutlierPlan plan, int destinations, TimePr
         }
     }
 
+    /// <summary>When <paramref name="destination"/>'s ejection ends, or null when it is in service.</summary>
+    public DateTimeOffset? EjectedUntil(string destination)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            return _entries.TryGetValue(destination, out var entry) && entry.EjectedUntil > now ? entry.EjectedUntil : null;
+        }
+    }
+
     // Envoy: eject while the ejected share is below the maximum, so one destination can always go when the max is > 0.
     private bool MayEject(DateTimeOffset now) =>
         _entries.Values.Count(e => e.EjectedUntil > now) * 100L < (long)plan.MaxEjectionPercent * destinations;

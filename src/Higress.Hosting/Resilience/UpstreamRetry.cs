@@ -85,6 +85,11 @@ internal sealed partial class UpstreamRetry : IUpstreamRetry
             ResilienceContextPool.Shared.Return(context);
         }
 
+        if (call.Tries > _plan.Attempts && RetryOutcome.IsRetriable(_plan, outcome.Result, outcome.Exception))
+        {
+            AccessLog.AccessLogRecord.Flag(call.HttpContext, AccessLog.ResponseFlags.UpstreamRetryLimitExceeded);
+        }
+
         if (outcome.Exception is { } error)
         {
             // YARP answers a cancellation it did not cause with 504, as Envoy answers a per-try timeout.

@@ -1,5 +1,6 @@
 using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
+using Higress.Hosting.AccessLog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ internal sealed partial class FaultInjector(ILogger logger)
         if (fault.Delay is { } delay && Hit(fault.DelayPercent))
         {
             Log.Delayed(logger, route.Route.Id, delay);
+            AccessLogRecord.Flag(context, ResponseFlags.DelayInjected);
             try
             {
                 await Task.Delay(delay, context.RequestAborted);
@@ -33,6 +35,7 @@ internal sealed partial class FaultInjector(ILogger logger)
         if (fault.AbortStatus is { } status && Hit(fault.AbortPercent))
         {
             Log.Aborted(logger, route.Route.Id, status);
+            AccessLogRecord.Flag(context, ResponseFlags.FaultInjected);
             await LocalResponse.WriteAsync(context, status, AbortBody, route, feature);
             return false;
         }

@@ -1,4 +1,5 @@
 using Higress.Core.Diagnostics;
+using Higress.Hosting.AccessLog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -23,6 +24,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         var id = RequestId(context);
         Log.NoRoute(logger, id, context.Request.Host.Value ?? string.Empty, context.Request.Path.Value ?? "/");
+        AccessLogRecord.Flag(context, ResponseFlags.NoRoute);
         return LocalResponse.WriteAsync(context, StatusCodes.Status404NotFound, Body(context, StatusCodes.Status404NotFound, "no route matches this request", id, "no rule matched the host, path and headers"));
     }
 
@@ -68,6 +70,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         var id = RequestId(context);
         Log.Misconfigured(logger, route.Route.Id, status, id, reason);
+        AccessLogRecord.Flag(context, ResponseFlags.NoClusterFound);
         return LocalResponse.WriteAsync(context, status, Body(context, status, "the route for this request is misconfigured", id, reason), route, feature);
     }
 
@@ -82,6 +85,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         var id = RequestId(context);
         Log.Overloaded(logger, route.Route.Id, clusterId, id);
+        AccessLogRecord.Flag(context, ResponseFlags.UpstreamOverflow);
         context.Response.Headers[OverloadedHeader] = "true";
         const int status = StatusCodes.Status503ServiceUnavailable;
         return LocalResponse.WriteAsync(context, status, Body(context, status, "the upstream is overloaded", id, $"cluster {clusterId}: a connection-pool limit is full"), route, feature);
@@ -92,6 +96,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         var id = RequestId(context);
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        AccessLogRecord.Flag(context, ResponseFlags.RateLimited);
         const int status = StatusCodes.Status429TooManyRequests;
         return LocalResponse.WriteAsync(context, status, Body(context, status, "too many requests", id, $"rule {route.Route.Id}: rate limit reached, retry after {retryAfterSeconds} s"), route, feature);
     }

@@ -191,4 +191,15 @@ internal static class EventIds
 
     /// <summary>A rule's rate limit reached its cap on keys (Higress:Limits:MaxRateLimitPartitions); new keys share one bucket.</summary>
     public const int RateLimitPartitionCap = 1831;
+
+    // 1850-1869: the shared (Redis) rate limiter, cluster-key-rate-limit.
+
+    /// <summary>cluster-key-rate-limit cannot reach Redis; failure_mode_deny decides. Once per incident.</summary>
+    public const int ClusterRateLimitRedisUnavailable = 1850;
+
+    /// <summary>cluster-key-rate-limit reaches Redis again after an incident.</summary>
+    public const int ClusterRateLimitRedisRecovered = 1851;
+
+    /// <summary>cluster-key-rate-limit holds leases for its maximum of keys; further keys lease one token at a time.</summary>
+    public const int ClusterRateLimitKeyCap = 1852;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Higress.Hosting.Plugins.AspNetAuthorization;
+using Higress.Hosting.Plugins.ClusterKeyRateLimit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,11 @@ internal static class HigressPluginServices
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
         // Hosting's own built-in joins the user's plugins: it needs the host's ASP.NET Core authorization services.
         services.TryAddSingleton(sp => new PluginCatalog(
-            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
+            [
+                ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp),
+                ActivatorUtilities.CreateInstance<ClusterKeyRateLimitPlugin>(sp),
+                .. sp.GetServices<IHigressPlugin>(),
+            ], sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

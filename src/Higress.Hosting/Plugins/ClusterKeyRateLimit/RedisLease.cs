@@ -20,6 +20,12 @@ internal sealed class RedisLease
     /// <summary>True when Redis has no tokens left in this window: requests are refused without asking it.</summary>
     public bool Exhausted { get; set; }
 
+    /// <summary>Requests waiting for the lease request in flight.</summary>
+    public int Joiners { get; set; }
+
+    /// <summary>How many requests waited for the last lease request: the next one asks for at least as many tokens.</summary>
+    public int LastJoiners { get; set; }
+
     /// <summary>The lease request in flight, or null.</summary>
     public Task<bool>? Fetch { get; set; }
 }

@@ -20,6 +20,12 @@ internal sealed partial class RedisLimiter : IDisposable
     /// <summary>How often a failed Redis is tried again; the multiplexer reconnects on its own in the meantime.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often, while Redis keeps failing, the connection is replaced by a new one: a multiplexer whose server was
+    /// killed and restarted did not always reconnect by itself within seconds, and a new one connects at once.
+    /// </summary>
+    public static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>Keys whose leases are kept; beyond it expired ones are swept, and new keys lease one token at a time.</summary>
     public const int MaxKeys = 100_000;
 
@@ -46,7 +52,9 @@ internal sealed partial class RedisLimiter : IDisposable
         """;
 
     private readonly ConcurrentDictionary<string, RedisLease> _leases = new(StringComparer.Ordinal);
-    private readonly Task<ConnectionMultiplexer> _connection;
+    private readonly ConfigurationOptions _options;
+    private Task<ConnectionMultiplexer> _connection;
+    private long _reconnectedAt;
     private readonly int _database;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
@@ -67,10 +75,9 @@ internal sealed partial class RedisLimiter : IDisposable
         _time = time;
         _logger = logger;
         _errors = errors;
-        _connection = ConnectionMultiplexer.ConnectAsync(Options(redis, endpoints));
-
-        // A connect that fails is reported by the first request that needs it; observe it so it is never unobserved.
-        _ = _connection.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _options = Options(redis, endpoints);
+        _connection = Connect(_options);
+        _reconnectedAt = time.GetTimestamp();
     }
 
     /// <summary>The block leased at a time for <paramref name="limit"/>: 1% of it, at least 1, at most 1000.</summary>
@@ -146,8 +153,23 @@ internal sealed partial class RedisLimiter : IDisposable
                     return Unavailable(target);
                 }
 
-                lease.Fetch ??= FetchAsync(lease, target, shared ? BlockSize(target.Count) : 1);
-                fetch = lease.Fetch;
+                // A block grows to the number of requests that waited for the last one: a burst of concurrent
+                // requests on one key costs one more round trip, not one per request.
+                lease.Joiners++;
+                if (lease.Fetch is { } pending)
+                {
+                    fetch = pending;
+                }
+                else
+                {
+                    fetch = FetchAsync(lease, target, shared ? Math.Max(BlockSize(target.Count), lease.LastJoiners) : 1);
+
+                    // A fetch that failed at once (no connection) has already cleared itself; do not keep it.
+                    if (!fetch.IsCompleted)
+                    {
+                        lease.Fetch = fetch;
+                    }
+                }
             }
 
             var left = _timeout - _time.GetElapsedTime(start);
@@ -173,8 +195,32 @@ internal sealed partial class RedisLimiter : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() =>
-        _connection.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    public void Dispose() => Close(Volatile.Read(ref _connection));
+
+    private static Task<ConnectionMultiplexer> Connect(ConfigurationOptions options)
+    {
+        var connecting = ConnectionMultiplexer.ConnectAsync(options.Clone());
+
+        // A connect that fails is reported by the first request that needs it; observe it so it is never unobserved.
+        _ = connecting.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return connecting;
+    }
+
+    private static void Close(Task<ConnectionMultiplexer> connection) =>
+        connection.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    private void ReconnectIfDue()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _reconnectedAt);
+        if (_time.GetElapsedTime(last, now) < ReconnectInterval || Interlocked.CompareExchange(ref _reconnectedAt, now, last) != last)
+        {
+            return;
+        }
+
+        var old = Interlocked.Exchange(ref _connection, Connect(_options));
+        Close(old);
+    }
 
     private static LimitDecision Unavailable(LimitTarget target) => new(LimitOutcome.Unavailable, target.Count, 0, TimeSpan.Zero);
 
@@ -234,7 +280,7 @@ internal sealed partial class RedisLimiter : IDisposable
         var sent = _time.GetTimestamp();
         try
         {
-            var connection = await _connection.WaitAsync(_timeout, _time).ConfigureAwait(false);
+            var connection = await Volatile.Read(ref _connection).WaitAsync(_timeout, _time).ConfigureAwait(false);
             var windowMs = target.WindowSeconds * 1000L;
             var reply = (RedisResult[]?)await connection.GetDatabase(_database)
                 .ScriptEvaluateAsync(LeaseScript, [target.Key], [target.Count, windowMs, want])
@@ -255,6 +301,8 @@ internal sealed partial class RedisLimiter : IDisposable
                 lease.Tokens = granted;
                 lease.GlobalUsed = used;
                 lease.Exhausted = used >= target.Count;
+                lease.LastJoiners = lease.Joiners;
+                lease.Joiners = 0;
                 lease.Fetch = null;
             }
 
@@ -271,6 +319,7 @@ internal sealed partial class RedisLimiter : IDisposable
         {
             lock (lease.Gate)
             {
+                lease.Joiners = 0;
                 lease.Fetch = null;
             }
 
@@ -279,6 +328,10 @@ internal sealed partial class RedisLimiter : IDisposable
             if (Interlocked.Exchange(ref _failing, 1) == 0)
             {
                 Log.RedisUnavailable(_logger, _rule, ex.GetType().Name, ex.Message);
+            }
+            else
+            {
+                ReconnectIfDue();
             }
 
             return false;

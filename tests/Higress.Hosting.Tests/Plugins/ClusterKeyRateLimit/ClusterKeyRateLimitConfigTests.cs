@@ -32,7 +32,7 @@ public sealed class ClusterKeyRateLimitConfigTests
     [InlineData("rule_name: x\nglobal_threshold: {query_per_second: 1}\nrule_items: [{limit_by_header: a, limit_keys: [{key: b, query_per_second: 1}]}]\n" + Redis,
         "spec.config.global_threshold", "cannot be set at the same time")]
     [InlineData("rule_name: x\nrule_items: [{limit_by_per_header: a, limit_keys: [{key: \"regexp:(\", query_per_second: 1}]}]\n" + Redis,
-        "spec.config.rule_items[0].limit_keys[0].key", "regular expression")]
+        "spec.config.rule_items[0].limit_keys[0].key", "is unclosed")]
     [InlineData("rule_name: x\nrule_items: [{limit_by_per_ip: from-remote-addr, limit_keys: [{key: 1.1.1.0/33, query_per_second: 1}]}]\n" + Redis,
         "spec.config.rule_items[0].limit_keys[0].key", "not an IP address or CIDR")]
     [InlineData("rule_name: x\nrule_items: [{limit_by_param: a, limit_keys: [{key: b}]}]\n" + Redis,
@@ -65,6 +65,24 @@ public sealed class ClusterKeyRateLimitConfigTests
         var binding = Assert.Single(Assert.Single(result.Plan!.Routes).Plugins);
         var rules = ((ClusterKeyRateLimitConfig)binding.Config!).Rules!;
         Assert.Equal(new DnsEndPoint("127.0.0.1", 6379), Assert.Single(rules.Redis));
+    }
+
+    [Fact]
+    public void The_higress_example_in_the_docs_loads_unchanged()
+    {
+        var page = File.ReadAllText(System.IO.Path.Combine(RepositoryRoot.Path, "docs", "rate-limiting.md"));
+        var section = page[page.IndexOf("## cluster-key-rate-limit (shared, Redis)", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var result = Translate(yaml + "---\n" + LoopbackGateway.Route(LoopbackGateway.ForwardTo("redis.static", 80)));
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        var binding = Assert.Single(Assert.Single(result.Plan!.Routes).Plugins);
+        Assert.Equal(ClusterKeyRateLimitPlugin.PluginName, binding.Name);
+        var rules = ((ClusterKeyRateLimitConfig)binding.Config!).Rules!;
+        Assert.Equal(new DnsEndPoint("127.0.0.1", 6379), Assert.Single(rules.Redis));
+        Assert.Equal(["limit_by_header", "limit_by_per_header"], rules.Items.Select(i => i.LimitType));
+        Assert.Equal("102234", rules.Items[0].Keys[0].Text);
     }
 
     [Fact]

@@ -12,9 +12,11 @@ namespace Higress.Hosting.Tests.Plugins.ClusterKeyRateLimit;
 /// Redis killed in the middle of traffic: no crash, no request held past the timeout (bounded generously), the
 /// configured failure mode, one log line per incident and per recovery, a metric, and limiting again after restart.
 /// </summary>
-public sealed class RedisFailureTests
+public sealed class RedisFailureTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const string Limit = "global_threshold: {query_per_minute: 3}\nredis: {service_name: redis.static, timeout: 500}";
+    // Per key: a key whose window Redis already exhausted is refused locally until the window ends, so the outage is
+    // seen through new keys.
+    private const string Limit = "rule_items: [{limit_by_per_header: x-key, limit_keys: [{key: '*', query_per_minute: 3}]}]\nredis: {service_name: redis.static, timeout: 500}";
 
     [Theory]
     [InlineData(false, HttpStatusCode.OK)]
@@ -28,13 +30,13 @@ public sealed class RedisFailureTests
         await using var gateway = await ClusterKeyRateLimitGateway.StartAsync(
             redis, backend, $"rule_name: outage-{deny}\nfailure_mode_deny: {(deny ? "true" : "false")}\n{Limit}", logs);
 
-        Assert.Equal(3, await ClusterKeyRateLimitPluginTests.AdmittedAsync(gateway, 5, "x-any", "1"));
+        Assert.Equal(3, await ClusterKeyRateLimitPluginTests.AdmittedAsync(gateway, 5, "x-key", "before"));
 
         await redis.KillAsync();
         for (var i = 0; i < 20; i++)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await gateway.Client.GetAsync(new Uri("/", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(10));
+            using var response = await SendAsync(gateway, "during-" + i);
             Assert.Equal(duringOutage, response.StatusCode);
 
             // The timeout is 500 ms; the bound is generous for a loaded machine, but far below a hang.
@@ -49,9 +51,15 @@ public sealed class RedisFailureTests
         var refused = false;
         for (var i = 0; i < 200 && !refused && restarted.Elapsed < TimeSpan.FromSeconds(5); i++)
         {
-            using var response = await gateway.Client.GetAsync(new Uri("/", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(10));
+            using var response = await SendAsync(gateway, "after");
             refused = response.StatusCode == HttpStatusCode.TooManyRequests;
+            output.WriteLine($"{restarted.ElapsedMilliseconds} ms: {(int)response.StatusCode}");
             await Task.Delay(20);
+        }
+
+        foreach (var line in logs.Lines)
+        {
+            output.WriteLine(line);
         }
 
         Assert.True(refused, "limiting resumed within 5 s of Redis coming back");
@@ -70,9 +78,16 @@ public sealed class RedisFailureTests
 
         for (var i = 0; i < 10; i++)
         {
-            using var response = await gateway.Client.GetAsync(new Uri("/", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(10));
+            using var response = await SendAsync(gateway, "k" + i);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(LoopbackGateway gateway, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Add("x-key", key);
+        return await gateway.Client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Counts this process's <c>higress_ratelimit_redis_errors_total</c> measurements.</summary>
@@ -102,9 +117,11 @@ public sealed class RedisFailureTests
     /// <summary>Keeps the event ids the gateway logged.</summary>
     private sealed class LogCollector : ILoggerProvider
     {
-        private readonly ConcurrentQueue<int> _events = new();
+        private readonly ConcurrentQueue<(int Id, string Text)> _events = new();
 
-        public int Count(int eventId) => _events.Count(e => e == eventId);
+        public IEnumerable<string> Lines => _events.Select(e => $"{e.Id}: {e.Text}");
+
+        public int Count(int eventId) => _events.Count(e => e.Id == eventId);
 
         public ILogger CreateLogger(string categoryName) => new Logger(_events);
 
@@ -112,14 +129,14 @@ public sealed class RedisFailureTests
         {
         }
 
-        private sealed class Logger(ConcurrentQueue<int> events) : ILogger
+        private sealed class Logger(ConcurrentQueue<(int Id, string Text)> events) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) => events.Enqueue(eventId.Id);
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) => events.Enqueue((eventId.Id, formatter(state, exception)));
         }
     }
 }

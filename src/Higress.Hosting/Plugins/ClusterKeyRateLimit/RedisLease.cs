@@ -23,8 +23,8 @@ internal sealed class RedisLease
     /// <summary>Requests waiting for the lease request in flight.</summary>
     public int Joiners { get; set; }
 
-    /// <summary>How many requests waited for the last lease request: the next one asks for at least as many tokens.</summary>
-    public int LastJoiners { get; set; }
+    /// <summary>Requests that waited for the last lease request beyond the tokens it got: the next one asks for at least as many.</summary>
+    public int Backlog { get; set; }
 
     /// <summary>The lease request in flight, or null.</summary>
     public Task<bool>? Fetch { get; set; }

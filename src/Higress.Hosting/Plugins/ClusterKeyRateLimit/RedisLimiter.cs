@@ -153,8 +153,9 @@ internal sealed partial class RedisLimiter : IDisposable
                     return Unavailable(target);
                 }
 
-                // A block grows to the number of requests that waited for the last one: a burst of concurrent
-                // requests on one key costs one more round trip, not one per request.
+                // A block grows to the requests that waited for the last one and found no token left: a burst of
+                // concurrent requests on one key costs one more round trip, not one per request, and the tokens are
+                // spent at once by the requests that asked for them.
                 lease.Joiners++;
                 if (lease.Fetch is { } pending)
                 {
@@ -162,7 +163,7 @@ internal sealed partial class RedisLimiter : IDisposable
                 }
                 else
                 {
-                    fetch = FetchAsync(lease, target, shared ? Math.Max(BlockSize(target.Count), lease.LastJoiners) : 1);
+                    fetch = FetchAsync(lease, target, shared ? Math.Max(BlockSize(target.Count), lease.Backlog) : 1);
 
                     // A fetch that failed at once (no connection) has already cleared itself; do not keep it.
                     if (!fetch.IsCompleted)
@@ -301,7 +302,7 @@ internal sealed partial class RedisLimiter : IDisposable
                 lease.Tokens = granted;
                 lease.GlobalUsed = used;
                 lease.Exhausted = used >= target.Count;
-                lease.LastJoiners = lease.Joiners;
+                lease.Backlog = (int)Math.Max(0, lease.Joiners - granted);
                 lease.Joiners = 0;
                 lease.Fetch = null;
             }

@@ -207,4 +207,15 @@ internal static class EventIds
 
     /// <summary>The access log was opened: where it writes, in which format, at which sample ratio.</summary>
     public const int AccessLogOpened = 1912;
+
+    // 1850-1869: the shared (Redis) rate limiter, cluster-key-rate-limit.
+
+    /// <summary>cluster-key-rate-limit cannot reach Redis; failure_mode_deny decides. Once per incident.</summary>
+    public const int ClusterRateLimitRedisUnavailable = 1850;
+
+    /// <summary>cluster-key-rate-limit reaches Redis again after an incident.</summary>
+    public const int ClusterRateLimitRedisRecovered = 1851;
+
+    /// <summary>cluster-key-rate-limit holds leases for its maximum of keys; further keys lease one token at a time.</summary>
+    public const int ClusterRateLimitKeyCap = 1852;
 }

@@ -52,6 +52,12 @@ public sealed class PluginConfigContext
     /// <summary>Finds a Secret by name in <see cref="Namespace"/>; null when the source has no Secrets.</summary>
     internal Func<string, Secret?>? SecretLookup { get; init; }
 
+    /// <summary>
+    /// Resolves a service host and optional port in <see cref="Namespace"/> as a route destination resolves:
+    /// the endpoint addresses, or an error message; null when the config is parsed outside a translation.
+    /// </summary>
+    internal Func<string, int?, (IReadOnlyList<System.Net.DnsEndPoint>? Endpoints, string? Error)>? ServiceLookup { get; init; }
+
     /// <summary>Fingerprints of the Secret values this config read: a changed value makes a new binding.</summary>
     internal SortedSet<string> SecretFingerprints { get; private init; } = new(StringComparer.Ordinal);
 
@@ -65,6 +71,7 @@ public sealed class PluginConfigContext
         IsMatchRule = IsMatchRule,
         HasMatchRules = HasMatchRules,
         SecretLookup = SecretLookup,
+        ServiceLookup = ServiceLookup,
         SecretFingerprints = SecretFingerprints,
     };
 
@@ -109,6 +116,43 @@ public sealed class PluginConfigContext
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)), 0, 8);
         SecretFingerprints.Add($"{secretName}/{key}:{hash}");
         return value;
+    }
+
+    /// <summary>
+    /// Resolves a service that a plugin talks to (a Redis, an auth server) as a route destination resolves: a
+    /// ServiceEntry host, or a Service (<c>svc</c>, <c>svc.ns</c>, <c>svc.ns.svc.cluster.local</c>) of the configuring
+    /// object's namespace, to its endpoint addresses. An unknown service is reported as an error on
+    /// <paramref name="fieldPath"/>. The addresses are part of the instance's identity: when they change, the instance
+    /// is re-created on the next apply. A config parsed outside a translation (a binding made by code) has no
+    /// resources to look in: the host is then taken as a DNS name or address.
+    /// </summary>
+    /// <param name="host">The service host.</param>
+    /// <param name="port">The service port, or null for the service's only port.</param>
+    /// <param name="fieldPath">The config field that names the service, for the error.</param>
+    /// <returns>The endpoints (at least one), or null (an error was reported).</returns>
+    public IReadOnlyList<System.Net.DnsEndPoint>? ResolveService(string host, int? port, string fieldPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        if (ServiceLookup is null)
+        {
+            if (port is null)
+            {
+                AddError(fieldPath, $"'{host}' names no port and no resources are at hand to find one", "set the port field");
+                return null;
+            }
+
+            return [new System.Net.DnsEndPoint(host, port.Value)];
+        }
+
+        var (endpoints, error) = ServiceLookup(host, port);
+        if (endpoints is null || endpoints.Count == 0)
+        {
+            AddError(fieldPath, error ?? $"service '{host}' has no endpoints", $"create a Service in namespace '{Namespace}' or a ServiceEntry with host '{host}' (a ServiceEntry with a static endpoint points at an address), or fix the name");
+            return null;
+        }
+
+        SecretFingerprints.Add($"service:{host}:{port}={string.Join(",", endpoints.Select(e => $"{e.Host}:{e.Port}"))}");
+        return endpoints;
     }
 
     /// <summary>The problems reported so far.</summary>

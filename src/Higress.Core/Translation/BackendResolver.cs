@@ -101,6 +101,45 @@ internal sealed class BackendResolver
         return ResolveService(ns, name, port, subset, null);
     }
 
+    /// <summary>
+    /// Resolves a service that a plugin talks to (a Redis): a ServiceEntry host, or a Service of <paramref name="ns"/>.
+    /// Use a resolver of its own: the clusters it records are not routes' backends.
+    /// </summary>
+    public (IReadOnlyList<DnsEndPoint>? Endpoints, string? Error) ResolvePluginService(string ns, string host, int? port)
+    {
+        BackendResult result;
+        if (_serviceEntries.TryGetValue(host, out var entry))
+        {
+            result = ResolveServiceEntry(entry, host, port, null);
+        }
+        else
+        {
+            var (name, serviceNamespace) = SplitServiceHost(host, ns);
+            if (serviceNamespace != ns)
+            {
+                return (null, $"service '{host}' is in namespace {serviceNamespace}, and a plugin reaches only its own namespace's Services ({ns})");
+            }
+
+            if (_context.Snapshot.Get<Service>(ns, name) is null)
+            {
+                return (null, $"no Service {ns}/{name} and no ServiceEntry with host {host}");
+            }
+
+            result = ResolveService(ns, name, port, null, null);
+        }
+
+        if (result.ClusterId is not { } id)
+        {
+            return (null, result.Message);
+        }
+
+        var endpoints = Clusters[id].Destinations
+            .Select(d => new Uri(d.Address))
+            .Select(u => new DnsEndPoint(u.DnsSafeHost, u.Port))
+            .ToList();
+        return endpoints.Count == 0 ? (null, $"service '{host}' has no ready endpoints") : (endpoints, null);
+    }
+
     /// <summary>Resolves a Service port for the sidecar's outbound port, which has no route and so no ReferenceGrant to check.</summary>
     public BackendResult ResolveServicePort(string ns, string name, int port) => ResolveService(ns, name, port, null, null);
 

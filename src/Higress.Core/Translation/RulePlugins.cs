@@ -16,7 +16,9 @@ internal sealed class RulePlugins
     public RulePlugins(TranslationContext context, PluginCatalog catalog, IReadOnlyDictionary<string, ResourceKey> listenerGateways)
     {
         _context = context;
-        _resolver = new PluginResolver(context.Snapshot, catalog);
+        // Services that plugins talk to resolve as destinations do, on a resolver of their own: they are no routes' clusters.
+        var services = new Lazy<BackendResolver>(() => new BackendResolver(context));
+        _resolver = new PluginResolver(context.Snapshot, catalog, (ns, host, port) => services.Value.ResolvePluginService(ns, host, port));
         _listenerGateways = listenerGateways;
         _context.Diagnostics.AddRange(_resolver.Diagnostics);
         _any = context.Snapshot.OfType<Extension>().Count > 0 || context.Snapshot.OfType<WasmPlugin>().Count > 0;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Higress.Hosting.Plugins.AspNetAuthorization;
+using Higress.Hosting.Plugins.ClusterKeyRateLimit;
 using Higress.Hosting.Plugins.KeyRateLimit;
 using Higress.Hosting.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,12 @@ internal static class HigressPluginServices
         // Hosting's own built-ins join the user's plugins: they need the host's ASP.NET Core authorization services,
         // and the gateway's metrics and rate-limit store.
         services.TryAddSingleton(sp => new PluginCatalog(
-            [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), ActivatorUtilities.CreateInstance<KeyRateLimitPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));
+            [
+                ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp),
+                ActivatorUtilities.CreateInstance<KeyRateLimitPlugin>(sp),
+                ActivatorUtilities.CreateInstance<ClusterKeyRateLimitPlugin>(sp),
+                .. sp.GetServices<IHigressPlugin>(),
+            ], sp));
         services.TryAddSingleton<IPluginChainFactory>(sp => new PluginChainFactory(
             sp.GetRequiredService<PluginCatalog>(),
             sp.GetService<ILoggerFactory>(),

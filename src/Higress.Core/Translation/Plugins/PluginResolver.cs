@@ -15,16 +15,19 @@ internal sealed class PluginResolver
     private readonly PluginCatalog _catalog;
     private readonly ILookup<string, PluginSource> _byNamespace;
     private readonly PluginSourceReader.SecretLookup _secrets;
+    private readonly PluginSourceReader.ServiceLookup? _services;
 
     /// <summary>Reads the Extensions and WasmPlugins of <paramref name="snapshot"/>.</summary>
-    public PluginResolver(ResourceSnapshot snapshot, PluginCatalog catalog)
-        : this(snapshot.OfType<Extension>(), snapshot.OfType<WasmPlugin>(), catalog, snapshot.OfType<Secret>())
+    public PluginResolver(ResourceSnapshot snapshot, PluginCatalog catalog, PluginSourceReader.ServiceLookup? services = null)
+        : this(snapshot.OfType<Extension>(), snapshot.OfType<WasmPlugin>(), catalog, snapshot.OfType<Secret>(), services)
     {
     }
 
     /// <summary>Reads the given objects.</summary>
-    public PluginResolver(IEnumerable<Extension> extensions, IEnumerable<WasmPlugin> wasmPlugins, PluginCatalog catalog, IEnumerable<Secret>? secrets = null)
+    public PluginResolver(
+        IEnumerable<Extension> extensions, IEnumerable<WasmPlugin> wasmPlugins, PluginCatalog catalog, IEnumerable<Secret>? secrets = null, PluginSourceReader.ServiceLookup? services = null)
     {
+        _services = services;
         _catalog = catalog;
         var secretsByKey = (secrets ?? []).GroupBy(s => (s.Namespace, s.Name)).ToDictionary(g => g.Key, g => g.First());
         _secrets = (ns, name) => secretsByKey.GetValueOrDefault((ns, name));
@@ -32,12 +35,12 @@ internal sealed class PluginResolver
         var sources = new List<PluginSource>();
         foreach (var extension in extensions)
         {
-            sources.Add(PluginSourceReader.FromExtension(extension, catalog, _secrets, diagnostics));
+            sources.Add(PluginSourceReader.FromExtension(extension, catalog, _secrets, diagnostics, services));
         }
 
         foreach (var wasmPlugin in wasmPlugins)
         {
-            sources.Add(PluginSourceReader.FromWasmPlugin(wasmPlugin, catalog, _secrets, diagnostics));
+            sources.Add(PluginSourceReader.FromWasmPlugin(wasmPlugin, catalog, _secrets, diagnostics, services));
         }
 
         _byNamespace = sources.ToLookup(s => s.Namespace, StringComparer.Ordinal);
@@ -111,7 +114,7 @@ internal sealed class PluginResolver
         }
 
         var variant = PluginSourceReader.ParseVariant(plugin, name, config, rule.Owner.ToString(), instanceId, configPath, diagnostics,
-            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
+            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false) { Services = _services });
         Bind(name, instanceId, plugin?.DefaultPhase ?? PluginPhase.Unspecified, plugin?.DefaultPriority ?? 0, FailStrategy.FailClose, variant, bindings, ref fail);
     }
 
@@ -129,7 +132,7 @@ internal sealed class PluginResolver
         var config = EquatableJson.FromObject(new Dictionary<string, string> { ["policy"] = named.Policy });
         var own = new List<ConfigDiagnostic>();
         var variant = PluginSourceReader.ParseVariant(plugin, NamedAuthorizationPolicy.PluginName, config, owner, $"{owner}#{named.FieldPath}", named.FieldPath, own,
-            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false));
+            new PluginSourceReader.VariantScope(rule.Owner.Namespace, _secrets, HasMatchRules: false) { Services = _services });
         var policyField = named.FieldPath + ".policy";
         foreach (var diagnostic in own)
         {

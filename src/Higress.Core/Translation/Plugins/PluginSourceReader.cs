@@ -13,10 +13,17 @@ internal static class PluginSourceReader
     /// <summary>Finds a Secret by namespace and name.</summary>
     public delegate Secret? SecretLookup(string @namespace, string name);
 
-    /// <summary>Where a config is parsed: its namespace (for Secrets) and whether it is a match rule's.</summary>
-    public sealed record VariantScope(string Namespace, SecretLookup Secrets, bool HasMatchRules, bool IsMatchRule = false);
+    /// <summary>Resolves a service host and port in a namespace to endpoint addresses, or says why not.</summary>
+    public delegate (IReadOnlyList<System.Net.DnsEndPoint>? Endpoints, string? Error) ServiceLookup(string @namespace, string host, int? port);
 
-    public static PluginSource FromExtension(Extension extension, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics)
+    /// <summary>Where a config is parsed: its namespace (for Secrets and services) and whether it is a match rule's.</summary>
+    public sealed record VariantScope(string Namespace, SecretLookup Secrets, bool HasMatchRules, bool IsMatchRule = false)
+    {
+        /// <summary>Service resolution for plugins that talk to a service; null outside a translation.</summary>
+        public ServiceLookup? Services { get; init; }
+    }
+
+    public static PluginSource FromExtension(Extension extension, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics, ServiceLookup? services = null)
     {
         var spec = extension.Spec;
         var display = extension.Display;
@@ -39,7 +46,7 @@ internal static class PluginSourceReader
             ? c.Element.EnumerateObject().Select(p => p.Name).FirstOrDefault()
             : null;
 
-        var scope = new VariantScope(extension.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty);
+        var scope = new VariantScope(extension.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty) { Services = services };
         var defaultConfig = Unwrap(spec.Config, wrapperKey);
         var defaultVariant = spec.Config is null && !spec.MatchRules.IsEmpty
             ? null
@@ -82,7 +89,7 @@ internal static class PluginSourceReader
             spec.TargetRefs.IsEmpty ? null : targets, rules);
     }
 
-    public static PluginSource FromWasmPlugin(WasmPlugin wasmPlugin, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics)
+    public static PluginSource FromWasmPlugin(WasmPlugin wasmPlugin, PluginCatalog catalog, SecretLookup secrets, List<ConfigDiagnostic> diagnostics, ServiceLookup? services = null)
     {
         var spec = wasmPlugin.Spec;
         var display = wasmPlugin.Display;
@@ -94,7 +101,7 @@ internal static class PluginSourceReader
                 $"use one of: {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal))}"));
         }
 
-        var scope = new VariantScope(wasmPlugin.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty);
+        var scope = new VariantScope(wasmPlugin.Namespace, secrets, HasMatchRules: !spec.MatchRules.IsEmpty) { Services = services };
         var defaultVariant = spec.DefaultConfigDisable || (spec.DefaultConfig is null && !spec.MatchRules.IsEmpty)
             ? null
             : ParseVariant(plugin, name, spec.DefaultConfig, display, display, "spec.defaultConfig", diagnostics, scope);
@@ -138,6 +145,7 @@ internal static class PluginSourceReader
             IsMatchRule = scope.IsMatchRule,
             HasMatchRules = scope.HasMatchRules,
             SecretLookup = name => scope.Secrets(scope.Namespace, name),
+            ServiceLookup = scope.Services is { } services ? (host, port) => services(scope.Namespace, host, port) : null,
         };
         object? parsed = null;
         try

@@ -191,4 +191,18 @@ internal static class EventIds
 
     /// <summary>A rule's rate limit reached its cap on keys (Higress:Limits:MaxRateLimitPartitions); new keys share one bucket.</summary>
     public const int RateLimitPartitionCap = 1831;
+
+    // 1870-1889: the opa plugin.
+
+    /// <summary>One opa decision (the decision log): id, policy path, result, duration, route, consumer.</summary>
+    public const int OpaDecision = 1870;
+
+    /// <summary>An opa decision failed (evaluation error, time limit, remote OPA error); answered per fail strategy.</summary>
+    public const int OpaDecisionFailed = 1871;
+
+    /// <summary>An opa policy source (directory or bundle) was loaded and now decides.</summary>
+    public const int OpaPolicyLoaded = 1872;
+
+    /// <summary>An opa policy source failed to load or compile; the previous policy keeps deciding.</summary>
+    public const int OpaPolicyLoadFailed = 1873;
 }

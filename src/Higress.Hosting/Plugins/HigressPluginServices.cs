@@ -18,6 +18,7 @@ internal static class HigressPluginServices
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<PluginRuntimeReports>();
         // Hosting's own built-in joins the user's plugins: it needs the host's ASP.NET Core authorization services.
         services.TryAddSingleton(sp => new PluginCatalog(
             [ActivatorUtilities.CreateInstance<AspNetAuthorizationPlugin>(sp), .. sp.GetServices<IHigressPlugin>()], sp));

@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+using Higress.Core.Translation;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 
@@ -26,10 +29,17 @@ internal static class ConfigDump
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideParsedPluginConfig, Redaction.HideSensitiveHeaderValues } },
     };
 
-    public static async Task WriteAsync(Stream body, HigressRuntime runtime, IReadOnlyList<ListenerEndpointStatus> endpoints, ConfigDumpFilter filter, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream body, HigressRuntime runtime, IReadOnlyList<ListenerEndpointStatus> endpoints, ConfigDumpFilter filter, CancellationToken cancellationToken, PluginRuntimeReports? pluginReports = null)
     {
         var state = runtime.Current;
-        var latest = runtime.LastTranslation ?? state.Translation;
+        var translated = runtime.LastTranslation ?? state.Translation;
+        // Problems plugins found after the apply (a watched policy that stopped compiling) join the translation's.
+        var reports = pluginReports?.Current ?? [];
+        var latest = reports.Count == 0 ? translated : translated with
+        {
+            Diagnostics = [.. translated.Diagnostics, .. reports],
+            Statuses = PluginRuntimeOverlay(translated.Statuses, reports),
+        };
         var statuses = ListenerStatusOverlay.Apply(latest.Statuses, endpoints);
         var failing = filter.ErrorsOnly
             ? latest.Diagnostics.Where(d => d.IsError).Select(d => d.Object)
@@ -75,6 +85,15 @@ internal static class ConfigDump
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
     }
+
+    private static EquatableArray<ObjectStatus> PluginRuntimeOverlay(EquatableArray<ObjectStatus> statuses, IReadOnlyList<ConfigDiagnostic> reports) =>
+        statuses.Select(s => reports.Where(r => r.Object == s.Object).ToList() is { Count: > 0 } open
+            ? s with
+            {
+                Conditions = [.. s.Conditions.Where(c => c.Type != PluginRuntimeReports.ConditionType),
+                    new StatusCondition(PluginRuntimeReports.ConditionType, false, "PluginRuntimeError", string.Join("; ", open.Select(r => $"{r.FieldPath}: {r.Message}")))],
+            }
+            : s).ToEquatableArray();
 
     private static object Describe(ListenerEndpointStatus status) => new
     {

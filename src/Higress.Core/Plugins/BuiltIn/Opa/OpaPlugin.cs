@@ -121,7 +121,7 @@ internal sealed class OpaPlugin : HigressPlugin<OpaConfig, OpaState>
         if (source.Current is null)
         {
             // A bundle URL is fetched in the background: wait for its first attempt, at most one decision's budget.
-            await source.FirstAttempt.WaitAsync(config.Timeout).ConfigureAwait(false);
+            await Task.WhenAny(source.FirstAttempt, Task.Delay(config.Timeout)).ConfigureAwait(false);
         }
 
         return source.Current ?? throw new OpaDecisionException("no_policy", "no policy has loaded: " + (source.LastError ?? "the bundle is still being fetched"));

@@ -86,14 +86,18 @@ internal static class ConfigDump
         await writer.FlushAsync(cancellationToken);
     }
 
-    private static EquatableArray<ObjectStatus> PluginRuntimeOverlay(EquatableArray<ObjectStatus> statuses, IReadOnlyList<ConfigDiagnostic> reports) =>
-        statuses.Select(s => reports.Where(r => r.Object == s.Object).ToList() is { Count: > 0 } open
-            ? s with
-            {
-                Conditions = [.. s.Conditions.Where(c => c.Type != PluginRuntimeReports.ConditionType),
-                    new StatusCondition(PluginRuntimeReports.ConditionType, false, "PluginRuntimeError", string.Join("; ", open.Select(r => $"{r.FieldPath}: {r.Message}")))],
-            }
-            : s).ToEquatableArray();
+    private static EquatableArray<ObjectStatus> PluginRuntimeOverlay(EquatableArray<ObjectStatus> statuses, IReadOnlyList<ConfigDiagnostic> reports)
+    {
+        var byObject = reports.GroupBy(r => r.Object, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => new StatusCondition(PluginRuntimeReports.ConditionType, false, "PluginRuntimeError", string.Join("; ", g.Select(r => $"{r.FieldPath}: {r.Message}"))),
+            StringComparer.Ordinal);
+        var overlaid = statuses.Select(s => byObject.Remove(s.Object, out var condition)
+            ? s with { Conditions = [.. s.Conditions.Where(c => c.Type != PluginRuntimeReports.ConditionType), condition] }
+            : s).ToList();
+        overlaid.AddRange(byObject.Select(o => new ObjectStatus(o.Key, 0, new[] { o.Value }.ToEquatableArray(), [])));
+        return [.. overlaid.OrderBy(s => s.Object, StringComparer.Ordinal)];
+    }
 
     private static object Describe(ListenerEndpointStatus status) => new
     {

@@ -174,9 +174,8 @@ public sealed class OpaPluginTests
     }
 
     [Theory]
-    [InlineData("allow if {\n  some i in numbers.range(1, 100000000000)\n  i < 0\n}")]
+    [InlineData("allow if {\n  some i in numbers.range(1, 100000)\n  some j in numbers.range(1, 100000)\n  i + j < 0\n}")]
     [InlineData("allow if regex.match(`^(a+)+$`, concat(\"\", [\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", \"!\"]))")]
-    [InlineData("allow if f(1)\n\nf(x) := y if y := f(x + 1)")]
     public async Task A_runaway_policy_is_stopped_by_the_engine_limits_and_answered_per_fail_strategy(string rule)
     {
         var config = _kit.Config(OpaTestKit.Inline("package authz\n\nimport rego.v1\n\n" + rule, extra: "\"timeout\": \"100ms\", \"status_on_error\": 503"));
@@ -192,7 +191,7 @@ public sealed class OpaPluginTests
     [Fact]
     public async Task A_time_limit_fails_closed_with_status_on_error_by_default_403()
     {
-        var config = _kit.Config(OpaTestKit.Inline("package authz\n\nimport rego.v1\n\nallow if {\n  some i in numbers.range(1, 100000000000)\n  i < 0\n}", extra: "\"timeout\": \"50ms\""));
+        var config = _kit.Config(OpaTestKit.Inline("package authz\n\nimport rego.v1\n\nallow if {\n  some i in numbers.range(1, 100000)\n  some j in numbers.range(1, 100000)\n  i + j < 0\n}", extra: "\"timeout\": \"50ms\""));
         using var state = _kit.Plugin.CreateState(config);
         Assert.Equal(403, (await _kit.SendAsync(config, state)).Result.StatusCode);
         var failed = Assert.Single(_kit.Logger.Events, e => e.Id.Id == EventIds.OpaDecisionFailed);

@@ -22,7 +22,8 @@ public sealed class OpaRemoteTests
         var answer = Enum.Parse<FakeOpaServer.Mode>(mode);
         await using var opa = await FakeOpaServer.StartAsync();
         opa.Answer = answer;
-        var config = _kit.Config(Config(opa.Port));
+        // A generous timeout: the fake answers at once, and a slow first connection on a busy machine is not the point.
+        var config = _kit.Config(Config(opa.Port, "10s"));
         using var state = _kit.Plugin.CreateState(config);
         var (result, _) = await _kit.SendAsync(config, state, "POST", "/api/books", headers: [new("X-Caller", "alice")]);
         Assert.Equal(status, result.StatusCode);

@@ -218,4 +218,18 @@ internal static class EventIds
 
     /// <summary>cluster-key-rate-limit holds leases for its maximum of keys; further keys lease one token at a time.</summary>
     public const int ClusterRateLimitKeyCap = 1852;
+
+    // 1870-1889: the opa plugin.
+
+    /// <summary>One opa decision (the decision log): id, policy path, result, duration, route, consumer.</summary>
+    public const int OpaDecision = 1870;
+
+    /// <summary>An opa decision failed (evaluation error, time limit, remote OPA error); answered per fail strategy.</summary>
+    public const int OpaDecisionFailed = 1871;
+
+    /// <summary>An opa policy source (directory or bundle) was loaded and now decides.</summary>
+    public const int OpaPolicyLoaded = 1872;
+
+    /// <summary>An opa policy source failed to load or compile; the previous policy keeps deciding.</summary>
+    public const int OpaPolicyLoadFailed = 1873;
 }

@@ -57,6 +57,8 @@ public sealed class PluginCatalog
         .AddLogging()
         .AddHttpClient()
         .AddSingleton(TimeProvider.System)
+        .AddSingleton(new Diagnostics.HigressMeter())
+        .AddSingleton(new PluginRuntimeReports())
         .BuildServiceProvider());
 
     /// <summary>The host's services, then the defaults for what it does not register.</summary>

@@ -97,6 +97,7 @@ internal sealed partial class PluginChain
             try
             {
                 context.InstanceState = entry.State;
+                context.FailStrategy = entry.Binding.FailStrategy;
                 result = await entry.Plugin.OnRequestAsync(context, entry.Config!).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsAbort(ex, httpContext))

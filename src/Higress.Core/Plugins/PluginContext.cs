@@ -1,5 +1,6 @@
 using System.Text;
 using Higress.Core.Plan;
+using Higress.Core.Resources;
 using Microsoft.AspNetCore.Http;
 
 namespace Higress.Core.Plugins;
@@ -74,6 +75,12 @@ public sealed class PluginContext
     /// by concurrent requests: it must be thread-safe.
     /// </summary>
     public object? InstanceState { get; internal set; }
+
+    /// <summary>
+    /// The fail strategy of the plugin instance whose handler is running (the Extension's <c>failStrategy</c>): a
+    /// plugin that answers its own failures (a policy that cannot be evaluated) follows it; exceptions are the chain's.
+    /// </summary>
+    public FailStrategy FailStrategy { get; internal set; }
 
     /// <summary>
     /// The upstream's response while response handlers run on a proxied response (set by the runtime), or null for

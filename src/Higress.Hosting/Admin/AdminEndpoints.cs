@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Higress.Core.Plugins;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,7 @@ namespace Higress.Hosting.Admin;
 /// values that are an IP address, <c>localhost</c> or a name in <c>Higress:Admin:AllowedHosts</c>; with
 /// <c>Higress:Admin:Token</c> set, all but the probes (<c>/healthz</c>, <c>/readyz</c>) also need the bearer token.
 /// </summary>
-internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime, IProxyStateLookup proxy)
+internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime, IProxyStateLookup proxy, PluginRuntimeReports pluginReports)
 {
     private readonly HashSet<string> _allowedHosts = new(options.Value.Admin.AllowedHosts ?? [], StringComparer.OrdinalIgnoreCase);
     private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Admin.Token));
@@ -58,7 +59,7 @@ internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager lis
                 return;
             case "/config_dump":
                 StartJson(context);
-                await ConfigDump.WriteAsync(context.Response.Body, runtime, listeners.Endpoints(), ConfigDumpFilter.From(request.Query), context.RequestAborted);
+                await ConfigDump.WriteAsync(context.Response.Body, runtime, listeners.Endpoints(), ConfigDumpFilter.From(request.Query), context.RequestAborted, pluginReports);
                 await context.Response.WriteAsync("\n", context.RequestAborted);
                 return;
             case "/routes":

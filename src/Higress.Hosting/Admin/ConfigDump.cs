@@ -4,6 +4,9 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Higress.Core.Plan;
+using Higress.Core.Plugins;
+using Higress.Core.Resources;
+using Higress.Core.Translation;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 
@@ -27,10 +30,17 @@ internal static class ConfigDump
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { HideParsedPluginConfig, Redaction.HideSensitiveHeaderValues } },
     };
 
-    public static async Task WriteAsync(Stream body, HigressRuntime runtime, IReadOnlyList<ListenerEndpointStatus> endpoints, ConfigDumpFilter filter, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream body, HigressRuntime runtime, IReadOnlyList<ListenerEndpointStatus> endpoints, ConfigDumpFilter filter, CancellationToken cancellationToken, PluginRuntimeReports? pluginReports = null)
     {
         var state = runtime.Current;
-        var latest = runtime.LastTranslation ?? state.Translation;
+        var translated = runtime.LastTranslation ?? state.Translation;
+        // Problems plugins found after the apply (a watched policy that stopped compiling) join the translation's.
+        var reports = pluginReports?.Current ?? [];
+        var latest = reports.Count == 0 ? translated : translated with
+        {
+            Diagnostics = [.. translated.Diagnostics, .. reports],
+            Statuses = PluginRuntimeOverlay(translated.Statuses, reports),
+        };
         var statuses = ListenerStatusOverlay.Apply(latest.Statuses, endpoints);
         var failing = filter.ErrorsOnly
             ? latest.Diagnostics.Where(d => d.IsError).Select(d => d.Object)
@@ -83,6 +93,19 @@ internal static class ConfigDump
         var node = JsonSerializer.SerializeToNode(item, Options);
         Redaction.Redact(node);
         return node;
+    }
+
+    private static EquatableArray<ObjectStatus> PluginRuntimeOverlay(EquatableArray<ObjectStatus> statuses, IReadOnlyList<ConfigDiagnostic> reports)
+    {
+        var byObject = reports.GroupBy(r => r.Object, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => new StatusCondition(PluginRuntimeReports.ConditionType, false, "PluginRuntimeError", string.Join("; ", g.Select(r => $"{r.FieldPath}: {r.Message}"))),
+            StringComparer.Ordinal);
+        var overlaid = statuses.Select(s => byObject.Remove(s.Object, out var condition)
+            ? s with { Conditions = [.. s.Conditions.Where(c => c.Type != PluginRuntimeReports.ConditionType), condition] }
+            : s).ToList();
+        overlaid.AddRange(byObject.Select(o => new ObjectStatus(o.Key, 0, new[] { o.Value }.ToEquatableArray(), [])));
+        return [.. overlaid.OrderBy(s => s.Object, StringComparer.Ordinal)];
     }
 
     private static object Describe(ListenerEndpointStatus status) => new

@@ -22,6 +22,7 @@ internal static class HigressPluginServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HigressMeter(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<HigressMetrics>();
+        services.TryAddSingleton<PluginRuntimeReports>();
         // Hosting's own built-ins join the user's plugins: they need the host's ASP.NET Core authorization services,
         // and the gateway's metrics and rate-limit store.
         services.TryAddSingleton(sp => new PluginCatalog(

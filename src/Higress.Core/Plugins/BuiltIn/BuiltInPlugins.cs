@@ -25,5 +25,6 @@ internal static class BuiltInPlugins
         typeof(Cors.CorsPlugin),
         typeof(Transformer.TransformerPlugin),
         typeof(JwtAuthPlugin),
+        typeof(Opa.OpaPlugin),
     ];
 }

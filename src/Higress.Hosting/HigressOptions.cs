@@ -54,6 +54,9 @@ public sealed class HigressOptions
 
     /// <summary>Sidecar mode: an inbound port in front of a local app and an outbound port to other services (the <c>Higress:Sidecar</c> section; docs/sidecar.md).</summary>
     public HigressSidecarOptions Sidecar { get; set; } = new();
+
+    /// <summary>Traces and metrics: exporters, sampling, propagation (docs/observability.md).</summary>
+    public HigressTelemetryOptions Telemetry { get; set; } = new();
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

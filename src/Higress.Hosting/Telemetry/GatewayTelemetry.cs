@@ -37,7 +37,7 @@ internal sealed class GatewayTelemetry
     {
         var settings = options.Value.Telemetry;
         Enabled = settings.Enabled;
-        Propagation = new TracePropagation(settings.Propagators);
+        Propagation = new TracePropagation(settings.Propagators is { Length: > 0 } formats ? formats : ["tracecontext"]);
         _consumers = new BoundedLabels(settings.MaxConsumerLabels);
         var meter = higressMeter.Meter;
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricNames.DurationBuckets };

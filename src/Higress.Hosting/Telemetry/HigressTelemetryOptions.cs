@@ -26,9 +26,10 @@ public sealed class HigressTelemetryOptions
 
     /// <summary>
     /// The trace-context formats read from requests and written to backends, in order of preference:
-    /// <c>tracecontext</c> (W3C, default), <c>b3</c> (single header), <c>b3multi</c> (<c>X-B3-*</c> headers).
+    /// <c>tracecontext</c> (W3C), <c>b3</c> (single header), <c>b3multi</c> (<c>X-B3-*</c> headers). Empty (the default)
+    /// means <c>tracecontext</c>; it is empty rather than holding it because configuration binding adds to an array.
     /// </summary>
-    public string[] Propagators { get; set; } = ["tracecontext"];
+    public string[] Propagators { get; set; } = [];
 
     /// <summary>
     /// The most distinct consumers the <c>consumer</c> label of request metrics takes (default 100); later ones count as

@@ -15,8 +15,14 @@ internal sealed class HigressMetrics
     private long _generation;
     private long _configErrors;
 
-    public HigressMetrics(HigressMeter higressMeter)
+    /// <param name="higressMeter">The host's meter.</param>
+    /// <param name="prometheus">
+    /// The admin <c>/metrics</c> listener, taken here only so that it exists before the first plan is applied: a
+    /// listener sees no measurement made before it started, and /metrics must count from the host's start.
+    /// </param>
+    public HigressMetrics(HigressMeter higressMeter, Admin.PrometheusText prometheus)
     {
+        _ = prometheus;
         var meter = higressMeter.Meter;
         _applies = meter.CreateCounter<long>(MetricNames.ConfigApplies, "{apply}", "Configuration applies by result: applied, or failed (the previous plan kept serving)");
         _upstreamOverflow = meter.CreateCounter<long>(MetricNames.UpstreamOverflow, "{request}", "Requests refused with 503 because a cluster's connection-pool limit was full, by cluster and limit");

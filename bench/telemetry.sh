@@ -114,7 +114,7 @@ awk -F'\t' 'NR > 1 { rps[$1, $2] = $3; rounds[$1] = 1 }
   END {
     n = 0
     for (r in rounds) { ratio[++n] = rps[r, "on"] / rps[r, "off"]; sum += ratio[n] }
-    asort(ratio)
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && ratio[j - 1] > ratio[j]; j--) { t = ratio[j]; ratio[j] = ratio[j - 1]; ratio[j - 1] = t }
     median = (n % 2) ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2
     printf "on/off requests/s: mean %.3f, median %.3f over %d rounds (target >= 0.90)\n", sum / n, median, n
   }' "$OUT/results.tsv" | tee -a "$OUT/summary.txt" >&2

@@ -53,7 +53,7 @@ HOST=$!
 trap 'kill $HOST 2>/dev/null || true' EXIT
 
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$HOST/status"; }
-generation() { curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^higress_plan_generation/ {print int($2)}'; }
+generation() { curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^higress_config_revision/ {print int($2)}'; }
 wait_generation_above() {
   local before=$1 deadline=$((SECONDS + 600))
   until [ "$(generation || echo 0)" -gt "$before" ] 2>/dev/null; do

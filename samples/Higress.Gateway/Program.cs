@@ -3,6 +3,7 @@ using Higress.Gateway;
 // The reference gateway: the program of the edge and sidecar container.
 // Settings and the demo files are found beside the binary, so it runs from any working directory;
 // every option can be given on the command line, e.g. --Higress:ConfigDir=DIR --Higress:Admin:Port=15021.
+// Traces and metrics go wherever Higress:Telemetry (or the OTEL_EXPORTER_OTLP_* variables) say; /metrics always works.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var higress = builder.Configuration.GetSection("Higress");
 
@@ -10,11 +11,11 @@ DemoBackends? demo = null;
 if (DemoBackends.IsWanted(higress))
 {
     demo = await DemoBackends.StartAsync();
-    builder.Services.AddHigress(higress, demo.Configure);
+    builder.Services.AddHigress(higress, demo.Configure).WithTelemetry();
 }
 else
 {
-    builder.Services.AddHigress(higress);
+    builder.Services.AddHigress(higress).WithTelemetry();
 }
 
 var app = builder.Build();

@@ -57,6 +57,9 @@ public sealed class HigressOptions
 
     /// <summary>The access log: one line per gateway request (the <c>Higress:AccessLog</c> section; docs/operations.md).</summary>
     public HigressAccessLogOptions AccessLog { get; set; } = new();
+
+    /// <summary>Traces and metrics: exporters, sampling, propagation (docs/observability.md).</summary>
+    public HigressTelemetryOptions Telemetry { get; set; } = new();
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

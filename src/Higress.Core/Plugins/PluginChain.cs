@@ -90,6 +90,7 @@ internal sealed partial class PluginChain
                 Log.PluginUnavailable(_logger, entry.Binding.Name, entry.Binding.InstanceId, entry.Problem ?? "unknown");
                 _metrics?.PluginFailed(entry.Binding.Name, "request", entry.Binding.FailStrategy);
                 context.EnteredCount = i;
+                context.EndedBy = entry.Binding.Name;
                 await RespondAsync(context, PluginResult.Respond(StatusCodes.Status500InternalServerError)).ConfigureAwait(false);
                 return false;
             }
@@ -111,6 +112,7 @@ internal sealed partial class PluginChain
 
                 // The failed plugin's own response handler must not run: it never finished its request work.
                 context.EnteredCount = i;
+                context.EndedBy = entry.Binding.Name;
                 await RespondAsync(context, PluginResult.Respond(StatusCodes.Status500InternalServerError)).ConfigureAwait(false);
                 return false;
             }
@@ -118,6 +120,7 @@ internal sealed partial class PluginChain
             if (!result.IsContinue)
             {
                 context.EnteredCount = i + 1;
+                context.EndedBy = entry.Binding.Name;
                 await RespondAsync(context, result).ConfigureAwait(false);
                 return false;
             }

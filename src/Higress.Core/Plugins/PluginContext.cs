@@ -176,6 +176,9 @@ public sealed class PluginContext
     /// <summary>How many plugins' request handlers ran; their response handlers run in reverse order.</summary>
     internal int EnteredCount { get; set; }
 
+    /// <summary>The plugin that ended the request with a local response (telemetry names it), or null.</summary>
+    internal string? EndedBy { get; set; }
+
     /// <summary>Finds the context the chain stored for this request, or null when no plugin ran.</summary>
     /// <param name="httpContext">The request.</param>
     /// <returns>The context, or null.</returns>

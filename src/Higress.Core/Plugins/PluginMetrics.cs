@@ -7,7 +7,7 @@ namespace Higress.Core.Plugins;
 /// <summary>The plugin instruments on the <c>Higress</c> meter.</summary>
 internal sealed class PluginMetrics
 {
-    public const string ErrorsCounterName = "higress_plugin_errors_total";
+    public const string ErrorsCounterName = MetricNames.PluginFailures;
 
     private readonly Counter<long> _errors;
 

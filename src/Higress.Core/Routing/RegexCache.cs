@@ -17,7 +17,7 @@ namespace Higress.Core.Routing;
 internal static partial class RegexCache
 {
     /// <summary>The name of the counter of matches that ran out of time.</summary>
-    public const string TimeoutsCounterName = "higress_regex_match_timeouts_total";
+    public const string TimeoutsCounterName = Diagnostics.MetricNames.RegexMatchTimeouts;
 
     /// <summary>
     /// The longest a single match may run before it counts as no match. Linear time bounds a match by the input, but

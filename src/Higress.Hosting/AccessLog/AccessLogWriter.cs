@@ -38,8 +38,8 @@ internal sealed partial class AccessLogWriter : IHostedService, IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _dropped = meter.Meter.CreateCounter<long>("higress_access_log_dropped_total", "{line}", "Access log lines dropped because the writer fell behind and the queue was full");
-        _written = meter.Meter.CreateCounter<long>("higress_access_log_lines_total", "{line}", "Access log lines written");
+        _dropped = meter.Meter.CreateCounter<long>(MetricNames.AccessLogDropped, "{line}", "Access log lines dropped because the writer fell behind and the queue was full");
+        _written = meter.Meter.CreateCounter<long>(MetricNames.AccessLogLines, "{line}", "Access log lines written");
     }
 
     /// <summary>True when <c>Higress:AccessLog:Path</c> is set.</summary>

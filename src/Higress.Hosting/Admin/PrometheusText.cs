@@ -2,38 +2,46 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Higress.Core.Diagnostics;
 
 namespace Higress.Hosting.Admin;
 
 /// <summary>
-/// Renders the <c>Higress*</c> meters in the Prometheus text format for <c>/metrics</c>: counters and up-down counters
-/// as running sums, observable instruments as their current observation, histograms as <c>_count</c> and <c>_sum</c>.
+/// Renders this host's <c>Higress</c> meter (the <see cref="HigressMeter"/> instance, not every meter of that name in the
+/// process) in the Prometheus text format for <c>/metrics</c>. OpenTelemetry names become Prometheus names as the
+/// OpenTelemetry specification maps them (<see cref="PrometheusName"/>); counters are running sums, up-down counters
+/// and gauges current values, histograms <c>_bucket</c>/<c>_sum</c>/<c>_count</c> on the instrument's advised bounds.
+/// Each instrument keeps at most <see cref="MaxSeriesPerInstrument"/> label sets; further ones add to one series
+/// labelled <c>otel_metric_overflow="true"</c>, as OpenTelemetry's cardinality limit does.
 /// </summary>
 internal sealed class PrometheusText : IDisposable
 {
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<(string Name, string Labels), Series> _series = new();
-    private readonly ConcurrentDictionary<string, (string Type, string Help)> _meta = new(StringComparer.Ordinal);
+    /// <summary>The most label sets one instrument keeps (OpenTelemetry's default cardinality limit).</summary>
+    public const int MaxSeriesPerInstrument = 2000;
 
-    public PrometheusText()
+    private const string OverflowLabels = "{otel_metric_overflow=\"true\"}";
+
+    [ThreadStatic]
+    private static StringBuilder? t_labels;
+
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _instruments = new();
+
+    public PrometheusText(HigressMeter meter)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith("Higress", StringComparison.Ordinal))
+            if (ReferenceEquals(instrument.Meter, meter.Meter))
             {
-                var type = instrument switch
-                {
-                    Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => "counter",
-                    Histogram<long> or Histogram<double> => "summary",
-                    _ => "gauge",
-                };
-                _meta[Sanitize(instrument.Name)] = (type, instrument.Description ?? instrument.Name);
-                listener.EnableMeasurementEvents(instrument);
+                var series = new InstrumentSeries(instrument);
+                _instruments[instrument] = series;
+                listener.EnableMeasurementEvents(instrument, series);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.MeasurementsCompleted = (instrument, _) => _instruments.TryRemove(instrument, out InstrumentSeries? _);
+        _listener.SetMeasurementEventCallback<long>((_, v, tags, state) => ((InstrumentSeries)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<int>((_, v, tags, state) => ((InstrumentSeries)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<double>((_, v, tags, state) => ((InstrumentSeries)state!).Record(v, tags));
         _listener.Start();
     }
 
@@ -41,23 +49,9 @@ internal sealed class PrometheusText : IDisposable
     {
         _listener.RecordObservableInstruments();
         var text = new StringBuilder();
-        foreach (var group in _series.GroupBy(s => s.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var instrument in _instruments.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            var (type, help) = _meta.GetValueOrDefault(group.Key, ("gauge", group.Key));
-            text.Append("# HELP ").Append(group.Key).Append(' ').Append(help).Append('\n');
-            text.Append("# TYPE ").Append(group.Key).Append(' ').Append(type).Append('\n');
-            foreach (var (key, series) in group.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
-            {
-                if (type == "summary")
-                {
-                    Line(text, key.Name + "_count", key.Labels, series.Count);
-                    Line(text, key.Name + "_sum", key.Labels, series.Value);
-                }
-                else
-                {
-                    Line(text, key.Name, key.Labels, series.Value);
-                }
-            }
+            instrument.Render(text);
         }
 
         return text.ToString();
@@ -78,42 +72,28 @@ internal sealed class PrometheusText : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private static void Line(StringBuilder text, string name, string labels, double value) =>
-        text.Append(name).Append(labels).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>
+    /// The Prometheus name of an OpenTelemetry instrument: characters outside <c>[a-zA-Z0-9_:]</c> become <c>_</c>, the
+    /// unit is appended in its base-unit word (<c>s</c>: <c>_seconds</c>, <c>By</c>: <c>_bytes</c>; annotations such as
+    /// <c>{request}</c> add nothing) and counters end in <c>_total</c>. A name that already carries its suffixes (the
+    /// Prometheus-style names some instruments still use) is left as it is.
+    /// </summary>
+    public static string PrometheusName(string name, string? unit, bool counter)
     {
-        var labels = new StringBuilder();
-        if (tags.Length > 0)
+        var result = Sanitize(name);
+        var unitWord = unit switch
         {
-            labels.Append('{');
-            for (var i = 0; i < tags.Length; i++)
-            {
-                if (i > 0)
-                {
-                    labels.Append(',');
-                }
-
-                var tagValue = Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? string.Empty;
-                labels.Append(Sanitize(tags[i].Key)).Append("=\"").Append(tagValue.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")).Append('"');
-            }
-
-            labels.Append('}');
+            "s" => "seconds",
+            "ms" => "milliseconds",
+            "By" => "bytes",
+            _ => null,
+        };
+        if (unitWord is not null && !result.EndsWith("_" + unitWord, StringComparison.Ordinal) && !result.EndsWith("_" + unitWord + "_total", StringComparison.Ordinal))
+        {
+            result += "_" + unitWord;
         }
 
-        var series = _series.GetOrAdd((Sanitize(instrument.Name), labels.ToString()), _ => new Series());
-        switch (instrument)
-        {
-            case ObservableGauge<long> or ObservableGauge<double> or ObservableGauge<int> or ObservableCounter<long> or ObservableCounter<double> or ObservableUpDownCounter<long>:
-                series.Set(value);
-                break;
-            case Histogram<long> or Histogram<double>:
-                series.Observe(value);
-                break;
-            default:
-                series.Add(value);
-                break;
-        }
+        return counter && !result.EndsWith("_total", StringComparison.Ordinal) ? result + "_total" : result;
     }
 
     private static string Sanitize(string name)
@@ -130,13 +110,134 @@ internal sealed class PrometheusText : IDisposable
         return new string(chars);
     }
 
-    private sealed class Series
+    private static string Format(double value) =>
+        double.IsPositiveInfinity(value) ? "+Inf" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var labels = t_labels ??= new StringBuilder();
+        labels.Clear().Append('{');
+        for (var i = 0; i < tags.Length; i++)
+        {
+            if (i > 0)
+            {
+                labels.Append(',');
+            }
+
+            var value = Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? string.Empty;
+            labels.Append(Sanitize(tags[i].Key)).Append("=\"").Append(value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")).Append('"');
+        }
+
+        return labels.Append('}').ToString();
+    }
+
+    private enum Kind
+    {
+        Sum,
+        Gauge,
+        Histogram,
+    }
+
+    /// <summary>One instrument: its Prometheus name and type, and its series by label set.</summary>
+    private sealed class InstrumentSeries
+    {
+        private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        private readonly Kind _kind;
+        private readonly bool _observable;
+        private readonly double[] _bounds = [];
+        private readonly string _help;
+        private readonly string _type;
+
+        public InstrumentSeries(Instrument instrument)
+        {
+            var counter = instrument is Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double>;
+            _observable = instrument.IsObservable;
+            switch (instrument)
+            {
+                case Histogram<double> histogram:
+                    _kind = Kind.Histogram;
+                    _bounds = [.. histogram.Advice?.HistogramBucketBoundaries ?? MetricNames.DurationBuckets];
+                    break;
+                case Histogram<long> histogram:
+                    _kind = Kind.Histogram;
+                    _bounds = histogram.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray() ?? [.. MetricNames.DurationBuckets];
+                    break;
+                default:
+                    _kind = counter || instrument is UpDownCounter<long> or UpDownCounter<int> or UpDownCounter<double> ? Kind.Sum : Kind.Gauge;
+                    break;
+            }
+
+            Name = PrometheusName(instrument.Name, instrument.Unit, counter);
+            _type = _kind == Kind.Histogram ? "histogram" : counter ? "counter" : "gauge";
+            _help = (instrument.Description ?? instrument.Name).Replace("\\", "\\\\").Replace("\n", "\\n");
+        }
+
+        public string Name { get; }
+
+        public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var labels = Labels(tags);
+            if (!_series.TryGetValue(labels, out var series))
+            {
+                series = _series.Count < MaxSeriesPerInstrument
+                    ? _series.GetOrAdd(labels, _ => new Series(_bounds.Length))
+                    : _series.GetOrAdd(OverflowLabels, _ => new Series(_bounds.Length));
+            }
+
+            if (_kind == Kind.Histogram)
+            {
+                series.Observe(value, _bounds);
+            }
+            else if (_observable || _kind == Kind.Gauge)
+            {
+                series.Set(value);
+            }
+            else
+            {
+                series.Add(value);
+            }
+        }
+
+        public void Render(StringBuilder text)
+        {
+            text.Append("# HELP ").Append(Name).Append(' ').Append(_help).Append('\n');
+            text.Append("# TYPE ").Append(Name).Append(' ').Append(_type).Append('\n');
+            foreach (var (labels, series) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                if (_kind != Kind.Histogram)
+                {
+                    text.Append(Name).Append(labels).Append(' ').Append(Format(series.Value)).Append('\n');
+                    continue;
+                }
+
+                var (sum, count, buckets) = series.Snapshot();
+                var prefix = labels.Length == 0 ? "{" : labels[..^1] + ",";
+                long cumulative = 0;
+                for (var i = 0; i <= _bounds.Length; i++)
+                {
+                    cumulative += buckets[i];
+                    var le = i < _bounds.Length ? Format(_bounds[i]) : "+Inf";
+                    text.Append(Name).Append("_bucket").Append(prefix).Append("le=\"").Append(le).Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                text.Append(Name).Append("_sum").Append(labels).Append(' ').Append(Format(sum)).Append('\n');
+                text.Append(Name).Append("_count").Append(labels).Append(' ').Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+    }
+
+    private sealed class Series(int bounds)
     {
         private readonly Lock _lock = new();
+        private readonly long[] _buckets = new long[bounds + 1];
+        private long _count;
 
         public double Value { get; private set; }
-
-        public long Count { get; private set; }
 
         public void Add(double value)
         {
@@ -154,12 +255,27 @@ internal sealed class PrometheusText : IDisposable
             }
         }
 
-        public void Observe(double value)
+        public void Observe(double value, double[] bounds)
         {
+            var bucket = 0;
+            while (bucket < bounds.Length && value > bounds[bucket])
+            {
+                bucket++;
+            }
+
             lock (_lock)
             {
                 Value += value;
-                Count++;
+                _count++;
+                _buckets[bucket]++;
+            }
+        }
+
+        public (double Sum, long Count, long[] Buckets) Snapshot()
+        {
+            lock (_lock)
+            {
+                return (Value, _count, (long[])_buckets.Clone());
             }
         }
     }

@@ -94,6 +94,7 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         HigressPluginServices.Add(services);
         services.TryAddSingleton<HigressMetrics>();
+        services.TryAddSingleton<Higress.Hosting.Telemetry.GatewayTelemetry>();
         services.TryAddSingleton<RequestMirror>();
         services.TryAddSingleton<PrometheusText>();
         services.TryAddSingleton<AdminEndpoints>();

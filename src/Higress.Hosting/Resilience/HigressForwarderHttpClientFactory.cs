@@ -1,3 +1,4 @@
+using Higress.Hosting.Telemetry;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -7,7 +8,7 @@ namespace Higress.Hosting.Resilience;
 /// Builds each cluster's forwarder client: YARP's handler, configured from the cluster's metadata (connection-pool
 /// settings), wrapped in the <see cref="UpstreamHandler"/> that runs retries and reports every try.
 /// </summary>
-internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
+internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, GatewayTelemetry telemetry) : ForwarderHttpClientFactory(logger)
 {
     // YARP compares only HttpClientConfig; a changed pool setting must give a new client (a new pool) too.
     protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
@@ -17,8 +18,12 @@ internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpCli
     {
         base.ConfigureHandler(context, handler);
         ConnectionPoolMetadata.Apply(context.NewMetadata, handler);
+
+        // The gateway span's context goes upstream from the request transform (TracePropagation). The handler's own
+        // propagation would start an HttpClient span that no Higress exporter exports and name it as the backend's parent.
+        handler.ActivityHeadersPropagator = null;
     }
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
-        new UpstreamHandler(base.WrapHandler(context, handler));
+        new UpstreamTimingHandler(new UpstreamHandler(base.WrapHandler(context, handler)), context.ClusterId, telemetry);
 }

@@ -28,8 +28,8 @@ internal sealed class OutlierDetectionFactory : IClusterPolicyFactory
         DestinationsUpdater = destinationsUpdater;
         Time = time;
         Logger = logger;
-        _ejections = meter.Meter.CreateCounter<long>("higress_upstream_ejections_total", "{ejection}", "Destinations ejected by outlier detection, by cluster");
-        meter.Meter.CreateObservableGauge("higress_upstream_ejected", ObserveEjected, "{destination}", "Destinations ejected by outlier detection now");
+        _ejections = meter.Meter.CreateCounter<long>(MetricNames.UpstreamEjections, "{ejection}", "Destinations ejected by outlier detection, by cluster");
+        meter.Meter.CreateObservableGauge(MetricNames.UpstreamEjected, ObserveEjected, "{destination}", "Destinations ejected by outlier detection now");
     }
 
     /// <summary>The name its policies are kept under in <see cref="Runtime.ClusterRuntime.Policy"/>.</summary>

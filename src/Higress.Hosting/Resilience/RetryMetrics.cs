@@ -7,10 +7,10 @@ namespace Higress.Hosting.Resilience;
 internal sealed class RetryMetrics(HigressMeter meter)
 {
     private readonly Counter<long> _retries = meter.Meter.CreateCounter<long>(
-        "higress_upstream_retries_total", "{request}", "Retries sent to upstreams (tries after the first)");
+        MetricNames.UpstreamRetries, "{request}", "Retries sent to upstreams (tries after the first)");
 
     private readonly Counter<long> _budgetExhausted = meter.Meter.CreateCounter<long>(
-        "higress_upstream_retry_budget_exhausted_total", "{request}", "Retries not sent because the cluster's retry budget was spent; the last outcome went to the client");
+        MetricNames.UpstreamRetryBudgetExhausted, "{request}", "Retries not sent because the cluster's retry budget was spent; the last outcome went to the client");
 
     public void Retried(string cluster) => _retries.Add(1, new KeyValuePair<string, object?>("cluster", cluster));
 

@@ -6,34 +6,41 @@ namespace Higress.Hosting.Runtime;
 /// <summary>The gateway's own metrics, on the <c>Higress</c> meter (exported by <c>/metrics</c>).</summary>
 internal sealed class HigressMetrics
 {
-    private readonly Counter<long> _plansApplied;
-    private readonly Counter<long> _plansRejected;
+    private static readonly KeyValuePair<string, object?> Applied = new("result", "applied");
+    private static readonly KeyValuePair<string, object?> Failed = new("result", "failed");
+    private readonly Counter<long> _applies;
     private readonly Counter<long> _upstreamOverflow;
     private readonly Counter<long> _rateLimitRejections;
     private readonly Counter<long> _rateLimitPartitionCap;
     private long _generation;
     private long _configErrors;
 
-    public HigressMetrics(HigressMeter higressMeter)
+    /// <param name="higressMeter">The host's meter.</param>
+    /// <param name="prometheus">
+    /// The admin <c>/metrics</c> listener, taken here only so that it exists before the first plan is applied: a
+    /// listener sees no measurement made before it started, and /metrics must count from the host's start. Null only
+    /// where no /metrics is served (a plugin's unit test).
+    /// </param>
+    public HigressMetrics(HigressMeter higressMeter, Admin.PrometheusText? prometheus = null)
     {
+        _ = prometheus;
         var meter = higressMeter.Meter;
-        _plansApplied = meter.CreateCounter<long>("higress_plans_applied_total", description: "Plans applied");
-        _plansRejected = meter.CreateCounter<long>("higress_plans_rejected_total", description: "Plans that failed to apply; the previous plan kept serving");
-        _upstreamOverflow = meter.CreateCounter<long>("higress_upstream_overflow_total", "{request}", "Requests refused with 503 because a cluster's connection-pool limit was full, by cluster and limit");
-        _rateLimitRejections = meter.CreateCounter<long>("higress_ratelimit_rejections_total", "{request}", "Requests refused with 429 by a rate limit, by route (and plugin, for a rate-limit plugin)");
-        _rateLimitPartitionCap = meter.CreateCounter<long>("higress_ratelimit_partition_cap_total", "{event}", "Times a rule's local rate limit reached its cap on keys (once per limiter), by route");
-        meter.CreateObservableGauge("higress_plan_generation", () => Interlocked.Read(ref _generation), description: "Generation of the plan being served");
-        meter.CreateObservableGauge("higress_config_errors", () => Interlocked.Read(ref _configErrors), description: "Configuration errors in the latest translation");
+        _applies = meter.CreateCounter<long>(MetricNames.ConfigApplies, "{apply}", "Configuration applies by result: applied, or failed (the previous plan kept serving)");
+        _upstreamOverflow = meter.CreateCounter<long>(MetricNames.UpstreamOverflow, "{request}", "Requests refused with 503 because a cluster's connection-pool limit was full, by cluster and limit");
+        _rateLimitRejections = meter.CreateCounter<long>(MetricNames.RateLimitRejections, "{request}", "Requests refused with 429 by a rate limit, by route (and plugin, for a rate-limit plugin)");
+        _rateLimitPartitionCap = meter.CreateCounter<long>(MetricNames.RateLimitPartitionCap, "{event}", "Times a rule's local rate limit reached its cap on keys (once per limiter), by route");
+        meter.CreateObservableGauge(MetricNames.ConfigRevision, () => Interlocked.Read(ref _generation), "{revision}", "Revision (plan generation) of the configuration being served");
+        meter.CreateObservableGauge(MetricNames.ConfigErrors, () => Interlocked.Read(ref _configErrors), "{error}", "Configuration errors in the latest translation");
     }
 
     public void PlanApplied(long generation, int errors)
     {
-        _plansApplied.Add(1);
+        _applies.Add(1, Applied);
         Interlocked.Exchange(ref _generation, generation);
         Interlocked.Exchange(ref _configErrors, errors);
     }
 
-    public void PlanRejected() => _plansRejected.Add(1);
+    public void PlanRejected() => _applies.Add(1, Failed);
 
     /// <summary>Counts a request refused because <paramref name="limit"/> of <paramref name="clusterId"/> was full.</summary>
     public void UpstreamOverflow(string clusterId, string limit) =>

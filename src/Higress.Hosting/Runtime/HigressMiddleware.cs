@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using Higress.Hosting.Admin;
 using Higress.Hosting.Authorization;
 using Higress.Hosting.RateLimiting;
 using Higress.Hosting.Resilience;
+using Higress.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,7 +31,8 @@ internal sealed class HigressMiddleware(
     IServiceProvider services,
     HigressEndpointConventionBuilder conventions,
     RequestMirror mirror,
-    RouteRateLimiters rateLimiters)
+    RouteRateLimiters rateLimiters,
+    GatewayTelemetry telemetry)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
@@ -50,6 +53,33 @@ internal sealed class HigressMiddleware(
             return port == _adminPort ? admin.HandleAsync(context) : next(context);
         }
 
+        return telemetry.Enabled ? ObserveAsync(context, state, port) : Serve(context, state, port);
+    }
+
+    // Around everything the gateway does with a request, its own refusals included, so that the span and the metrics
+    // see every gateway request and its final status.
+    private async Task ObserveAsync(HttpContext context, RuntimeState state, int port)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var activity = telemetry.StartRequest(context);
+        Exception? error = null;
+        try
+        {
+            await Serve(context, state, port);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            telemetry.StopRequest(context, activity, start, error);
+        }
+    }
+
+    private Task Serve(HttpContext context, RuntimeState state, int port)
+    {
         // A tunnel would carry traffic no rule or plugin can see.
         if (HttpMethods.IsConnect(context.Request.Method))
         {

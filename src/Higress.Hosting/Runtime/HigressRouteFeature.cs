@@ -17,5 +17,8 @@ internal sealed class HigressRouteFeature(RuntimeState state, RouteMatchResult m
     /// <summary>The chosen backend's cluster runtime, looked up once when forwarding starts; null for local answers.</summary>
     public ClusterRuntime? Cluster { get; set; }
 
+    /// <summary>The per-try state of a forwarded request, when the rule or cluster needs one (telemetry reads its tries).</summary>
+    public Resilience.UpstreamCall? Upstream { get; set; }
+
     public long PlanGeneration => State.Plan.Generation;
 }

@@ -1,5 +1,7 @@
 using Higress.Core.Routing;
+using System.Diagnostics;
 using Higress.Hosting.Resilience;
+using Higress.Hosting.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -11,7 +13,7 @@ namespace Higress.Hosting.Runtime;
 /// Adds the Higress request and response transforms to every Higress YARP route. They read the matched rule and the
 /// chosen backend from <see cref="IHigressRouteFeature"/>, so one transform serves every rule of a cluster.
 /// </summary>
-internal sealed class HigressTransformProvider(RequestNormalization normalization) : ITransformProvider
+internal sealed class HigressTransformProvider(RequestNormalization normalization, GatewayTelemetry telemetry) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -57,6 +59,11 @@ internal sealed class HigressTransformProvider(RequestNormalization normalizatio
         }
 
         normalization.ApplyToProxyRequest(context, rewritten);
+        if (Activity.Current is { } span && span.Source == GatewayTelemetry.Source)
+        {
+            telemetry.Propagation.Inject(span, context.ProxyRequest.Headers);
+        }
+
         AttachUpstreamCall(context, feature);
         return ValueTask.CompletedTask;
     }
@@ -78,6 +85,7 @@ internal sealed class HigressTransformProvider(RequestNormalization normalizatio
         }
 
         context.ProxyRequest.Options.Set(UpstreamCall.Key, call);
+        feature.Upstream = call;
     }
 
     private static async ValueTask ApplyResponseAsync(ResponseTransformContext context)

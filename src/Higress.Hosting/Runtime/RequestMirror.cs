@@ -60,8 +60,8 @@ internal sealed partial class RequestMirror : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
         });
-        _sent = meter.Meter.CreateCounter<long>("higress_mirror_requests_total", "{request}", "Request copies sent to mirrors");
-        _dropped = meter.Meter.CreateCounter<long>("higress_mirror_dropped_total", "{request}", "Request copies not sent: reason=overloaded (too many in flight), unreachable (the mirror refused connections recently), body_too_large or body_unreadable");
+        _sent = meter.Meter.CreateCounter<long>(MetricNames.MirrorRequests, "{request}", "Request copies sent to mirrors");
+        _dropped = meter.Meter.CreateCounter<long>(MetricNames.MirrorDropped, "{request}", "Request copies not sent: reason=overloaded (too many in flight), unreachable (the mirror refused connections recently), body_too_large or body_unreadable");
     }
 
     /// <summary>How long a copy may take before it is abandoned: the rule's timeout, or 30 s.</summary>

@@ -164,7 +164,7 @@ public class PluginChainTests
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Listens to <c>higress_plugin_errors_total</c>, summing by plugin.</summary>
+    /// <summary>Listens to <c>higress.plugin.failures</c>, summing by plugin.</summary>
     private sealed class ErrorCounter : IDisposable
     {
         private readonly MeterListener _listener = new();
@@ -174,7 +174,7 @@ public class PluginChainTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "Higress" && instrument.Name == "higress_plugin_errors_total")
+                if (instrument.Meter.Name == "Higress" && instrument.Name == PluginMetrics.ErrorsCounterName)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

@@ -41,7 +41,7 @@ public class HigressMeterTests
             instruments.Select(i => i.Name).ToHashSet(StringComparer.Ordinal),
             new HashSet<string>(StringComparer.Ordinal)
             {
-                "higress_plans_applied_total", "higress_plans_rejected_total", "higress_plan_generation", "higress_config_errors",
+                MetricNames.ConfigApplies, MetricNames.ConfigRevision, MetricNames.ConfigErrors,
                 PluginMetrics.ErrorsCounterName, RegexCache.TimeoutsCounterName,
             });
     }

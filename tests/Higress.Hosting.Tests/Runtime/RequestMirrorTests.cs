@@ -45,7 +45,7 @@ public sealed class RequestMirrorTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "higress_mirror_dropped_total")
+            if (instrument.Name == Core.Diagnostics.MetricNames.MirrorDropped)
             {
                 l.EnableMeasurementEvents(instrument);
             }

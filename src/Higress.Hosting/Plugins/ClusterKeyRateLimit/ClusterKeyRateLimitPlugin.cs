@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
+using Higress.Hosting.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +21,16 @@ internal sealed class ClusterKeyRateLimitPlugin : HigressPlugin<ClusterKeyRateLi
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Counter<long> _redisErrors;
+    private readonly HigressMetrics? _metrics;
 
-    public ClusterKeyRateLimitPlugin(HigressMeter meter, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    public ClusterKeyRateLimitPlugin(HigressMeter meter, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, HigressMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(meter);
+        _metrics = metrics;
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterKeyRateLimitPlugin>();
         _redisErrors = meter.Meter.CreateCounter<long>(
-            "higress_ratelimit_redis_errors_total", "{call}", "cluster-key-rate-limit calls to Redis that failed or timed out, by rule; failure_mode_deny decided for the requests");
+            MetricNames.RateLimitRedisErrors, "{call}", "cluster-key-rate-limit calls to Redis that failed or timed out, by rule; failure_mode_deny decided for the requests");
     }
 
     public override string Name => PluginName;
@@ -68,6 +71,7 @@ internal sealed class ClusterKeyRateLimitPlugin : HigressPlugin<ClusterKeyRateLi
 
                 return PluginResult.Continue;
             case LimitOutcome.Rejected:
+                _metrics?.RateLimitRejected(context.Route.Id, PluginName);
                 var seconds = Seconds(decision.Reset);
                 headers.RetryAfter = seconds;
                 headers["X-RateLimit-Reset"] = seconds;

@@ -14,10 +14,10 @@ namespace Higress.Core.Plugins.BuiltIn.Opa;
 /// </summary>
 internal sealed partial class OpaTelemetry
 {
-    public const string DecisionsCounterName = "higress_opa_decisions_total";
-    public const string DenialsCounterName = "higress_opa_denials_total";
-    public const string ErrorsCounterName = "higress_opa_errors_total";
-    public const string DurationHistogramName = "higress_opa_decision_duration_seconds";
+    public const string DecisionsCounterName = MetricNames.OpaDecisions;
+    public const string DenialsCounterName = MetricNames.OpaDenials;
+    public const string ErrorsCounterName = MetricNames.OpaErrors;
+    public const string DurationHistogramName = MetricNames.OpaDecisionDuration;
 
     /// <summary>What replaces a masked input field in the decision log.</summary>
     public const string Masked = "**masked**";
@@ -34,7 +34,12 @@ internal sealed partial class OpaTelemetry
         _decisions = meter.Meter.CreateCounter<long>(DecisionsCounterName, unit: "{decision}", description: "opa decisions, by policy and result (allow, deny, error).");
         _denials = meter.Meter.CreateCounter<long>(DenialsCounterName, unit: "{decision}", description: "opa decisions that denied a request, by policy.");
         _errors = meter.Meter.CreateCounter<long>(ErrorsCounterName, unit: "{error}", description: "opa decisions that failed (evaluation error, time limit, remote OPA error), by policy and reason.");
-        _duration = meter.Meter.CreateHistogram<double>(DurationHistogramName, unit: "s", description: "Time to make one opa decision (input, evaluation or remote call), by policy.");
+        _duration = meter.Meter.CreateHistogram<double>(
+            DurationHistogramName,
+            unit: "s",
+            description: "Time to make one opa decision (input, evaluation or remote call), by policy.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricNames.DecisionBuckets });
     }
 
     /// <summary>Records a decision that was made.</summary>

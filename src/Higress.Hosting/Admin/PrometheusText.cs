@@ -64,9 +64,12 @@ internal sealed class PrometheusText : IDisposable
     public IEnumerable<(string Name, string Type, string Labels, double Value, long Count)> Snapshot()
     {
         _listener.RecordObservableInstruments();
-        foreach (var ((name, labels), series) in _series.OrderBy(s => s.Key.Name, StringComparer.Ordinal).ThenBy(s => s.Key.Labels, StringComparer.Ordinal))
+        foreach (var instrument in _instruments.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            yield return (name, _meta.GetValueOrDefault(name, ("gauge", name)).Item1, labels, series.Value, series.Count);
+            foreach (var (labels, value, count) in instrument.Values())
+            {
+                yield return (instrument.Name, instrument.StatsType, labels, value, count);
+            }
         }
     }
 
@@ -178,6 +181,19 @@ internal sealed class PrometheusText : IDisposable
         }
 
         public string Name { get; }
+
+        /// <summary>The type <c>/stats</c> names: <c>counter</c>, <c>gauge</c>, or <c>summary</c> for a histogram.</summary>
+        public string StatsType => _kind == Kind.Histogram ? "summary" : _type;
+
+        /// <summary>Each series: its labels, its value (a histogram's sum) and its count (histograms only).</summary>
+        public IEnumerable<(string Labels, double Value, long Count)> Values()
+        {
+            foreach (var (labels, series) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var (sum, count, _) = series.Snapshot();
+                yield return (labels, sum, count);
+            }
+        }
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

@@ -124,13 +124,16 @@ public sealed class AdminApiTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         var stats = JsonNode.Parse(body)!["stats"]!.AsArray();
-        var generation = stats.SingleOrDefault(s => (string?)s!["name"] == "higress_plan_generation") ?? throw new InvalidOperationException(body);
-        Assert.Equal("gauge", (string?)generation["type"]);
-        Assert.Empty(generation["labels"]!.AsObject());
+        var revision = stats.SingleOrDefault(s => (string?)s!["name"] == "higress_config_revision") ?? throw new InvalidOperationException(body);
+        Assert.Equal("gauge", (string?)revision["type"]);
+        Assert.Empty(revision["labels"]!.AsObject());
 
-        // Not its value: /metrics (and so /stats) hears every Higress meter in the process, and other tests' hosts
-        // publish this gauge too.
-        Assert.NotNull((double?)generation["value"]);
+        // /metrics (and so /stats) hears only this host's meter, so the values are this host's: one plan, applied once.
+        Assert.Equal(1, (double?)revision["value"]);
+        var applies = stats.Single(s => (string?)s!["name"] == "higress_config_applies_total")!;
+        Assert.Equal("counter", (string?)applies["type"]);
+        Assert.Equal("applied", (string?)applies["labels"]!["result"]);
+        Assert.Equal(1, (double?)applies["value"]);
         Assert.All(stats, s => Assert.StartsWith("higress_", (string?)s!["name"], StringComparison.Ordinal));
     }
 

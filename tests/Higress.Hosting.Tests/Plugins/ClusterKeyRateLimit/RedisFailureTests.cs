@@ -101,7 +101,7 @@ public sealed class RedisFailureTests(Xunit.Abstractions.ITestOutputHelper outpu
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == "higress_ratelimit_redis_errors_total")
+                if (instrument.Name == MetricNames.RateLimitRedisErrors)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

@@ -26,6 +26,7 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
     private readonly KubeApi? _api;
     private SourceContent _current = SourceContent.Empty;
     private bool _dirty;
+    private long _changes;
     private bool _synced;
 
     /// <param name="options">What to watch.</param>
@@ -64,6 +65,9 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
 
     /// <inheritdoc />
     public bool HasSynced => Volatile.Read(ref _synced);
+
+    /// <summary>How many times the change token has fired (each change that matters to the plan, after the first sync).</summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>The watchers, for tests (re-list counts).</summary>
     internal IReadOnlyList<KindWatcher> Watchers => _watchers;
@@ -113,6 +117,7 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
             }
 
             _dirty = true;
+            Interlocked.Increment(ref _changes);
         }
 
         try

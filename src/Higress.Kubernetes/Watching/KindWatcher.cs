@@ -19,12 +19,16 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
     private Dictionary<string, WatchedObject> _objects = new(StringComparer.Ordinal);
     private long _lists;
     private volatile bool _listed;
+    private string? _version;
 
     /// <summary>The kind watched.</summary>
     public WatchedKind Kind => kind;
 
     /// <summary>True once the kind has been listed (or found not installed) at least once.</summary>
     public bool HasListed => _listed;
+
+    /// <summary>The last resourceVersion seen (list, event or bookmark); null before the first list.</summary>
+    public string? ResourceVersion => Volatile.Read(ref _version);
 
     /// <summary>How many complete lists have been made (the first, re-lists after 410, resyncs).</summary>
     public long Lists => Interlocked.Read(ref _lists);
@@ -52,6 +56,7 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
                 {
                     version = await ListAsync(stopping).ConfigureAwait(false);
                     listedAt = time.GetTimestamp();
+                    Volatile.Write(ref _version, version);
                     if (version is null)
                     {
                         await Task.Delay(options.MissingKindRecheck, time, stopping).ConfigureAwait(false);
@@ -169,6 +174,7 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
 
                 events++;
                 version = Apply(line) ?? version;
+                Volatile.Write(ref _version, version);
             }
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

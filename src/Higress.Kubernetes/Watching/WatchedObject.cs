@@ -17,12 +17,16 @@ internal sealed record WatchedObject(string Key, string Normalized, IReadOnlyLis
     /// <summary>Normalizes and parses one object of <paramref name="kind"/> as listed or watched.</summary>
     public static WatchedObject From(JsonObject item, WatchedKind kind)
     {
-        var copy = (JsonObject)item.DeepClone();
+        // A list's items carry no apiVersion and kind; watch events do. The canonical order keeps the text comparable.
+        var copy = new JsonObject { ["apiVersion"] = kind.ApiVersion, ["kind"] = kind.Kind };
+        foreach (var (name, value) in item)
+        {
+            if (name is not ("apiVersion" or "kind" or "status"))
+            {
+                copy[name] = value?.DeepClone();
+            }
+        }
 
-        // A list's items carry no apiVersion and kind; watch events do. Either way the parser needs them.
-        copy["apiVersion"] = kind.ApiVersion;
-        copy["kind"] = kind.Kind;
-        copy.Remove("status");
         var metadata = copy["metadata"] as JsonObject ?? [];
         copy["metadata"] = metadata;
         metadata.Remove("resourceVersion");

@@ -10,11 +10,12 @@ DemoBackends? demo = null;
 if (DemoBackends.IsWanted(higress))
 {
     demo = await DemoBackends.StartAsync();
-    builder.Services.AddHigress(higress, demo.Configure);
+    builder.Services.AddHigress(higress, demo.Configure).AddKubernetes();
 }
 else
 {
-    builder.Services.AddHigress(higress);
+    // The cluster source watches only with --Higress:Kubernetes:Enabled=true (docs/kubernetes.md, "Watching a cluster").
+    builder.Services.AddHigress(higress).AddKubernetes();
 }
 
 var app = builder.Build();

@@ -40,6 +40,15 @@ internal sealed class FakeKubeStore
         }
     }
 
+    /// <summary>Stops serving a resource (its CRD is uninstalled) and forgets its objects.</summary>
+    public void Unserve(string resource)
+    {
+        lock (_lock)
+        {
+            _objects.Remove(resource);
+        }
+    }
+
     public bool IsServed(string resource)
     {
         lock (_lock)

@@ -177,4 +177,34 @@ public sealed class KubernetesResourceSourceTests
         Assert.Equal("a", await gateway.GetAsync("/burst-0"));
         Assert.InRange(gateway.Loop.Generation - generation, 1, 5);
     }
+
+    [Fact]
+    public async Task A_kind_whose_CRD_is_missing_counts_as_empty_and_is_picked_up_once_installed()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        await using var a = await NamedBackend.StartAsync(api, "a");
+        const string routes = "apis/networking.higress.io/v1alpha1/routes";
+        api.Store.Unserve(routes);
+        await using var gateway = await WatchedGateway.StartAsync(api, o => o.MissingKindRecheck = TimeSpan.FromMilliseconds(100));
+        await WatchedGateway.WaitUntilAsync(async () => (int)(await gateway.Admin.GetAsync("/readyz")).StatusCode == 200, "ready without the Route CRD");
+
+        api.Store.Serve(routes);
+        api.Put(NamedBackend.Route("late", "/late", "a"));
+
+        await WatchedGateway.WaitUntilAsync(async () => await gateway.GetAsync("/late") == "a", "the Route of the CRD installed later routes");
+    }
+
+    [Fact]
+    public async Task With_Namespaces_set_objects_in_other_namespaces_are_not_read()
+    {
+        await using var api = await FakeKubeApiServer.StartAsync();
+        await using var a = await NamedBackend.StartAsync(api, "a");
+        api.Put(NamedBackend.Route("mine", "/mine", "a"));
+        api.Put(NamedBackend.Route("theirs", "/theirs", "a.default").Replace("\"namespace\": \"default\"", "\"namespace\": \"other\"", StringComparison.Ordinal));
+        await using var gateway = await WatchedGateway.StartAsync(api, o => o.Namespaces = ["default"]);
+
+        await WatchedGateway.WaitUntilAsync(async () => await gateway.GetAsync("/mine") == "a", "the Route in the watched namespace routes");
+        Assert.Equal("404", await gateway.GetAsync("/theirs"));
+        Assert.DoesNotContain(gateway.Source.Current.Resources, r => r.Namespace == "other");
+    }
 }

@@ -20,7 +20,8 @@ internal sealed class DemoBackends : IAsyncDisposable
             return demo;
         }
 
-        return string.IsNullOrWhiteSpace(higress["ConfigDir"]) && !higress.GetSection("Resources").GetChildren().Any();
+        return string.IsNullOrWhiteSpace(higress["ConfigDir"]) && !higress.GetSection("Resources").GetChildren().Any()
+            && !string.Equals(higress["Kubernetes:Enabled"], "true", StringComparison.OrdinalIgnoreCase);
     }
 
     public static async Task<DemoBackends> StartAsync()

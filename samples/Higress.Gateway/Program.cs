@@ -11,11 +11,12 @@ DemoBackends? demo = null;
 if (DemoBackends.IsWanted(higress))
 {
     demo = await DemoBackends.StartAsync();
-    builder.Services.AddHigress(higress, demo.Configure).WithTelemetry();
+    builder.Services.AddHigress(higress, demo.Configure).WithTelemetry().AddKubernetes();
 }
 else
 {
-    builder.Services.AddHigress(higress).WithTelemetry();
+    // The cluster source watches only with --Higress:Kubernetes:Enabled=true (docs/kubernetes.md, "Watching a cluster").
+    builder.Services.AddHigress(higress).WithTelemetry().AddKubernetes();
 }
 
 var app = builder.Build();

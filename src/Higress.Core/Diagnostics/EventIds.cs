@@ -232,4 +232,27 @@ internal static class EventIds
 
     /// <summary>An opa policy source failed to load or compile; the previous policy keeps deciding.</summary>
     public const int OpaPolicyLoadFailed = 1873;
+
+    // 1930-1949: the Kubernetes watch source.
+
+    /// <summary>A kind was listed from the API server (the first list, a re-list after 410 Gone, a resync).</summary>
+    public const int KubernetesListed = 1930;
+
+    /// <summary>A kind's CRD is not installed (its list answered 404); it is looked for again later.</summary>
+    public const int KubernetesKindMissing = 1931;
+
+    /// <summary>A list or watch failed; the watch reconnects after a backoff with jitter.</summary>
+    public const int KubernetesWatchFailed = 1932;
+
+    /// <summary>A watch's resourceVersion was too old (410 Gone); the kind is listed again.</summary>
+    public const int KubernetesWatchGone = 1933;
+
+    /// <summary>A watch stream was silent too long (the watchdog) or reached its resync time; it is reopened.</summary>
+    public const int KubernetesWatchIdle = 1934;
+
+    /// <summary>Every watched kind has been listed once: the cluster's objects are in the configuration.</summary>
+    public const int KubernetesSynced = 1935;
+
+    /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
+    public const int KubernetesConfigFailed = 1936;
 }

@@ -20,7 +20,7 @@ namespace Higress.Hosting.Admin;
 /// values that are an IP address, <c>localhost</c> or a name in <c>Higress:Admin:AllowedHosts</c>; with
 /// <c>Higress:Admin:Token</c> set, all but the probes (<c>/healthz</c>, <c>/readyz</c>) also need the bearer token.
 /// </summary>
-internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime, IProxyStateLookup proxy, PluginRuntimeReports pluginReports)
+internal sealed class AdminEndpoints(HigressRuntime runtime, HigressConfigurationLoop loop, ListenerManager listeners, PrometheusText metrics, IOptions<HigressOptions> options, IHostApplicationLifetime lifetime, IProxyStateLookup proxy, PluginRuntimeReports pluginReports)
 {
     private readonly HashSet<string> _allowedHosts = new(options.Value.Admin.AllowedHosts ?? [], StringComparer.OrdinalIgnoreCase);
     private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Admin.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Admin.Token));
@@ -99,6 +99,11 @@ internal sealed class AdminEndpoints(HigressRuntime runtime, ListenerManager lis
         if (!runtime.HasAppliedPlan)
         {
             return (false, "not ready: no configuration applied yet\n");
+        }
+
+        if (!loop.SourcesSynced)
+        {
+            return (false, $"not ready: waiting for the first complete read of: {string.Join(", ", loop.UnsyncedSources)} (then a plan with it)\n");
         }
 
         var closed = listeners.Endpoints().Where(e => e.State != ListenerEndpointState.Open).ToList();

@@ -35,6 +35,15 @@ internal sealed partial class HigressConfigurationLoop(
     /// <summary>The number of snapshots translated so far.</summary>
     public long Generation { get; private set; }
 
+    /// <summary>
+    /// True once a plan built from every source's complete content has been applied (a cluster source has listed every
+    /// kind); <c>/readyz</c> waits for it.
+    /// </summary>
+    public bool SourcesSynced { get; private set; }
+
+    /// <summary>The sources that have not read everything yet, by name.</summary>
+    public IEnumerable<string> UnsyncedSources => _sources.Where(s => !s.HasSynced).Select(s => s.Name);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var source in _sources)
@@ -73,11 +82,14 @@ internal sealed partial class HigressConfigurationLoop(
     {
         try
         {
+            // Read before the snapshot: a source that syncs meanwhile fires its token, and the next rebuild marks it.
+            var synced = _sources.All(s => s.HasSynced);
             var read = LastGoodRetention.Apply(_snapshot, SnapshotBuilder.Build(_sources, _snapshot));
             _reclaimer.Read(read.Resources.Count);
             var snapshot = WithinObjectLimit(read);
             if (_snapshot is not null && snapshot.ContentEquals(_snapshot) && snapshot.Diagnostics == _snapshot.Diagnostics && runtime.HasAppliedPlan)
             {
+                SourcesSynced |= synced;
                 return;
             }
 
@@ -93,6 +105,7 @@ internal sealed partial class HigressConfigurationLoop(
             };
             var translation = Translator.Translate(snapshot, translatorOptions, catalog);
             runtime.Apply(translation, snapshot);
+            SourcesSynced |= synced && runtime.HasAppliedPlan;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -7,7 +7,7 @@ namespace Higress.Hosting.Tests.Diagnostics;
 
 public class EventIdsTests
 {
-    private static readonly Assembly[] GatewayAssemblies = [typeof(EventIds).Assembly, typeof(HigressOptions).Assembly, typeof(HigressTestHost).Assembly];
+    private static readonly Assembly[] GatewayAssemblies = [typeof(EventIds).Assembly, typeof(HigressOptions).Assembly, typeof(HigressTestHost).Assembly, typeof(Higress.Kubernetes.KubernetesOptions).Assembly];
 
     private static Dictionary<string, int> Constants() =>
         typeof(EventIds).GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -16,4 +16,10 @@ public interface IResourceSource
 
     /// <summary>A token that fires once after <see cref="Current"/> changes; take a new one after it fires.</summary>
     IChangeToken GetChangeToken();
+
+    /// <summary>
+    /// True once <see cref="Current"/> holds everything the source serves (a cluster source: every kind listed once);
+    /// <c>/readyz</c> waits for it. Sources that read synchronously are always synced.
+    /// </summary>
+    bool HasSynced => true;
 }

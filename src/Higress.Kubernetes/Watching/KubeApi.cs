@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace Higress.Kubernetes.Watching;
+
+/// <summary>
+/// The few API calls the watch source makes, as raw list and watch requests (one code path for core kinds and CRDs
+/// alike). KubernetesClient loads the configuration and authenticates; the JSON stays untyped, because the objects go
+/// to the same parser the file source uses.
+/// </summary>
+internal sealed class KubeApi : IDisposable
+{
+    /// <summary>Items per list page: a large cluster is listed in pages rather than one huge response.</summary>
+    private const int PageSize = 500;
+
+    private readonly k8s.Kubernetes _client;
+
+    public KubeApi(KubernetesClientConfiguration configuration)
+    {
+        _client = new k8s.Kubernetes(configuration);
+        BaseUri = _client.BaseUri;
+    }
+
+    /// <summary>The API server's address.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>
+    /// Loads the client configuration: the named kubeconfig file, else the pod's service account, else the file that
+    /// <c>KUBECONFIG</c> names, else <c>~/.kube/config</c>.
+    /// </summary>
+    public static KubernetesClientConfiguration LoadConfiguration(string? kubeconfig)
+    {
+        if (!string.IsNullOrWhiteSpace(kubeconfig))
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+        }
+
+        return KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildDefaultConfig();
+    }
+
+    /// <summary>Lists one page; throws <see cref="KubeApiException"/> for an error status (404: kind not served).</summary>
+    public async Task<ListPage> ListAsync(WatchedKind kind, string? ns, string? labelSelector, string? continueToken, CancellationToken cancellationToken)
+    {
+        var query = $"limit={PageSize}" + Param("continue", continueToken) + Param("labelSelector", labelSelector);
+        using var response = await SendAsync(kind.Path(ns), query, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var list = JsonNode.Parse(body) as JsonObject ?? throw new KubeApiException(0, $"the list of {kind} is not a JSON object");
+        var items = (list["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var metadata = list["metadata"] as JsonObject;
+        return new ListPage(items, (string?)metadata?["resourceVersion"] ?? string.Empty, NullIfEmpty((string?)metadata?["continue"]));
+    }
+
+    /// <summary>Opens a watch from <paramref name="resourceVersion"/> with bookmarks; the caller reads event lines until the stream ends.</summary>
+    public async Task<HttpResponseMessage> WatchAsync(WatchedKind kind, string? ns, string? labelSelector, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var query = $"watch=1&allowWatchBookmarks=true&timeoutSeconds={(int)Math.Max(1, timeout.TotalSeconds)}"
+            + Param("resourceVersion", resourceVersion) + Param("labelSelector", labelSelector);
+        return await SendAsync(kind.Path(ns), query, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(string path, string query, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, $"{path}?{query}"));
+        request.Headers.Accept.ParseAdd("application/json");
+        if (_client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new KubeApiException((int)response.StatusCode, $"GET {path}: {(int)response.StatusCode} {StatusMessage(text) ?? response.ReasonPhrase}");
+        }
+    }
+
+    private static string? StatusMessage(string text)
+    {
+        try
+        {
+            return (string?)(JsonNode.Parse(text) as JsonObject)?["message"];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Param(string name, string? value) => string.IsNullOrEmpty(value) ? string.Empty : $"&{name}={Uri.EscapeDataString(value)}";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+/// <summary>One page of a list: its items, the list's resourceVersion and the token for the next page.</summary>
+internal sealed record ListPage(IReadOnlyList<JsonObject> Items, string ResourceVersion, string? Continue);
+
+/// <summary>The API server answered with an error status (or an ERROR watch event carried one).</summary>
+internal sealed class KubeApiException(int status, string message) : Exception(message)
+{
+    /// <summary>The HTTP status, e.g. 404 (kind not served) or 410 (resourceVersion too old); 0 when unknown.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>410 Gone: the resourceVersion is too old (compacted); list again.</summary>
+    public bool IsGone => Status == (int)HttpStatusCode.Gone;
+}

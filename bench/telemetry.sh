@@ -3,13 +3,13 @@
 #
 # Two reference gateways (samples/Higress.Gateway) serve the same route to one fast backend (bench/Higress.Bench.Backend):
 #   off   --Higress:Telemetry:Enabled=false (no span, no request metrics; the admin /metrics still runs)
-#   on    every request sampled (SamplingRatio 1) and exported to a Zipkin endpoint (a second backend that accepts
+#   on    SAMPLING_RATIO of the requests sampled (default 1: every request) and exported to a Zipkin endpoint (a second backend that accepts
 #         and drops the batches), W3C propagation to the backend, the request metrics and /metrics
 # The targets interleave round after round (order rotated each round) after priming; reports requests/s of on / off
 # (mean and median of rounds; target >= 0.90). Raw wrk output and logs go to artifacts/bench/telemetry-<time>/.
 #
 # Environment (defaults in brackets): PRIME_SECONDS [10] ROUND_SECONDS [10] ROUNDS [3] WRK_THREADS [1]
-# WRK_CONNECTIONS [32] SKIP_BUILD [0] BASE_PORT [15280] (backend, zipkin +1, gateways +2/+3, admin +12/+13)
+# WRK_CONNECTIONS [32] SKIP_BUILD [0] SAMPLING_RATIO [1] BASE_PORT [15280] (backend, zipkin +1, gateways +2/+3, admin +12/+13)
 #
 # Quick smoke run: PRIME_SECONDS=3 ROUND_SECONDS=3 ROUNDS=1 SKIP_BUILD=1 bench/telemetry.sh
 set -euo pipefail
@@ -22,6 +22,7 @@ WRK_THREADS="${WRK_THREADS:-1}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 BASE_PORT="${BASE_PORT:-15280}"
+SAMPLING_RATIO="${SAMPLING_RATIO:-1}"
 BACKEND_PORT=$BASE_PORT
 ZIPKIN_PORT=$((BASE_PORT + 1))
 
@@ -66,7 +67,7 @@ for target in off on; do
   port=$((BASE_PORT + 2 + i)) admin=$((BASE_PORT + 12 + i))
   settings=(--Higress:Telemetry:Enabled=false)
   if [[ $target == on ]]; then
-    settings=(--Higress:Telemetry:SamplingRatio=1 --Higress:Telemetry:Zipkin:Endpoint="http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans")
+    settings=(--Higress:Telemetry:SamplingRatio="$SAMPLING_RATIO" --Higress:Telemetry:Zipkin:Endpoint="http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans")
   fi
   mkdir -p "$OUT/config-$target"
   cp "$OUT/config/route.yaml" "$OUT/config-$target/route.yaml"

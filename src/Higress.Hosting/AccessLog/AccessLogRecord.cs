@@ -79,6 +79,12 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
 
     public ActivityTraceId TraceId { get; private set; }
 
+    /// <summary>
+    /// Records the trace of the gateway's span for this request: it is the trace an exporter receives, and it is not
+    /// <c>Activity.Current</c> once the gateway's middleware has returned.
+    /// </summary>
+    public void Traced(ActivityTraceId traceId) => TraceId = traceId;
+
     public string? RequestId { get; private set; }
 
     public string? Authority { get; private set; }
@@ -132,7 +138,8 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
         var plugins = context.Features.Get<PluginContext>();
         Consumer = plugins?.Consumer;
         Flags |= DerivedFlags(context, plugins);
-        TraceId = Activity.Current?.TraceId ?? default;
+        // The gateway's own span (Traced) when a tracer listens; otherwise whatever activity the host has.
+        TraceId = TraceId != default ? TraceId : Activity.Current?.TraceId ?? default;
         RequestId = GatewayErrors.RequestId(context);
         Authority = request.Host.Value;
         ForwardedFor = headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded ? forwarded : null;

@@ -62,6 +62,11 @@ internal sealed class HigressMiddleware(
     {
         var start = Stopwatch.GetTimestamp();
         var activity = telemetry.StartRequest(context);
+        if (activity is not null)
+        {
+            context.Features.Get<AccessLog.AccessLogRecord>()?.Traced(activity.TraceId);
+        }
+
         Exception? error = null;
         try
         {

@@ -145,6 +145,37 @@ public sealed class AccessLogTests
     }
 
     [Fact]
+    public async Task With_a_tracer_the_line_carries_the_trace_id_of_the_gateways_span_even_for_a_request_without_traceparent()
+    {
+        // ASP.NET Core's request activity starts a trace of its own for a request without traceparent; the gateway's
+        // span (the one exported) starts another, and that is the one an operator looks up from the log line.
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Higress",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.Source.Name == "Higress")
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var log = new CapturedAccessLog();
+        await WithGatewayAsync(log, null, async (gateway, _) =>
+        {
+            Assert.Equal(HttpStatusCode.OK, await SendAsync(gateway, HttpMethod.Get, "/ok/traced", null, ("x-request-id", "traced-1")));
+
+            var line = JsonNode.Parse(Assert.Single(await log.WaitForLinesAsync(1)))!;
+            var traceId = (string?)line["trace_id"];
+            Assert.NotNull(traceId);
+            Assert.Contains(spans, span => span.TraceId.ToHexString() == traceId && span.GetTagItem("url.path") as string == "/ok/traced");
+        });
+    }
+
+    [Fact]
     public async Task The_gateways_own_answers_carry_Envoys_response_flags()
     {
         var log = new CapturedAccessLog();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Higress.Tests.Opa;
 using Higress.EndToEnd.Tests.Infrastructure;
 
 namespace Higress.EndToEnd.Tests.Plugins;
@@ -12,32 +13,6 @@ namespace Higress.EndToEnd.Tests.Plugins;
 /// </summary>
 public sealed class OpaTests : IAsyncLifetime
 {
-    private const string Rbac = """
-        package envoy.authz
-
-        import rego.v1
-
-        default allow := false
-
-        http_request := input.attributes.request.http
-
-        token := payload if {
-            [_, encoded] := split(http_request.headers.authorization, " ")
-            [_, payload, _] := io.jwt.decode(encoded)
-        }
-
-        allow if "admin" in token.roles
-
-        allow if {
-            some role in token.roles
-            some perm in data.role_permissions[role]
-            perm.method == http_request.method
-            startswith(http_request.path, perm.path)
-        }
-        """;
-
-    private const string Permissions = """{"role_permissions": {"reader": [{"method": "GET", "path": "/api/books"}], "writer": [{"method": "POST", "path": "/api/books"}]}}""";
-
     private readonly string _policyDir = Directory.CreateTempSubdirectory("opa-e2e-").FullName;
     private readonly int _port = FreePorts.Next();
     private EchoBackend _backend = null!;
@@ -45,8 +20,8 @@ public sealed class OpaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        WriteAtomically("authz.rego", Rbac);
-        WriteAtomically("data.json", Permissions);
+        WriteAtomically("authz.rego", OpaRbacPolicy.Rego);
+        WriteAtomically("data.json", OpaRbacPolicy.Permissions);
         Directory.CreateDirectory(Path.Combine(_policyDir, "headers"));
         WriteHeadersPolicy("v1");
         _backend = await EchoBackend.StartAsync("default", "echo");

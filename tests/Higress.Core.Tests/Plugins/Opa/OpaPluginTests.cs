@@ -1,36 +1,13 @@
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins.BuiltIn.Opa;
 using Higress.Core.Resources;
+using Higress.Tests.Opa;
 using static Higress.Core.Tests.Plugins.PluginTestData;
 
 namespace Higress.Core.Tests.Plugins.Opa;
 
 public sealed class OpaPluginTests
 {
-    private const string Rbac = """
-        package envoy.authz
-
-        import rego.v1
-
-        default allow := false
-
-        http_request := input.attributes.request.http
-
-        token := payload if {
-            [_, encoded] := split(http_request.headers.authorization, " ")
-            [_, payload, _] := io.jwt.decode(encoded)
-        }
-
-        allow if "admin" in token.roles
-
-        allow if {
-            some role in token.roles
-            some perm in data.role_permissions[role]
-            perm.method == http_request.method
-            startswith(http_request.path, perm.path)
-        }
-        """;
-
     private readonly OpaTestKit _kit = new();
 
     [Fact]
@@ -77,7 +54,7 @@ public sealed class OpaPluginTests
     [InlineData("""{"roles": []}""", "GET", "/api/books", false)]
     public async Task An_opa_envoy_plugin_RBAC_policy_runs_unchanged(string claims, string method, string path, bool allowed)
     {
-        var config = _kit.Config(OpaTestKit.Inline(Rbac, "envoy/authz/allow", "\"data\": {\"role_permissions\": {\"reader\": [{\"method\": \"GET\", \"path\": \"/api/books\"}]}}"));
+        var config = _kit.Config(OpaTestKit.Inline(OpaRbacPolicy.Rego, "envoy/authz/allow", "\"data\": {\"role_permissions\": {\"reader\": [{\"method\": \"GET\", \"path\": \"/api/books\"}]}}"));
         using var state = _kit.Plugin.CreateState(config);
         var (result, _) = await _kit.SendAsync(config, state, method, path, headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + OpaTestKit.Jwt(claims) });
         Assert.Equal(allowed ? 0 : 403, result.StatusCode);

@@ -155,6 +155,53 @@ internal sealed class BackendResolver
     private bool Permitted(Resource route, string targetNamespace, string targetName) =>
         _grants.Permits(route, string.Empty, "Service", targetNamespace, targetName);
 
+    /// <summary>
+    /// The endpoints of a Service's EndpointSlices, as kube-proxy picks them: the ready ones; when none is ready, the
+    /// ones that are still serving while terminating (so that a rollout's last old pods keep answering until new ones
+    /// are ready, instead of every request failing). An unset <c>ready</c> or <c>serving</c> counts as true and an
+    /// unset <c>terminating</c> as false, as the API defines; an address listed by two slices during a slice change
+    /// counts once.
+    /// </summary>
+    private static void AddSliceEndpoints(List<DestinationPlan> destinations, List<EndpointSlice> slices, ServicePort servicePort, string scheme)
+    {
+        var ready = new List<DestinationPlan>();
+        var terminating = new List<DestinationPlan>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slice in slices)
+        {
+            var slicePort = slice.Ports.FirstOrDefault(sp => (sp.Name ?? string.Empty) == (servicePort.Name ?? string.Empty));
+            if (slice.Ports.Count > 0 && slicePort is null)
+            {
+                continue;
+            }
+
+            var number = slicePort?.Port ?? servicePort.TargetPort?.Number ?? servicePort.Port;
+            foreach (var endpoint in slice.Endpoints)
+            {
+                var conditions = endpoint.Conditions;
+                var isTerminating = conditions.Terminating == true;
+                var target = conditions.Ready != false && !isTerminating ? ready
+                    : conditions.Serving != false && isTerminating ? terminating
+                    : null;
+                if (target is null)
+                {
+                    continue;
+                }
+
+                foreach (var address in endpoint.Addresses)
+                {
+                    var key = $"{address}:{number}";
+                    if (seen.Add(key))
+                    {
+                        target.Add(new DestinationPlan(key, Address(scheme, address, number)));
+                    }
+                }
+            }
+        }
+
+        destinations.AddRange(ready.Count > 0 ? ready : terminating);
+    }
+
     private BackendResult ResolveService(string ns, string name, int? port, string? subset, UpstreamProtocol? protocol)
     {
         var service = _context.Snapshot.Get<Service>(ns, name);
@@ -193,23 +240,7 @@ internal sealed class BackendResolver
         }
         else if (_slices.TryGetValue((ns, name), out var slices))
         {
-            foreach (var slice in slices)
-            {
-                var slicePort = slice.Ports.FirstOrDefault(sp => (sp.Name ?? string.Empty) == (servicePort.Name ?? string.Empty));
-                var number = slicePort?.Port ?? servicePort.TargetPort?.Number ?? servicePort.Port;
-                if (slice.Ports.Count > 0 && slicePort is null)
-                {
-                    continue;
-                }
-
-                foreach (var endpoint in slice.Endpoints.Where(e => e.Conditions.Ready != false))
-                {
-                    foreach (var address in endpoint.Addresses)
-                    {
-                        destinations.Add(new DestinationPlan($"{address}:{number}", Address(scheme, address, number)));
-                    }
-                }
-            }
+            AddSliceEndpoints(destinations, slices, servicePort, scheme);
         }
         else if (_context.Snapshot.Get<Endpoints>(ns, name) is { } endpoints)
         {

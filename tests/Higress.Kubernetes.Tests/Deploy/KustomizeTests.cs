@@ -27,6 +27,7 @@ public class KustomizeTests
         var gateway = Assert.Single(Containers(deployment));
         AssertHardenedGateway(deployment, gateway);
         Assert.Contains("--Higress:ConfigDir=/etc/higress/config", Strings(gateway["args"]));
+        Assert.Contains("--Higress:Kubernetes:Enabled=true", Strings(gateway["args"]));
         Assert.Equal("higress-net", Single(objects, "HorizontalPodAutoscaler", "higress-net")["spec"]!["scaleTargetRef"]!["name"]!.GetValue<string>());
         var pdb = Single(objects, "PodDisruptionBudget", "higress-net");
         Assert.True(JsonNode.DeepEquals(deployment["spec"]!["selector"], pdb["spec"]!["selector"]), "the PodDisruptionBudget selects the gateway's pods");

@@ -11,7 +11,7 @@ using Higress.Core.Resources.Parsing;
 using Higress.Core.Resources.Sources;
 using Higress.Core.Translation;
 
-// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex|auth|ratelimit]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
+// Higress.Benchmarks [--quick] [--only matcher|translator|reload|middleware|regex|auth|ratelimit|metrics]   BenchmarkDotNet suites (--quick: one dry run each, for CI)
 // Higress.Benchmarks gen-config --routes N --port P --backend-port B --out DIR [--key-auth]   writes the load test's configuration
 // Higress.Benchmarks gen-resilience --port P --backend-port B --slow-port S --refused-port R --healthy-port H --out DIR   writes bench/resilience.sh's configuration
 // Higress.Benchmarks edit-latency [--routes N] [--files F] [--edits K]   times a one-file edit in a large ConfigDir until traffic sees it
@@ -44,6 +44,7 @@ static int RunBenchmarks(string[] args)
         ["regex"] = typeof(RegexBenchmarks),
         ["auth"] = typeof(AuthBenchmarks),
         ["ratelimit"] = typeof(RateLimitBenchmarks),
+        ["metrics"] = typeof(MetricsBenchmarks),
     };
     var selected = suites.Where(s => only is null || s.Key == only).Select(s => s.Value).ToArray();
     if (selected.Length == 0)

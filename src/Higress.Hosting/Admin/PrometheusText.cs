@@ -21,6 +21,7 @@ internal sealed class PrometheusText : IDisposable
 
     private const string OverflowLabels = "{otel_metric_overflow=\"true\"}";
 
+
     [ThreadStatic]
     private static StringBuilder? t_labels;
 
@@ -149,7 +150,12 @@ internal sealed class PrometheusText : IDisposable
     /// <summary>One instrument: its Prometheus name and type, and its series by label set.</summary>
     private sealed class InstrumentSeries
     {
-        private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+        // The series by their Prometheus labels; and the same series by the measurement's tags themselves, looked up
+        // from the span the listener hands over, so that a measurement of a known label set allocates nothing. Two tag
+        // sets that print alike (200 and "200") share one series, as one label set must.
+        private readonly ConcurrentDictionary<string, Series> _byLabels = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<TagSet, Series> _series = new(TagSetComparer.Instance);
+        private readonly ConcurrentDictionary<TagSet, Series>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
         private readonly Kind _kind;
         private readonly bool _observable;
         private readonly double[] _bounds = [];
@@ -158,6 +164,7 @@ internal sealed class PrometheusText : IDisposable
 
         public InstrumentSeries(Instrument instrument)
         {
+            _lookup = _series.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
             var counter = instrument is Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double>;
             _observable = instrument.IsObservable;
             switch (instrument)
@@ -188,21 +195,18 @@ internal sealed class PrometheusText : IDisposable
         /// <summary>Each series: its labels, its value (a histogram's sum) and its count (histograms only).</summary>
         public IEnumerable<(string Labels, double Value, long Count)> Values()
         {
-            foreach (var (labels, series) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var series in _byLabels.Values.OrderBy(s => s.Labels, StringComparer.Ordinal))
             {
                 var (sum, count, _) = series.Snapshot();
-                yield return (labels, sum, count);
+                yield return (series.Labels, sum, count);
             }
         }
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
-            if (!_series.TryGetValue(labels, out var series))
+            if (!_lookup.TryGetValue(tags, out var series))
             {
-                series = _series.Count < MaxSeriesPerInstrument
-                    ? _series.GetOrAdd(labels, _ => new Series(_bounds.Length))
-                    : _series.GetOrAdd(OverflowLabels, _ => new Series(_bounds.Length));
+                series = SeriesFor(tags);
             }
 
             if (_kind == Kind.Histogram)
@@ -219,12 +223,32 @@ internal sealed class PrometheusText : IDisposable
             }
         }
 
+        private Series SeriesFor(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var labels = Labels(tags);
+            if (!_byLabels.TryGetValue(labels, out var series))
+            {
+                series = _byLabels.Count < MaxSeriesPerInstrument
+                    ? _byLabels.GetOrAdd(labels, static (l, bounds) => new Series(bounds, l), _bounds.Length)
+                    : _byLabels.GetOrAdd(OverflowLabels, static (l, bounds) => new Series(bounds, l), _bounds.Length);
+            }
+
+            // Past the limit, new tag sets are not remembered: they keep landing in the overflow series by their text.
+            if (!ReferenceEquals(series.Labels, OverflowLabels) || labels == OverflowLabels)
+            {
+                _series.TryAdd(TagSet.Create(tags), series);
+            }
+
+            return series;
+        }
+
         public void Render(StringBuilder text)
         {
             text.Append("# HELP ").Append(Name).Append(' ').Append(_help).Append('\n');
             text.Append("# TYPE ").Append(Name).Append(' ').Append(_type).Append('\n');
-            foreach (var (labels, series) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var series in _byLabels.Values.OrderBy(s => s.Labels, StringComparer.Ordinal))
             {
+                var labels = series.Labels;
                 if (_kind != Kind.Histogram)
                 {
                     text.Append(Name).Append(labels).Append(' ').Append(Format(series.Value)).Append('\n');
@@ -247,9 +271,12 @@ internal sealed class PrometheusText : IDisposable
         }
     }
 
-    private sealed class Series(int bounds)
+    private sealed class Series(int bounds, string labels)
     {
         private readonly Lock _lock = new();
+
+        /// <summary>The label set in the Prometheus form, <c>{route="r"}</c>, or empty.</summary>
+        public string Labels { get; } = labels;
         private readonly long[] _buckets = new long[bounds + 1];
         private long _count;
 
@@ -294,5 +321,60 @@ internal sealed class PrometheusText : IDisposable
                 return (Value, _count, (long[])_buckets.Clone());
             }
         }
+    }
+
+    /// <summary>One label set: the tags as a measurement carried them, in their order, with their hash.</summary>
+    private sealed class TagSet(KeyValuePair<string, object?>[] tags, int hash)
+    {
+        public KeyValuePair<string, object?>[] Tags { get; } = tags;
+
+        public int Hash { get; } = hash;
+
+        public static TagSet Create(ReadOnlySpan<KeyValuePair<string, object?>> tags) => new(tags.ToArray(), HashOf(tags));
+
+        public static int HashOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var hash = new HashCode();
+            foreach (var tag in tags)
+            {
+                hash.Add(tag.Key, StringComparer.Ordinal);
+                hash.Add(tag.Value);
+            }
+
+            return hash.ToHashCode();
+        }
+
+        public bool SameAs(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != Tags.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, Tags[i].Key, StringComparison.Ordinal) || !Equals(tags[i].Value, Tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class TagSetComparer : IEqualityComparer<TagSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, TagSet>
+    {
+        public static readonly TagSetComparer Instance = new();
+
+        public bool Equals(TagSet? x, TagSet? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.Hash == y.Hash && x.SameAs(y.Tags));
+
+        public int GetHashCode(TagSet obj) => obj.Hash;
+
+        public bool Equals(ReadOnlySpan<KeyValuePair<string, object?>> alternate, TagSet other) => other.SameAs(alternate);
+
+        public int GetHashCode(ReadOnlySpan<KeyValuePair<string, object?>> alternate) => TagSet.HashOf(alternate);
+
+        public TagSet Create(ReadOnlySpan<KeyValuePair<string, object?>> alternate) => TagSet.Create(alternate);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Higress.Core.Grpc;
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
@@ -116,7 +117,12 @@ internal sealed class HigressMiddleware(
         if (await _authorization!.AuthorizeAsync(context))
         {
             await Route(context, state, port);
+            return;
         }
+
+        // The authentication handler set 401 or 403 (and its headers) without a body.
+        GrpcLocalReply.Begin(context);
+        GrpcLocalReply.TryComplete(context, (string?)null);
     }
 
     private Task Route(HttpContext context, RuntimeState state, int port)
@@ -278,7 +284,7 @@ internal sealed class HigressMiddleware(
     private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint)
     {
         context.SetEndpoint(endpoint);
-        if (routeRuntime.Timeout is { } timeout)
+        if (GrpcTimeout.Effective(context.Request, routeRuntime.Timeout) is { } timeout)
         {
             return SendWithTimeoutAsync(context, endpoint, routeRuntime.Route.Id, timeout);
         }

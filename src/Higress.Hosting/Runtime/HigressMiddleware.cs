@@ -268,23 +268,26 @@ internal sealed class HigressMiddleware(
 
     private async Task MirrorThenSendAsync(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
+        var timeout = GrpcTimeout.Effective(context.Request, routeRuntime.Timeout);
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
         await mirror.MirrorAsync(context, state, routeRuntime.Route, backend);
-        await SendEdited(context, routeRuntime, endpoint);
+        await SendEdited(context, routeRuntime, endpoint, timeout);
     }
 
+    // The deadline is read before the rule's header edits, from what the client sent, as Envoy's router reads it.
     private Task Send(HttpContext context, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
+        var timeout = GrpcTimeout.Effective(context.Request, routeRuntime.Timeout);
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
-        return SendEdited(context, routeRuntime, endpoint);
+        return SendEdited(context, routeRuntime, endpoint, timeout);
     }
 
-    private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint)
+    private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint, TimeSpan? deadline)
     {
         context.SetEndpoint(endpoint);
-        if (GrpcTimeout.Effective(context.Request, routeRuntime.Timeout) is { } timeout)
+        if (deadline is { } timeout)
         {
             return SendWithTimeoutAsync(context, endpoint, routeRuntime.Route.Id, timeout);
         }

@@ -99,13 +99,18 @@ public sealed class GrpcEchoBackend : IAsyncDisposable
         /// <summary>The <c>grpc-timeout</c> header of the last call that had one.</summary>
         public string? LastGrpcTimeout { get; internal set; }
 
-        /// <summary>Completes once a Slow call was cancelled (the gateway gave up on it).</summary>
-        public Task SlowCancelled => _slowCancelled.Task;
+        /// <summary>Waits (at most 10 s) until a Slow call was cancelled: the gateway gave up on it.</summary>
+        public async Task WaitSlowCancelledAsync()
+        {
+            var done = await Task.WhenAny(_slowCancelled.Task, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.True(done == _slowCancelled.Task, "no Slow call was cancelled; calls seen: " + string.Join(", ", Paths));
+        }
 
         internal void Saw(ServerCallContext context)
         {
             Paths.Enqueue(context.Method);
-            if (context.RequestHeaders.GetValue("grpc-timeout") is { } timeout)
+            // Grpc.AspNetCore keeps the reserved headers out of RequestHeaders.
+            if (context.GetHttpContext().Request.Headers["grpc-timeout"] is [{ } timeout])
             {
                 LastGrpcTimeout = timeout;
             }
@@ -114,26 +119,42 @@ public sealed class GrpcEchoBackend : IAsyncDisposable
         internal void Cancelled() => _slowCancelled.TrySetResult();
     }
 
-    /// <summary>The service; Grpc.AspNetCore binds with a null instance, finds the methods by name and creates one per call.</summary>
-    [BindServiceMethod(typeof(EchoService), nameof(BindService))]
-    internal sealed class EchoService(Calls calls)
+    /// <summary>
+    /// The service contract, as generated code would have it: Grpc.AspNetCore calls <see cref="BindService"/> with a null
+    /// instance and binds each method to the override, by name, of a per-call <see cref="EchoService"/>.
+    /// </summary>
+    [BindServiceMethod(typeof(EchoServiceBase), nameof(BindService))]
+    internal abstract class EchoServiceBase
     {
-        public static void BindService(ServiceBinderBase binder, EchoService? service)
+        public static void BindService(ServiceBinderBase binder, EchoServiceBase? service)
         {
-            binder.AddMethod(GrpcEchoBackend.Unary, (UnaryServerMethod<string, string>)null!);
-            binder.AddMethod(GrpcEchoBackend.Slow, (UnaryServerMethod<string, string>)null!);
-            binder.AddMethod(GrpcEchoBackend.ServerStream, (ServerStreamingServerMethod<string, string>)null!);
-            binder.AddMethod(GrpcEchoBackend.ClientStream, (ClientStreamingServerMethod<string, string>)null!);
-            binder.AddMethod(GrpcEchoBackend.Bidi, (DuplexStreamingServerMethod<string, string>)null!);
+            binder.AddMethod(GrpcEchoBackend.Unary, service is null ? null! : service.Unary);
+            binder.AddMethod(GrpcEchoBackend.Slow, service is null ? null! : service.Slow);
+            binder.AddMethod(GrpcEchoBackend.ServerStream, service is null ? null! : service.ServerStream);
+            binder.AddMethod(GrpcEchoBackend.ClientStream, service is null ? null! : service.ClientStream);
+            binder.AddMethod(GrpcEchoBackend.Bidi, service is null ? null! : service.Bidi);
         }
 
-        public Task<string> Unary(string request, ServerCallContext context)
+        public abstract Task<string> Unary(string request, ServerCallContext context);
+
+        public abstract Task<string> Slow(string request, ServerCallContext context);
+
+        public abstract Task ServerStream(string request, IServerStreamWriter<string> responses, ServerCallContext context);
+
+        public abstract Task<string> ClientStream(IAsyncStreamReader<string> requests, ServerCallContext context);
+
+        public abstract Task Bidi(IAsyncStreamReader<string> requests, IServerStreamWriter<string> responses, ServerCallContext context);
+    }
+
+    private sealed class EchoService(Calls calls) : EchoServiceBase
+    {
+        public override Task<string> Unary(string request, ServerCallContext context)
         {
             calls.Saw(context);
             return Task.FromResult("echo: " + request);
         }
 
-        public async Task<string> Slow(string request, ServerCallContext context)
+        public override async Task<string> Slow(string request, ServerCallContext context)
         {
             calls.Saw(context);
             try
@@ -149,7 +170,7 @@ public sealed class GrpcEchoBackend : IAsyncDisposable
             return request;
         }
 
-        public async Task ServerStream(string request, IServerStreamWriter<string> responses, ServerCallContext context)
+        public override async Task ServerStream(string request, IServerStreamWriter<string> responses, ServerCallContext context)
         {
             calls.Saw(context);
             for (var i = 1; i <= int.Parse(request, System.Globalization.CultureInfo.InvariantCulture); i++)
@@ -158,7 +179,7 @@ public sealed class GrpcEchoBackend : IAsyncDisposable
             }
         }
 
-        public async Task<string> ClientStream(IAsyncStreamReader<string> requests, ServerCallContext context)
+        public override async Task<string> ClientStream(IAsyncStreamReader<string> requests, ServerCallContext context)
         {
             calls.Saw(context);
             var parts = new List<string>();
@@ -170,7 +191,7 @@ public sealed class GrpcEchoBackend : IAsyncDisposable
             return string.Join("+", parts);
         }
 
-        public async Task Bidi(IAsyncStreamReader<string> requests, IServerStreamWriter<string> responses, ServerCallContext context)
+        public override async Task Bidi(IAsyncStreamReader<string> requests, IServerStreamWriter<string> responses, ServerCallContext context)
         {
             calls.Saw(context);
             await foreach (var part in requests.ReadAllAsync(context.CancellationToken))

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Higress.Core.Diagnostics;
+using Higress.Core.Grpc;
 using Higress.Core.Plan;
 using Higress.Core.Resources;
 using Microsoft.AspNetCore.Http;
@@ -134,6 +135,7 @@ internal sealed partial class PluginChain
     {
         var response = context.HttpContext.Response;
         context.IsLocalResponse = true;
+        GrpcLocalReply.Begin(context.HttpContext);
         if (response.HasStarted)
         {
             // The plugin wrote the response itself; nothing more can be changed.
@@ -198,7 +200,7 @@ internal sealed partial class PluginChain
     private static async ValueTask WriteBodyAsync(PluginContext context, ReadOnlyMemory<byte> body)
     {
         var response = context.HttpContext.Response;
-        if (response.HasStarted)
+        if (response.HasStarted || GrpcLocalReply.TryComplete(context.HttpContext, body))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
+using Higress.Core.Grpc;
 using Higress.Core.Plugins;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -176,9 +177,11 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
     private ResponseFlags DerivedFlags(HttpContext context, PluginContext? plugins)
     {
         var flags = ResponseFlags.None;
+        // A local answer to a gRPC request was sent as 200 with a gRPC status: the flags describe what was decided.
+        var status = Status == StatusCodes.Status200OK ? GrpcLocalReply.DecidedStatus(context) : Status;
         if (plugins is { IsLocalResponse: true })
         {
-            flags |= Status switch
+            flags |= status switch
             {
                 StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => ResponseFlags.UnauthorizedExternalService,
                 StatusCodes.Status429TooManyRequests => ResponseFlags.RateLimited,
@@ -188,7 +191,7 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
 
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
-            flags |= ForwardingFlags(error.Error, error.Exception, Status);
+            flags |= ForwardingFlags(error.Error, error.Exception, status);
         }
 
         if (context.RequestAborted.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Higress.Core.Diagnostics;
+using Higress.Core.Grpc;
 using Higress.Hosting.AccessLog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -118,7 +119,9 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
         }
 
         context.Response.StatusCode = status;
-        return LocalResponse.WriteAsync(context, status, Body(context, status, title, id, $"{kind}: {error.Exception?.Message ?? "no exception"}"));
+        // A gRPC client reads a deadline as DEADLINE_EXCEEDED, not as the UNAVAILABLE a 504 maps to.
+        var grpcStatus = kind == ForwarderError.RequestTimedOut ? GrpcStatusCode.DeadlineExceeded : (GrpcStatusCode?)null;
+        return LocalResponse.WriteAsync(context, status, Body(context, status, title, id, $"{kind}: {error.Exception?.Message ?? "no exception"}"), null, null, grpcStatus: grpcStatus);
     }
 
     /// <summary>The status and generic text for a YARP forwarding error.</summary>

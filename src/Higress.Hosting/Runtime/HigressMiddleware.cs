@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Higress.Core.Grpc;
 using Higress.Core.Plan;
 using Higress.Core.Routing;
 using Microsoft.AspNetCore.Http;
@@ -116,7 +117,12 @@ internal sealed class HigressMiddleware(
         if (await _authorization!.AuthorizeAsync(context))
         {
             await Route(context, state, port);
+            return;
         }
+
+        // The authentication handler set 401 or 403 (and its headers) without a body.
+        GrpcLocalReply.Begin(context);
+        GrpcLocalReply.TryComplete(context, (string?)null);
     }
 
     private Task Route(HttpContext context, RuntimeState state, int port)
@@ -262,23 +268,26 @@ internal sealed class HigressMiddleware(
 
     private async Task MirrorThenSendAsync(HttpContext context, RuntimeState state, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
+        var timeout = GrpcTimeout.Effective(context.Request, routeRuntime.Timeout);
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
         await mirror.MirrorAsync(context, state, routeRuntime.Route, backend);
-        await SendEdited(context, routeRuntime, endpoint);
+        await SendEdited(context, routeRuntime, endpoint, timeout);
     }
 
+    // The deadline is read before the rule's header edits, from what the client sent, as Envoy's router reads it.
     private Task Send(HttpContext context, RouteRuntime routeRuntime, BackendPlan backend, Endpoint endpoint)
     {
+        var timeout = GrpcTimeout.Effective(context.Request, routeRuntime.Timeout);
         ViaHops.Append(context.Request.Headers);
         HeaderEdits.ApplyToRequest(context.Request, routeRuntime.Route, backend);
-        return SendEdited(context, routeRuntime, endpoint);
+        return SendEdited(context, routeRuntime, endpoint, timeout);
     }
 
-    private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint)
+    private Task SendEdited(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint, TimeSpan? deadline)
     {
         context.SetEndpoint(endpoint);
-        if (routeRuntime.Timeout is { } timeout)
+        if (deadline is { } timeout)
         {
             return SendWithTimeoutAsync(context, endpoint, routeRuntime.Route.Id, timeout);
         }

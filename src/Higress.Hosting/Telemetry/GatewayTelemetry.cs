@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Higress.Core.Diagnostics;
+using Higress.Core.Grpc;
 using Higress.Core.Plugins;
 using Higress.Hosting.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -102,7 +103,7 @@ internal sealed class GatewayTelemetry
         _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
         tags.Add("consumer", consumer);
         _requests.Add(1, tags);
-        if (plugins?.EndedBy is { } endedBy && status is Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized or Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden)
+        if (plugins?.EndedBy is { } endedBy && GrpcLocalReply.DecidedStatus(context) is Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized or Microsoft.AspNetCore.Http.StatusCodes.Status403Forbidden)
         {
             _authDenials.Add(1, new KeyValuePair<string, object?>("plugin", endedBy), new KeyValuePair<string, object?>("route", route));
         }
@@ -115,6 +116,11 @@ internal sealed class GatewayTelemetry
         if (activity.IsAllDataRequested)
         {
             activity.SetTag("http.response.status_code", statusTag);
+            if (GrpcLocalReply.Get(context) is { HttpStatus: > 0 } grpc)
+            {
+                activity.SetTag("rpc.grpc.status_code", (int)grpc.Status);
+            }
+
             if (feature is not null)
             {
                 var listener = feature.Match.Listener;

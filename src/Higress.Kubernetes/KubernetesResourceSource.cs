@@ -69,8 +69,14 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
     /// <summary>How many times the change token has fired (each change that matters to the plan, after the first sync).</summary>
     public long Changes => Interlocked.Read(ref _changes);
 
-    /// <summary>The watchers, for tests (re-list counts).</summary>
+    /// <summary>The watchers: the status writer reads the objects they hold, tests their re-list counts.</summary>
     internal IReadOnlyList<KindWatcher> Watchers => _watchers;
+
+    /// <summary>The API client; null when the source is disabled.</summary>
+    internal KubeApi? Api => _api;
+
+    /// <summary>Changes with every change to the objects held, status-only changes included.</summary>
+    internal long Revision => _watchers.Sum(w => w.Revision);
 
     /// <inheritdoc />
     public SourceContent Current

@@ -28,6 +28,7 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
     private bool _dirty;
     private long _changes;
     private bool _synced;
+    private int _disposed;
 
     /// <param name="options">What to watch.</param>
     /// <param name="api">The API client; null when the source is disabled.</param>
@@ -101,6 +102,12 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
 
     public void Dispose()
     {
+        // Registered as itself and as IResourceSource: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         _api?.Dispose();

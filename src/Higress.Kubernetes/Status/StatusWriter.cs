@@ -36,12 +36,23 @@ internal sealed partial class StatusWriter(
     private readonly Dictionary<string, (int Failures, long Due)> _retries = new(StringComparer.Ordinal);
     private long _written;
     private long _failed;
+    private long _rounds;
+    private volatile Round? _lastRound;
 
     /// <summary>Status patches written by this replica.</summary>
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Status patches that failed (each is retried).</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>How many times the writer compared every object with what it should hold (after a change of its inputs).</summary>
+    public long Rounds => Interlocked.Read(ref _rounds);
+
+    /// <summary>
+    /// True when the last comparison found nothing to write and nothing has changed since: the objects hold what they
+    /// should (for tests and diagnostics).
+    /// </summary>
+    public bool IsSettled => _lastRound is { Due: 0 } round && round.Revision == source.Revision && ReferenceEquals(round.Translation, runtime.LastTranslation);
 
     /// <summary>The leader election this writer follows.</summary>
     public StatusLeader Leader => leader;
@@ -81,6 +92,7 @@ internal sealed partial class StatusWriter(
 
                 seen = inputs;
                 var due = Pending(ListenerStatusOverlay.Apply(translation.Statuses, endpoints), runtime.LastSnapshot?.Resources.ToDictionary(r => r.Display, r => r.Metadata.Generation, StringComparer.Ordinal) ?? []);
+                _lastRound = new Round(translation, inputs.Item3, due.Count + _retries.Count);
                 var written = 0;
                 foreach (var (kind, watched, status, key) in due)
                 {
@@ -97,6 +109,8 @@ internal sealed partial class StatusWriter(
                 {
                     Log.Written(logger, written, due.Count);
                 }
+
+                Interlocked.Increment(ref _rounds);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -192,6 +206,9 @@ internal sealed partial class StatusWriter(
         var now = time.GetTimestamp();
         return _retries.Values.Any(r => r.Due <= now);
     }
+
+    /// <summary>What the last comparison saw: its inputs, and how many objects it found to write or waiting for a retry.</summary>
+    private sealed record Round(TranslationResult Translation, long Revision, int Due);
 
     private static partial class Log
     {

@@ -275,4 +275,10 @@ internal static class EventIds
 
     /// <summary>A round of status patches was written (count).</summary>
     public const int KubernetesStatusWritten = 1945;
+
+    /// <summary>Leader election failed (the API server is unreachable); the replica campaigns again after the retry period.</summary>
+    public const int KubernetesLeaderElectionFailed = 1946;
+
+    /// <summary>A status round failed unexpectedly; the writer tries again at the next change and the host keeps serving.</summary>
+    public const int KubernetesStatusRoundFailed = 1947;
 }

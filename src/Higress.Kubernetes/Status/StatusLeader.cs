@@ -76,17 +76,33 @@ internal sealed partial class StatusLeader(IKubernetes client, KubernetesOptions
             Log.StoppedLeading(logger, Identity, _lock.Describe());
         };
         elector.OnNewLeader += leader => Log.NewLeader(logger, leader ?? "(none)", _lock.Describe());
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            await elector.RunAndTryToHoldLeadershipForeverAsync(stopping).ConfigureAwait(false);
+            try
+            {
+                await elector.RunUntilLeadershipLostAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The elector lets an unreachable API server's errors through; campaign again after a pause.
+                _leading = false;
+                Log.ElectionFailed(logger, _lock.Describe(), options.LeaseRetryPeriod, ex.Message);
+                try
+                {
+                    await Task.Delay(options.LeaseRetryPeriod, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            _leading = false;
-        }
+
+        _leading = false;
     }
 
     /// <summary>Gives the Lease up when this replica holds it, so that another takes over without waiting for it to expire.</summary>
@@ -127,6 +143,9 @@ internal sealed partial class StatusLeader(IKubernetes client, KubernetesOptions
 
         [LoggerMessage(EventId = EventIds.KubernetesLeaderObserved, Level = LogLevel.Information, Message = "Leader election: the Lease {Lease} is held by {Leader}")]
         public static partial void NewLeader(ILogger logger, string leader, string lease);
+
+        [LoggerMessage(EventId = EventIds.KubernetesLeaderElectionFailed, Level = LogLevel.Warning, Message = "Leader election on the Lease {Lease} failed ({Reason}); trying again in {Delay}")]
+        public static partial void ElectionFailed(ILogger logger, string lease, TimeSpan delay, string reason);
 
         [LoggerMessage(EventId = EventIds.KubernetesLeaseReleased, Level = LogLevel.Information, Message = "Leader election: {Identity} released the Lease {Lease} on stop")]
         public static partial void Released(ILogger logger, string identity, string lease);

@@ -91,26 +91,15 @@ internal sealed partial class StatusWriter(
                 }
 
                 seen = inputs;
-                var due = Pending(ListenerStatusOverlay.Apply(translation.Statuses, endpoints), runtime.LastSnapshot?.Resources.ToDictionary(r => r.Display, r => r.Metadata.Generation, StringComparer.Ordinal) ?? []);
-                _lastRound = new Round(translation, inputs.Item3, due.Count + _retries.Count);
-                var written = 0;
-                foreach (var (kind, watched, status, key) in due)
+                try
                 {
-                    if (!leader.IsLeader || stoppingToken.IsCancellationRequested)
-                    {
-                        break;
-                    }
-
-                    written += await WriteAsync(kind, watched, status, key, stoppingToken).ConfigureAwait(false) ? 1 : 0;
-                    await Task.Delay(pace, time, stoppingToken).ConfigureAwait(false);
+                    await RoundAsync(translation, endpoints, inputs.Item3, pace, stoppingToken).ConfigureAwait(false);
                 }
-
-                if (written > 0)
+                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
                 {
-                    Log.Written(logger, written, due.Count);
+                    // Status is a report: a failure here must never stop the host that serves traffic.
+                    Log.RoundFailed(logger, ex);
                 }
-
-                Interlocked.Increment(ref _rounds);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -118,6 +107,37 @@ internal sealed partial class StatusWriter(
         }
 
         await election.ConfigureAwait(false);
+    }
+
+    private async Task RoundAsync(TranslationResult translation, IReadOnlyList<ListenerEndpointStatus> endpoints, long revision, TimeSpan pace, CancellationToken stoppingToken)
+    {
+        // Keyed by display name, which a native and a Gateway API Gateway of one name share: the first one wins.
+        var translated = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var resource in runtime.LastSnapshot?.Resources ?? [])
+        {
+            translated.TryAdd(resource.Display, resource.Metadata.Generation);
+        }
+
+        var due = Pending(ListenerStatusOverlay.Apply(translation.Statuses, endpoints), translated);
+        _lastRound = new Round(translation, revision, due.Count + _retries.Count);
+        var written = 0;
+        foreach (var (kind, watched, status, key) in due)
+        {
+            if (!leader.IsLeader || stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            written += await WriteAsync(kind, watched, status, key, stoppingToken).ConfigureAwait(false) ? 1 : 0;
+            await Task.Delay(pace, time, stoppingToken).ConfigureAwait(false);
+        }
+
+        if (written > 0)
+        {
+            Log.Written(logger, written, due.Count);
+        }
+
+        Interlocked.Increment(ref _rounds);
     }
 
     /// <summary>The objects whose status differs from what they should hold, except those waiting for a retry or for the echo of a patch.</summary>
@@ -214,6 +234,9 @@ internal sealed partial class StatusWriter(
     {
         [LoggerMessage(EventId = EventIds.KubernetesStatusWriteFailed, Level = LogLevel.Warning, Message = "Writing the status of {Object} failed ({Reason}); retrying in {Delay}")]
         public static partial void WriteFailed(ILogger logger, string @object, string reason, TimeSpan delay);
+
+        [LoggerMessage(EventId = EventIds.KubernetesStatusRoundFailed, Level = LogLevel.Error, Message = "Comparing or writing statuses failed; the writer tries again at the next change")]
+        public static partial void RoundFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = EventIds.KubernetesStatusWritten, Level = LogLevel.Debug, Message = "Wrote the status of {Count} of {Due} objects whose status changed")]
         public static partial void Written(ILogger logger, int count, int due);

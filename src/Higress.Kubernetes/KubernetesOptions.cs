@@ -18,8 +18,29 @@ public sealed class KubernetesOptions
     /// <summary>The namespaces whose objects are read; empty (the default) means all namespaces.</summary>
     public IList<string> Namespaces { get; set; } = [];
 
-    /// <summary>Reserved for leader election (the namespace of the coordination.k8s.io Lease); read but not used yet.</summary>
+    /// <summary>
+    /// The namespace of the leader-election Lease (coordination.k8s.io/v1); unset: the pod's namespace (from the
+    /// service-account files), else <c>default</c>.
+    /// </summary>
     public string? LeaseNamespace { get; set; }
+
+    /// <summary>The name of the leader-election Lease (default <c>higress-net-status</c>); replicas with one name elect one status writer.</summary>
+    public string LeaseName { get; set; } = "higress-net-status";
+
+    /// <summary>How long a Lease holds without renewal before another replica may take it (default 15 s, whole seconds).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the leader keeps trying to renew before it gives up leading (default 10 s; below <see cref="LeaseDuration"/>).</summary>
+    public TimeSpan LeaseRenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the Lease is tried or renewed (default 2 s).</summary>
+    public TimeSpan LeaseRetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Write status conditions to the watched objects (default true); only the replica holding the Lease writes.</summary>
+    public bool WriteStatus { get; set; } = true;
+
+    /// <summary>At most this many status patches per second (default 20), so that a large cluster's first sync does not flood the API server.</summary>
+    public double StatusWritesPerSecond { get; set; } = 20;
 
     /// <summary>A label selector (e.g. <c>higress.io/secret=true</c>) that limits which Secrets are read; unset: every Secret in the watched namespaces.</summary>
     public string? SecretLabelSelector { get; set; }

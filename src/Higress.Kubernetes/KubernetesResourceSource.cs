@@ -28,6 +28,7 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
     private bool _dirty;
     private long _changes;
     private bool _synced;
+    private int _disposed;
 
     /// <param name="options">What to watch.</param>
     /// <param name="api">The API client; null when the source is disabled.</param>
@@ -69,8 +70,14 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
     /// <summary>How many times the change token has fired (each change that matters to the plan, after the first sync).</summary>
     public long Changes => Interlocked.Read(ref _changes);
 
-    /// <summary>The watchers, for tests (re-list counts).</summary>
+    /// <summary>The watchers: the status writer reads the objects they hold, tests their re-list counts.</summary>
     internal IReadOnlyList<KindWatcher> Watchers => _watchers;
+
+    /// <summary>The API client; null when the source is disabled.</summary>
+    internal KubeApi? Api => _api;
+
+    /// <summary>Changes with every change to the objects held, status-only changes included.</summary>
+    internal long Revision => _watchers.Sum(w => w.Revision);
 
     /// <inheritdoc />
     public SourceContent Current
@@ -95,6 +102,12 @@ internal sealed partial class KubernetesResourceSource : IResourceSource, IDispo
 
     public void Dispose()
     {
+        // Registered as itself and as IResourceSource: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
         _api?.Dispose();

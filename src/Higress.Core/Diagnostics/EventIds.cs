@@ -255,4 +255,30 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 1940-1949: Kubernetes status writing and leader election.
+
+    /// <summary>This replica acquired the status Lease: it writes status now.</summary>
+    public const int KubernetesLeaderStarted = 1940;
+
+    /// <summary>This replica lost (or gave up) the status Lease: it stops writing status and keeps serving.</summary>
+    public const int KubernetesLeaderStopped = 1941;
+
+    /// <summary>The replica observed a new holder of the status Lease.</summary>
+    public const int KubernetesLeaderObserved = 1942;
+
+    /// <summary>The leader released the status Lease on stop, for a quick handover.</summary>
+    public const int KubernetesLeaseReleased = 1943;
+
+    /// <summary>A status patch failed; it is retried after a backoff.</summary>
+    public const int KubernetesStatusWriteFailed = 1944;
+
+    /// <summary>A round of status patches was written (count).</summary>
+    public const int KubernetesStatusWritten = 1945;
+
+    /// <summary>Leader election failed (the API server is unreachable); the replica campaigns again after the retry period.</summary>
+    public const int KubernetesLeaderElectionFailed = 1946;
+
+    /// <summary>A status round failed unexpectedly; the writer tries again at the next change and the host keeps serving.</summary>
+    public const int KubernetesStatusRoundFailed = 1947;
 }

@@ -68,6 +68,7 @@ internal sealed class StatusBuilder(string obj, long generation)
 {
     private readonly List<StatusCondition> _conditions = [];
     private readonly Dictionary<string, List<StatusCondition>> _parents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _attachedRoutes = new(StringComparer.Ordinal);
 
     public string Object { get; } = obj;
 
@@ -86,6 +87,9 @@ internal sealed class StatusBuilder(string obj, long generation)
 
     public bool HasParent(string parent) => _parents.ContainsKey(parent);
 
+    /// <summary>Records how many routes attach to a listener (a parent of a Gateway's status).</summary>
+    public void SetAttachedRoutes(string parent, int count) => _attachedRoutes[parent] = count;
+
     /// <summary>Sets a condition on every parent recorded so far (e.g. ResolvedRefs, which does not depend on the parent).</summary>
     public void SetAllParents(string type, bool status, string reason, string message)
     {
@@ -99,7 +103,9 @@ internal sealed class StatusBuilder(string obj, long generation)
         Object,
         generation,
         _conditions.ToEquatableArray(),
-        _parents.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ParentStatus(p.Key, p.Value.ToEquatableArray())).ToEquatableArray());
+        _parents.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new ParentStatus(p.Key, p.Value.ToEquatableArray()) { AttachedRoutes = _attachedRoutes.TryGetValue(p.Key, out var count) ? count : null })
+            .ToEquatableArray());
 
     private static void Upsert(List<StatusCondition> list, StatusCondition condition)
     {

@@ -61,6 +61,7 @@ internal static class Translator
             }
 
             context.Status(listener.Gateway).SetParent(listener.StatusKey, "ResolvedRefs", true, "ResolvedRefs", $"{listener.AttachedRoutes} route(s) attached");
+            context.Status(listener.Gateway).SetAttachedRoutes(listener.StatusKey, listener.AttachedRoutes);
         }
 
         ReportDroppedObjects(context);

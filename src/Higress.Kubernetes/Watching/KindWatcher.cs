@@ -18,6 +18,7 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
     private readonly Lock _lock = new();
     private Dictionary<string, WatchedObject> _objects = new(StringComparer.Ordinal);
     private long _lists;
+    private long _revision;
     private volatile bool _listed;
     private string? _version;
 
@@ -32,6 +33,9 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
 
     /// <summary>How many complete lists have been made (the first, re-lists after 410, resyncs).</summary>
     public long Lists => Interlocked.Read(ref _lists);
+
+    /// <summary>Counts every change to the objects held, status-only changes included (the status writer's cue).</summary>
+    public long Revision => Interlocked.Read(ref _revision);
 
     /// <summary>The objects as last seen, in key order.</summary>
     public IReadOnlyList<WatchedObject> Objects()
@@ -145,6 +149,8 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
             _objects = objects;
         }
 
+        Interlocked.Increment(ref _revision);
+
         var first = !_listed;
         _listed = true;
         if (differs || first)
@@ -215,17 +221,19 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
 
     private void Upsert(WatchedObject watched)
     {
+        bool same;
         lock (_lock)
         {
-            if (_objects.TryGetValue(watched.Key, out var old) && old.Normalized == watched.Normalized)
-            {
-                return;
-            }
-
+            same = _objects.TryGetValue(watched.Key, out var old) && old.Normalized == watched.Normalized;
             _objects[watched.Key] = watched;
         }
 
-        changed();
+        Interlocked.Increment(ref _revision);
+        if (!same)
+        {
+            // Only what the plan reads makes a new plan; a status-only change is kept for the status writer alone.
+            changed();
+        }
     }
 
     private void Remove(string key)
@@ -237,6 +245,8 @@ internal sealed partial class KindWatcher(KubeApi api, WatchedKind kind, string?
                 return;
             }
         }
+
+        Interlocked.Increment(ref _revision);
 
         changed();
     }

@@ -5,9 +5,10 @@ using k8s;
 namespace Higress.Kubernetes.Watching;
 
 /// <summary>
-/// The few API calls the watch source makes, as raw list and watch requests (one code path for core kinds and CRDs
-/// alike). KubernetesClient loads the configuration and authenticates; the JSON stays untyped, because the objects go
-/// to the same parser the file source uses.
+/// The few API calls the watch source and the status writer make, as raw list, watch and status-patch requests (one
+/// code path for core kinds and CRDs alike). KubernetesClient loads the configuration and authenticates; the JSON stays
+/// untyped, because the objects go to the same parser the file source uses. Leader election uses the typed client
+/// (<see cref="Client"/>), as KubernetesClient's LeaseLock needs it.
 /// </summary>
 internal sealed class KubeApi : IDisposable
 {
@@ -24,6 +25,9 @@ internal sealed class KubeApi : IDisposable
 
     /// <summary>The API server's address.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The typed client, for KubernetesClient's leader election.</summary>
+    public IKubernetes Client => _client;
 
     /// <summary>
     /// Loads the client configuration: the named kubeconfig file, else the pod's service account, else the file that
@@ -61,12 +65,31 @@ internal sealed class KubeApi : IDisposable
         return await SendAsync(kind.Path(ns), query, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Merge-patches the <c>/status</c> subresource of one object with <paramref name="status"/> (the whole new status);
+    /// the spec is never touched. <paramref name="userAgent"/> names this replica to the API server's audit log.
+    /// </summary>
+    public async Task PatchStatusAsync(WatchedKind kind, string? ns, string name, JsonObject status, string userAgent, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["status"] = status.DeepClone() }.ToJsonString();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json");
+        var path = $"{kind.Path(ns)}/{Uri.EscapeDataString(name)}/status";
+        using var response = await SendAsync(path, string.Empty, cancellationToken, HttpMethod.Patch, content, userAgent).ConfigureAwait(false);
+    }
+
     public void Dispose() => _client.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(string path, string query, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(string path, string query, CancellationToken cancellationToken, HttpMethod? method = null, HttpContent? content = null, string? userAgent = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, $"{path}?{query}"));
+        method ??= HttpMethod.Get;
+        using var request = new HttpRequestMessage(method, new Uri(BaseUri, query.Length == 0 ? path : $"{path}?{query}")) { Content = content };
         request.Headers.Accept.ParseAdd("application/json");
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
         if (_client.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
@@ -81,7 +104,7 @@ internal sealed class KubeApi : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new KubeApiException((int)response.StatusCode, $"GET {path}: {(int)response.StatusCode} {StatusMessage(text) ?? response.ReasonPhrase}");
+            throw new KubeApiException((int)response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {StatusMessage(text) ?? response.ReasonPhrase}");
         }
     }
 

@@ -20,8 +20,9 @@ namespace Higress.Kubernetes.Tests.Fake;
 /// replayed from N; a version older than the last <see cref="FakeKubeStore.Compact"/> gets an ERROR event with a 410
 /// Status, as the real server sends; a resource not <see cref="Serve"/>d (a CRD not installed) answers 404; requests
 /// without the bearer token answer 401. Tests drive it through <see cref="Store"/> and can cut every open stream.
+/// Status subresource patches and Leases are in FakeKubeApiServer.Writes.cs.
 /// </summary>
-internal sealed class FakeKubeApiServer : IAsyncDisposable
+internal sealed partial class FakeKubeApiServer : IAsyncDisposable
 {
     public const string Token = "fake-token";
 
@@ -54,7 +55,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         app.Run(server.HandleAsync);
         await app.StartAsync();
         server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        foreach (var resource in new[] { "api/v1/namespaces", "api/v1/services", "api/v1/secrets", "apis/discovery.k8s.io/v1/endpointslices" })
+        foreach (var resource in new[] { "api/v1/namespaces", "api/v1/services", "api/v1/secrets", "apis/discovery.k8s.io/v1/endpointslices", Leases })
         {
             server.Store.Serve(resource);
         }
@@ -158,6 +159,11 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
         {
             await WriteStatus(context, 401, "Unauthorized", "no valid bearer token");
+            return;
+        }
+
+        if (await TryWriteAsync(context))
+        {
             return;
         }
 

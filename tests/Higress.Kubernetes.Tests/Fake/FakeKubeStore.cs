@@ -57,7 +57,10 @@ internal sealed class FakeKubeStore
         }
     }
 
-    /// <summary>Creates or replaces an object; a spec change bumps <c>metadata.generation</c>, a status-only change does not.</summary>
+    /// <summary>
+    /// Creates or replaces an object; a spec change bumps <c>metadata.generation</c>, a status-only change does not.
+    /// An object given without <c>status</c> keeps the stored one.
+    /// </summary>
     public JsonObject Put(string resource, JsonObject item)
     {
         lock (_lock)
@@ -74,9 +77,72 @@ internal sealed class FakeKubeStore
             metadata["creationTimestamp"] = (string?)oldMetadata?["creationTimestamp"] ?? DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             metadata["generation"] = ((long?)oldMetadata?["generation"] ?? 0) + (specChanged ? 1 : 0);
             metadata["resourceVersion"] = Next();
+            if (copy["status"] is null && old?["status"] is { } status)
+            {
+                // The status subresource owns status: an update of the object without one keeps it, as the API server does.
+                copy["status"] = status.DeepClone();
+            }
+
             objects[key] = copy;
             Publish(resource, exists ? "MODIFIED" : "ADDED", copy);
             return copy;
+        }
+    }
+
+    /// <summary>
+    /// The status subresource: replaces the object's <c>status</c> with what <paramref name="patch"/> makes of it, leaves
+    /// everything else (spec, generation) as it is, bumps resourceVersion and emits MODIFIED. Null when there is no
+    /// such object.
+    /// </summary>
+    public JsonObject? PatchStatus(string resource, string key, Func<JsonObject, JsonObject> patch)
+    {
+        lock (_lock)
+        {
+            if (!_objects.TryGetValue(resource, out var objects) || !objects.TryGetValue(key, out var old))
+            {
+                return null;
+            }
+
+            var copy = (JsonObject)old.DeepClone();
+            copy["status"] = patch(copy["status"] as JsonObject ?? []);
+            copy["metadata"]!["resourceVersion"] = Next();
+            objects[key] = copy;
+            Publish(resource, "MODIFIED", copy);
+            return (JsonObject)copy.DeepClone();
+        }
+    }
+
+    /// <summary>Creates an object that must not exist yet (POST); null on a conflict (409 AlreadyExists).</summary>
+    public JsonObject? Create(string resource, JsonObject item)
+    {
+        lock (_lock)
+        {
+            return _objects[resource].ContainsKey(Key(item["metadata"] as JsonObject ?? [])) ? null : Put(resource, item);
+        }
+    }
+
+    /// <summary>
+    /// Replaces an object (PUT) when its <c>metadata.resourceVersion</c> is the stored one, as the API server's optimistic
+    /// concurrency does; null on a conflict (409) or when it does not exist.
+    /// </summary>
+    public JsonObject? Replace(string resource, JsonObject item)
+    {
+        lock (_lock)
+        {
+            var metadata = item["metadata"] as JsonObject ?? [];
+            return _objects[resource].TryGetValue(Key(metadata), out var old)
+                && (string?)old["metadata"]!["resourceVersion"] == (string?)metadata["resourceVersion"]
+                ? Put(resource, item)
+                : null;
+        }
+    }
+
+    /// <summary>One object, or null.</summary>
+    public JsonObject? Get(string resource, string key)
+    {
+        lock (_lock)
+        {
+            return _objects.TryGetValue(resource, out var objects) && objects.TryGetValue(key, out var item) ? (JsonObject)item.DeepClone() : null;
         }
     }
 

@@ -2,10 +2,12 @@ using System.Globalization;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Tests;
+using Higress.Kubernetes.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Higress.Kubernetes.Tests.Fake;
@@ -40,14 +42,24 @@ internal sealed class WatchedGateway : IAsyncDisposable
 
     public KubernetesResourceSource Source => _app.Services.GetServices<IResourceSource>().OfType<KubernetesResourceSource>().Single();
 
-    public static async Task<WatchedGateway> StartAsync(FakeKubeApiServer api, Action<KubernetesOptions>? configure = null)
+    /// <summary>The status writer (null when status writing is off).</summary>
+    public StatusWriter? Writer => _app.Services.GetServices<IHostedService>().OfType<StatusWriter>().SingleOrDefault();
+
+    /// <param name="api">The fake API server.</param>
+    /// <param name="configure">Option changes.</param>
+    /// <param name="putGateway">False for a second replica: it serves the Gateway the first one stored.</param>
+    public static async Task<WatchedGateway> StartAsync(FakeKubeApiServer api, Action<KubernetesOptions>? configure = null, bool putGateway = true)
     {
         var port = TestPorts.Next();
         var adminPort = TestPorts.Next();
-        api.Put("""
+        if (putGateway)
+        {
+            api.Put("""
             {"apiVersion": "networking.higress.io/v1alpha1", "kind": "Gateway", "metadata": {"name": "gw", "namespace": "default"},
              "spec": {"listeners": [{"protocol": "HTTP", "port": PORT, "allowedRoutes": {"namespaces": {"from": "All"}}}]}}
             """.Replace("PORT", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
         var directory = Directory.CreateTempSubdirectory("higress-k8s-").FullName;
         var kubeconfig = api.WriteKubeconfig(directory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
@@ -64,6 +76,9 @@ internal sealed class WatchedGateway : IAsyncDisposable
         {
             o.InitialBackoff = TimeSpan.FromMilliseconds(10);
             o.MaxBackoff = TimeSpan.FromMilliseconds(200);
+            o.LeaseDuration = TimeSpan.FromSeconds(2);
+            o.LeaseRenewDeadline = TimeSpan.FromMilliseconds(1500);
+            o.LeaseRetryPeriod = TimeSpan.FromMilliseconds(200);
             configure?.Invoke(o);
         });
         var app = builder.Build();

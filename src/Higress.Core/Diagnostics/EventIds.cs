@@ -255,4 +255,24 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 1960-1969: UDP listeners (datagram proxying).
+
+    /// <summary>A UDP listener's socket was bound and serves datagrams.</summary>
+    public const int UdpListenerOpened = 1960;
+
+    /// <summary>A UDP listener's socket cannot be bound; retried on every apply and every few seconds.</summary>
+    public const int UdpListenerFailed = 1961;
+
+    /// <summary>A UDP listener was closed (its listener left the plan), with its sessions.</summary>
+    public const int UdpListenerClosed = 1962;
+
+    /// <summary>A UDP listener reached <c>Higress:Udp:MaxSessions</c>; datagrams from new clients are dropped (logged once per listener).</summary>
+    public const int UdpSessionLimitReached = 1963;
+
+    /// <summary>A UDP session could not reach its backend (name resolution or socket error); the datagram is dropped.</summary>
+    public const int UdpUpstreamFailed = 1964;
+
+    /// <summary>A UDP listener's receive loop failed unexpectedly; the listener is closed and reopened on the next retry.</summary>
+    public const int UdpReceiveFailed = 1965;
 }

@@ -6,6 +6,7 @@ using Higress.Hosting.Datagrams;
 using Higress.Hosting.Listeners;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Sources;
+using Higress.Hosting.Tests.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Higress.Hosting.Tests.Datagrams;

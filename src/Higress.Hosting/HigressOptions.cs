@@ -58,6 +58,9 @@ public sealed class HigressOptions
     /// <summary>The access log: one line per gateway request (the <c>Higress:AccessLog</c> section; docs/operations.md).</summary>
     public HigressAccessLogOptions AccessLog { get; set; } = new();
 
+    /// <summary>UDP listeners: session idle timeout and limits (the <c>Higress:Udp</c> section; docs/udp.md).</summary>
+    public HigressUdpOptions Udp { get; set; } = new();
+
     /// <summary>Traces and metrics: exporters, sampling, propagation (docs/observability.md).</summary>
     public HigressTelemetryOptions Telemetry { get; set; } = new();
 }

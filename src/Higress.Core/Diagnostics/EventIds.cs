@@ -130,6 +130,7 @@ internal static class EventIds
 
     /// <summary>MapHigress() conventions put an ASP.NET Core authorization policy on every gateway request.</summary>
     public const int GatewayAuthorizationEnabled = 1721;
+
     // 1700-1719: request normalization.
 
     /// <summary>A request was refused (400) because its path or Host cannot be normalized safely.</summary>
@@ -158,6 +159,7 @@ internal static class EventIds
 
     /// <summary>Fault injection delayed a request before forwarding it.</summary>
     public const int FaultDelayed = 1751;
+
     // 1740-1749: graceful drain.
 
     /// <summary>SIGTERM: readiness fails and the gateway keeps serving for <c>Higress:Shutdown:DrainDelay</c>.</summary>
@@ -179,6 +181,7 @@ internal static class EventIds
 
     /// <summary>Active health checks found an unhealthy destination healthy again (healthyThreshold good probes in a row).</summary>
     public const int DestinationHealthy = 1793;
+
     // 1820-1829: sidecar mode.
 
     /// <summary>A CONNECT request (a tunnel, e.g. HTTPS through the outbound proxy) was refused with 501.</summary>
@@ -281,4 +284,24 @@ internal static class EventIds
 
     /// <summary>A status round failed unexpectedly; the writer tries again at the next change and the host keeps serving.</summary>
     public const int KubernetesStatusRoundFailed = 1947;
+
+    // 1960-1969: UDP listeners (datagram proxying).
+
+    /// <summary>A UDP listener's socket was bound and serves datagrams.</summary>
+    public const int UdpListenerOpened = 1960;
+
+    /// <summary>A UDP listener's socket cannot be bound; retried on every apply and every few seconds.</summary>
+    public const int UdpListenerFailed = 1961;
+
+    /// <summary>A UDP listener was closed (its listener left the plan), with its sessions.</summary>
+    public const int UdpListenerClosed = 1962;
+
+    /// <summary>A UDP listener reached <c>Higress:Udp:MaxSessions</c>; datagrams from new clients are dropped (logged once per listener).</summary>
+    public const int UdpSessionLimitReached = 1963;
+
+    /// <summary>A UDP session could not reach its backend (name resolution or socket error); the datagram is dropped.</summary>
+    public const int UdpUpstreamFailed = 1964;
+
+    /// <summary>A UDP listener's receive loop failed unexpectedly; the listener is closed and reopened on the next retry.</summary>
+    public const int UdpReceiveFailed = 1965;
 }

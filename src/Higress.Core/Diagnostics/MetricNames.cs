@@ -86,6 +86,15 @@ internal static class MetricNames
     /// <summary>Access log lines dropped because the writer fell behind (counter).</summary>
     public const string AccessLogDropped = "higress.access_log.dropped";
 
+    /// <summary>Open UDP sessions (client addresses with an upstream socket), by listener (up-down counter).</summary>
+    public const string UdpSessions = "higress.udp.sessions";
+
+    /// <summary>UDP datagrams forwarded, by listener and direction (<c>upstream</c>, <c>downstream</c>) (counter).</summary>
+    public const string UdpDatagrams = "higress.udp.datagrams";
+
+    /// <summary>UDP datagrams dropped, by listener and reason (<c>no_backend</c>, <c>session_limit</c>, <c>rate_limit</c>, <c>upstream_error</c>) (counter).</summary>
+    public const string UdpDropped = "higress.udp.dropped";
+
     /// <summary>
     /// Bucket bounds for duration histograms, in seconds: OpenTelemetry's advice for HTTP durations, so that the admin
     /// <c>/metrics</c> and an OpenTelemetry exporter report the same buckets.

@@ -16,6 +16,9 @@ public sealed record GatewayPlan(
     EquatableArray<RoutePlan> Routes,
     EquatableArray<ClusterPlan> Clusters)
 {
+    /// <summary>The datagram routes of UDP listeners (UDPRoute); the HTTP pipeline never sees them.</summary>
+    public EquatableArray<UdpRoutePlan> UdpRoutes { get; init; } = EquatableArray<UdpRoutePlan>.Empty;
+
     /// <summary>A plan that serves nothing.</summary>
     public static GatewayPlan Empty { get; } = new(0, EquatableArray<ListenerPlan>.Empty, EquatableArray<RoutePlan>.Empty, EquatableArray<ClusterPlan>.Empty);
 }

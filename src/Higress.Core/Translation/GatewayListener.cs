@@ -92,6 +92,7 @@ internal sealed class GatewayListener
     {
         ListenerProtocol.Http or ListenerProtocol.Https or ListenerProtocol.Http2 => ["HTTPRoute", "GRPCRoute", "Route"],
         ListenerProtocol.Grpc => ["GRPCRoute", "HTTPRoute", "Route"],
+        ListenerProtocol.Udp => ["UDPRoute"],
         _ => [],
     };
 }

@@ -89,12 +89,13 @@ internal static class ListenerBuilder
             .ThenBy(l => l.Gateway.Name, StringComparer.Ordinal)
             .ThenBy(l => l.Index)
             .ToList();
-        var owners = new Dictionary<(string?, int), List<GatewayListener>>();
+        // UDP ports are a namespace of their own: a UDP listener never conflicts with a TCP-based one on the same number.
+        var owners = new Dictionary<(string?, int, bool Udp), List<GatewayListener>>();
         var grants = new ReferenceGrants(context.Snapshot);
         foreach (var listener in ordered)
         {
             var status = context.Status(listener.Gateway);
-            if (!listener.Plan.IsHttp)
+            if (!listener.Plan.IsHttp && listener.Plan.Protocol != PlanProtocol.Udp)
             {
                 listener.Usable = false;
                 status.SetParent(listener.StatusKey, "Programmed", false, "UnsupportedProtocol", $"{listener.Plan.Protocol} listeners are not served yet; only HTTP, HTTP2 and GRPC are");
@@ -126,7 +127,7 @@ internal static class ListenerBuilder
                 continue;
             }
 
-            var key = (listener.Plan.Address, listener.Plan.Port);
+            var key = (listener.Plan.Address, listener.Plan.Port, listener.Plan.Protocol == PlanProtocol.Udp);
             if (!owners.TryGetValue(key, out var sharing))
             {
                 owners[key] = [listener];
@@ -139,6 +140,10 @@ internal static class ListenerBuilder
             if (!SameFamily(owner.Plan.Protocol, listener.Plan.Protocol))
             {
                 conflict = $"port {listener.Plan.Port} is already served with protocol {owner.Plan.Protocol} by listener {owner.Name} of {owner.Gateway.Display}";
+            }
+            else if (listener.Plan.Protocol == PlanProtocol.Udp)
+            {
+                conflict = $"UDP port {listener.Plan.Port} is already served by listener {owner.Name} of {owner.Gateway.Display}; datagrams carry no hostname to share it by";
             }
             else if (sharing.FirstOrDefault(s => SameHostnames(s.Plan.Hostnames, listener.Plan.Hostnames)) is { } same)
             {

@@ -51,6 +51,8 @@ internal static class Translator
             http.Translate(route, routes);
         }
 
+        var udpRoutes = new UdpRouteTranslator(context, attacher).TranslateAll();
+
         foreach (var listener in listeners)
         {
             if (listener.UnsupportedKinds() is { Count: > 0 } unsupported)
@@ -77,7 +79,7 @@ internal static class Translator
             options.Generation,
             usable.ToEquatableArray(),
             routes.ToEquatableArray(),
-            backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray());
+            backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray()) { UdpRoutes = udpRoutes };
         return new TranslationResult(plan, context.BuildStatuses(), context.Diagnostics.ToEquatableArray());
     }
 

@@ -108,6 +108,8 @@ public static class HigressServiceCollectionExtensions
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
         services.TryAddSingleton<TlsCertificateStore>();
         services.TryAddSingleton<ListenerManager>();
+        services.TryAddSingleton<Higress.Hosting.Datagrams.DatagramMetrics>();
+        services.TryAddSingleton<Higress.Hosting.Datagrams.DatagramProxy>();
         services.TryAddSingleton<HigressRuntime>();
         services.TryAddSingleton(sp => new RequestNormalization(sp.GetRequiredService<IOptions<HigressOptions>>().Value.Security));
         services.TryAddSingleton<HigressConfigurationLoop>();

@@ -43,7 +43,8 @@ internal static class BindProbe
         return string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Any;
     }
 
-    private static string Explain(SocketException ex, string address, int port) => ex.SocketErrorCode switch
+    /// <summary>The OS reason a bind failed, and the fix.</summary>
+    public static string Explain(SocketException ex, string address, int port) => ex.SocketErrorCode switch
     {
         SocketError.AddressAlreadyInUse =>
             $"address in use: another process (or another endpoint of this host) holds {address}:{port}; free the port or choose another one",

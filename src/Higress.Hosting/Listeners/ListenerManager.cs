@@ -83,14 +83,18 @@ internal sealed partial class ListenerManager : IDisposable
         Reconcile();
     }
 
-    /// <summary>Every endpoint Higress wants open (admin first), with its state as of now.</summary>
+    /// <summary>Every endpoint Higress wants open (admin first, UDP sockets last), with its state as of now.</summary>
     public IReadOnlyList<ListenerEndpointStatus> Endpoints()
     {
         var bound = KestrelAddresses();
+        List<ListenerEndpointStatus> result;
         lock (_lock)
         {
-            return _tracked.Values.Select(t => new ListenerEndpointStatus(t.Endpoint, StateOf(t, bound), t.Failure)).ToList();
+            result = _tracked.Values.Select(t => new ListenerEndpointStatus(t.Endpoint, StateOf(t, bound), t.Failure)).ToList();
         }
+
+        result.AddRange(_services.GetService<Datagrams.DatagramProxy>()?.Endpoints() ?? []);
+        return result;
     }
 
     public void Dispose() => _timer.Dispose();

@@ -26,6 +26,7 @@ internal sealed partial class HigressRuntime(
     IPluginChainFactory chains,
     IEnumerable<IClusterPolicyFactory> clusterPolicies,
     ListenerManager listeners,
+    Datagrams.DatagramProxy datagrams,
     HigressMetrics metrics,
     UpstreamRetries retries,
     RouteRateLimiters rateLimiters,
@@ -105,6 +106,7 @@ internal sealed partial class HigressRuntime(
                 _current = new RuntimeState(translation, table, endpoints, routes, clusters);
                 scope.Commit();
                 listeners.Update(plan.Listeners);
+                datagrams.Update(plan);
                 HasAppliedPlan = true;
                 LastApplyError = null;
                 metrics.PlanApplied(plan.Generation, translation.Diagnostics.Count(d => d.IsError));

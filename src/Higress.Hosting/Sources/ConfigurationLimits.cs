@@ -72,6 +72,7 @@ internal static class ConfigurationLimits
         Route route => ("spec.http", route.Spec.Http.Count),
         HttpRoute route => ("spec.rules", route.Spec.Rules.Count),
         GrpcRoute route => ("spec.rules", route.Spec.Rules.Count),
+        UdpRoute route => ("spec.rules", route.Spec.Rules.Count),
         HigressGateway gateway => gateway.Spec.Listeners
             .Select((listener, i) => ($"spec.listeners[{i.ToString(CultureInfo.InvariantCulture)}].routes", listener.Routes.Count))
             .DefaultIfEmpty((string.Empty, 0))

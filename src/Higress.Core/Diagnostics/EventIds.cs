@@ -255,4 +255,12 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 1980-1989: mutual TLS and HTTP/3 on the listeners.
+
+    /// <summary>A mutual-TLS listener refused a client certificate at the handshake.</summary>
+    public const int ClientCertificateRefused = 1980;
+
+    /// <summary>HTTPS listeners serve without HTTP/3 because QUIC (libmsquic) is not available.</summary>
+    public const int Http3Unsupported = 1981;
 }

@@ -1,4 +1,5 @@
 using System.Net.Quic;
+using Higress.Core.Plan;
 
 namespace Higress.Hosting.Listeners;
 
@@ -21,6 +22,13 @@ internal static class Http3Support
     /// <summary>The HTTP/3 state of an endpoint for <c>/config_dump</c>: <c>open</c>, <c>off</c> or <c>unsupported: …</c>; null for cleartext.</summary>
     public static string? Describe(ListenerEndpointStatus status) => status.Endpoint.Scheme != "https" ? null
         : status.Endpoint.Protocols?.Contains("Http3", StringComparison.Ordinal) == true ? (status.State == ListenerEndpointState.Open ? "open" : "opening")
-        : IsSupported ? "off (Higress:Http3 is false)"
-        : "unsupported: " + UnsupportedReason;
+        : !IsSupported ? "unsupported: " + UnsupportedReason
+        : RequiresClientCertificates(status.Endpoint.Listeners) ? "off: mutual TLS listeners serve HTTP/1.1 and HTTP/2 only"
+        : "off (Higress:Http3 is false)";
+
+    /// <summary>
+    /// True when a listener asks for client certificates: such endpoints get no HTTP/3, because a QUIC server is not
+    /// told when a client sends no certificate (dotnet/runtime#57308) and so could not refuse it at the handshake.
+    /// </summary>
+    public static bool RequiresClientCertificates(IEnumerable<ListenerPlan> listeners) => listeners.Any(l => l.Tls?.ClientValidation is not null);
 }

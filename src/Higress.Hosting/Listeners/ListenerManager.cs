@@ -254,7 +254,7 @@ internal sealed partial class ListenerManager : IDisposable
                 protocol switch
                 {
                     ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
-                    ListenerProtocol.Https => Http3Support.HttpsProtocols(_options.Http3),
+                    ListenerProtocol.Https => Http3Support.HttpsProtocols(_options.Http3 && !Http3Support.RequiresClientCertificates(group)),
                     _ => "Http1",
                 },
                 group.ToEquatableArray()));

@@ -18,6 +18,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
 {
     private readonly int _httpsPort = FreePorts.Next();
     private readonly int _httpPort = FreePorts.Next();
+    private readonly int _plainHttpsPort = FreePorts.Next();
     private readonly TestPki _serverCa = new("server-ca");
     private readonly TestPki _clientCa = new("client-ca");
     private readonly TestPki _otherCa = new("other-ca");
@@ -160,23 +161,34 @@ public sealed class MutualTlsTests : IAsyncLifetime
     {
         using var certificate = _clientCa.Issue("client-1", server: false);
         using var client = Client(certificate, out _);
-        using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{_httpsPort}/h3"));
-        var dump = await _gateway!.Client.ConfigDumpAsync();
-        var endpoint = dump["listeners"]!.AsArray().Single(e => (int?)e!["port"] == _httpsPort)!;
-        var http3 = (string?)endpoint["http3"];
+        using var plain = await client.GetAsync(new Uri($"https://127.0.0.1:{_plainHttpsPort}/h3"));
+        using var mutual = await client.GetAsync(new Uri($"https://127.0.0.1:{_httpsPort}/h3"));
+        var endpoints = (await _gateway!.Client.ConfigDumpAsync())["listeners"]!.AsArray();
+        string? Http3(int port) => (string?)endpoints.Single(e => (int?)e!["port"] == port)!["http3"];
 
         if (QuicListener.IsSupported)
         {
-            Assert.Equal("open", http3);
-            Assert.Contains(response.Headers, h => h.Key.Equals("alt-svc", StringComparison.OrdinalIgnoreCase));
+            Assert.Equal("open", Http3(_plainHttpsPort));
+            Assert.True(plain.Headers.Contains("alt-svc"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://127.0.0.1:{_plainHttpsPort}/h3"))
+            {
+                Version = HttpVersion.Version30,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            using var overQuic = await client.SendAsync(request);
+            Assert.Equal(HttpVersion.Version30, overQuic.Version);
+            Assert.StartsWith("off: mutual TLS", Http3(_httpsPort), StringComparison.Ordinal);
         }
         else
         {
-            Assert.StartsWith("unsupported: QUIC is not supported on this machine", http3, StringComparison.Ordinal);
-            Assert.DoesNotContain(response.Headers, h => h.Key.Equals("alt-svc", StringComparison.OrdinalIgnoreCase));
+            Assert.StartsWith("unsupported: QUIC is not supported on this machine", Http3(_plainHttpsPort), StringComparison.Ordinal);
+            Assert.False(plain.Headers.Contains("alt-svc"));
+            Assert.StartsWith("unsupported: ", Http3(_httpsPort), StringComparison.Ordinal);
         }
 
-        Assert.Null((string?)dump["listeners"]!.AsArray().Single(e => (int?)e!["port"] == _httpPort)!["http3"]);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.False(mutual.Headers.Contains("alt-svc"));
+        Assert.Null(Http3(_httpPort));
     }
 
     /// <summary>
@@ -229,6 +241,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
               certificateRefs: [{name: server-cert}]
               frontendValidation: {caCertificateRefs: [{kind: ConfigMap, name: client-ca}]}
           - {name: http, port: {{_httpPort}}, protocol: HTTP}
+          - {name: https-plain, port: {{_plainHttpsPort}}, protocol: HTTPS, tls: {certificateRefs: [{name: server-cert}] } }
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

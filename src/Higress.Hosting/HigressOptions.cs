@@ -15,6 +15,9 @@ public sealed class HigressOptions
     /// <summary>Whether Higress opens a Kestrel endpoint for each listener port (default true). Turn off to serve only ports the host opens itself.</summary>
     public bool OpenListeners { get; set; } = true;
 
+    /// <summary>Whether HTTPS listeners also serve HTTP/3 where the machine supports QUIC (libmsquic); default true.</summary>
+    public bool Http3 { get; set; } = true;
+
     /// <summary>The GatewayClass name whose Gateways this instance serves.</summary>
     public string GatewayClassName { get; set; } = "higress";
 

@@ -304,4 +304,12 @@ internal static class EventIds
 
     /// <summary>A UDP listener's receive loop failed unexpectedly; the listener is closed and reopened on the next retry.</summary>
     public const int UdpReceiveFailed = 1965;
+
+    // 1980-1989: mutual TLS and HTTP/3 on the listeners.
+
+    /// <summary>A mutual-TLS listener refused a client certificate at the handshake.</summary>
+    public const int ClientCertificateRefused = 1980;
+
+    /// <summary>HTTPS listeners serve without HTTP/3 because QUIC (libmsquic) is not available.</summary>
+    public const int Http3Unsupported = 1981;
 }

@@ -60,6 +60,12 @@ public sealed class PluginContext
     private string? _consumer;
 
     /// <summary>
+    /// The verified client certificate's identity on a mutual-TLS listener (<c>tls.frontendValidation</c>), or null
+    /// when the connection has none.
+    /// </summary>
+    public ClientCertificateIdentity? ClientCertificate => ClientCertificateIdentity.Of(HttpContext);
+
+    /// <summary>
     /// True when a plugin ended the request (<see cref="PluginResult.Respond"/>, or a failure answered 500).
     /// Response handlers can always change status and headers; a replaced body is written for local and
     /// proxied responses as long as the response has not started.

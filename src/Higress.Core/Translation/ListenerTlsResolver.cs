@@ -72,6 +72,11 @@ internal static class ListenerTlsResolver
             certificates.Add(new TlsCertificate($"{ns}/{reference.Name}", certificate, key));
         }
 
-        return certificates.Count == 0 ? null : new ListenerTls(certificates.ToEquatableArray());
+        if (certificates.Count == 0 || !FrontendValidationResolver.TryResolve(context, grants, gateway, tls.FrontendValidation, field + ".tls.frontendValidation", out var validation, ref problem))
+        {
+            return null;
+        }
+
+        return new ListenerTls(certificates.ToEquatableArray()) { ClientValidation = validation };
     }
 }

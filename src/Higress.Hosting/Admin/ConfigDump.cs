@@ -115,6 +115,7 @@ internal static class ConfigDump
         url = status.Endpoint.Url,
         state = status.State.ToString().ToLowerInvariant(),
         reason = status.Reason,
+        http3 = Http3Support.Describe(status),
         admin = status.Endpoint.IsAdmin,
         listeners = status.Endpoint.Listeners.Select(l => $"{l.Gateway} listener {l.Name}").ToArray(),
     };

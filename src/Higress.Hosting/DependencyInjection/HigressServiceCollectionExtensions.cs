@@ -133,6 +133,7 @@ public static class HigressServiceCollectionExtensions
         services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);
+            kestrel.ConfigureEndpointDefaults(listeners.Certificates.Configure);
             kestrel.Configure(listeners.Configuration, reloadOnChange: true);
         });
         return new HigressBuilder(services);

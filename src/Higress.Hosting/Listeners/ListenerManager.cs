@@ -36,6 +36,7 @@ internal sealed partial class ListenerManager : IDisposable
     private readonly bool _hostHasEndpoints;
     private readonly ITimer _timer;
     private IReadOnlyList<ListenerPlan> _listeners = [];
+    private bool _http3Reported;
 
     public ListenerManager(
         IOptions<HigressOptions> options,
@@ -75,6 +76,12 @@ internal sealed partial class ListenerManager : IDisposable
 
         // Certificates first, so that a new HTTPS endpoint has them when it opens.
         Certificates.Update(open);
+        if (_options.Http3 && !Http3Support.IsSupported && !_http3Reported && open.Any(l => l.Protocol == ListenerProtocol.Https))
+        {
+            _http3Reported = true;
+            Log.Http3Unsupported(_logger, Http3Support.UnsupportedReason);
+        }
+
         lock (_lock)
         {
             _listeners = open;
@@ -251,7 +258,7 @@ internal sealed partial class ListenerManager : IDisposable
                 protocol switch
                 {
                     ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
-                    ListenerProtocol.Https => "Http1AndHttp2",
+                    ListenerProtocol.Https => Http3Support.HttpsProtocols(_options.Http3 && !Http3Support.RequiresClientCertificates(group)),
                     _ => "Http1",
                 },
                 group.ToEquatableArray()));
@@ -308,5 +315,8 @@ internal sealed partial class ListenerManager : IDisposable
 
         [LoggerMessage(EventId = EventIds.EndpointRecovered, Level = LogLevel.Information, Message = "{Url} for {Owners} is open again")]
         public static partial void EndpointRecovered(ILogger logger, string url, string owners);
+
+        [LoggerMessage(EventId = EventIds.Http3Unsupported, Level = LogLevel.Warning, Message = "HTTPS listeners serve HTTP/1.1 and HTTP/2 only, without HTTP/3: {Reason}")]
+        public static partial void Http3Unsupported(ILogger logger, string reason);
     }
 }

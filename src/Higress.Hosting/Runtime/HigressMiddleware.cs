@@ -107,6 +107,9 @@ internal sealed class HigressMiddleware(
         // Only an authentication plugin may name the consumer: a client's own claim never reaches matching or a backend.
         context.Request.Headers.Remove(Core.Plugins.PluginContext.ConsumerHeader);
 
+        // Likewise the client certificate: only what this gateway's own handshake verified goes upstream.
+        Core.Plugins.ClientCertificateIdentity.Forward(context);
+
         // MapHigress() conventions guard every gateway request, before matching: an anonymous caller learns nothing
         // of the route table, and no plugin runs for a request the host's policy refuses.
         return _authorization is null ? Route(context, state, port) : AuthorizeThenRouteAsync(context, state, port);

@@ -26,6 +26,7 @@ internal sealed record WatchedKind(string Group, string Version, string Plural, 
         new(string.Empty, "v1", "namespaces", "Namespace", false, false),
         new(string.Empty, "v1", "services", "Service", true, false),
         new(string.Empty, "v1", "secrets", "Secret", true, false),
+        new(string.Empty, "v1", "configmaps", "ConfigMap", true, false),
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, false),
     ];
 

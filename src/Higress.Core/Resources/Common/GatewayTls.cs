@@ -9,6 +9,9 @@ public sealed record GatewayTls
     /// <summary>The Secrets (type kubernetes.io/tls) holding the certificate and key.</summary>
     public EquatableArray<SecretObjectReference> CertificateRefs { get; init; }
 
+    /// <summary>Mutual TLS: the CA bundles client certificates are validated against; null accepts clients without one.</summary>
+    public FrontendTlsValidation? FrontendValidation { get; init; }
+
     /// <summary>Implementation-specific TLS options (Gateway API <c>options</c>).</summary>
     public EquatableMap<string> Options { get; init; }
 }

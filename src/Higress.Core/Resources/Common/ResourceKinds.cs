@@ -81,6 +81,9 @@ public static class ResourceKinds
     /// <summary>Kubernetes Secret.</summary>
     public static readonly ResourceKind Secret = new(string.Empty, "Secret");
 
+    /// <summary>Kubernetes ConfigMap.</summary>
+    public static readonly ResourceKind ConfigMap = new(string.Empty, "ConfigMap");
+
     /// <summary>Kubernetes EndpointSlice.</summary>
     public static readonly ResourceKind EndpointSlice = new(DiscoveryGroup, "EndpointSlice");
 

@@ -21,6 +21,7 @@ internal static class ResourceTypes
         [ResourceKinds.Service] = (typeof(Service), ["v1"]),
         [ResourceKinds.Endpoints] = (typeof(Endpoints), ["v1"]),
         [ResourceKinds.Secret] = (typeof(Secret), ["v1"]),
+        [ResourceKinds.ConfigMap] = (typeof(ConfigMap), ["v1"]),
         [ResourceKinds.EndpointSlice] = (typeof(EndpointSlice), ["v1"]),
     };
 

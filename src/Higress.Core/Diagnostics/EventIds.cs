@@ -255,4 +255,12 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 2000-2009: the HTTP/1.1 forwarding fast path (Higress.Net).
+
+    /// <summary>A pooled upstream connection had been closed by the upstream; the request was sent again on a new one.</summary>
+    public const int FastPathStaleConnection = 2000;
+
+    /// <summary>An upstream response broke HTTP/1.1 framing or syntax; it was refused (502) or the client connection aborted.</summary>
+    public const int FastPathUpstreamRejected = 2001;
 }

@@ -1,4 +1,5 @@
 using Higress.Core.Plan;
+using Higress.Core.Resources;
 using Higress.Hosting.FastPath;
 using Microsoft.AspNetCore.Http;
 
@@ -53,5 +54,5 @@ public sealed class FastPathEligibilityTests
         return context;
     }
 
-    private static ClusterPlan Cluster(string address) => new("c", [new DestinationPlan("d", address)]);
+    private static ClusterPlan Cluster(string address) => new("c", new ResourceKey(ResourceKinds.Service, "default", "c"), [new DestinationPlan("d", address)]);
 }

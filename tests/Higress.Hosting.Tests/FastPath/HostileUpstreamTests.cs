@@ -129,7 +129,8 @@ public sealed class HostileUpstreamTests
     {
         await using var upstream = RawUpstream.Start("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: x-secret\r\nX-Secret: s\r\nKeep-Alive: timeout=5\r\nX-Kept: k\r\n\r\nok");
         await using var gateway = await StartAsync(upstream);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/x?q=1") { Content = new StreamContent(new MemoryStream("body!"u8.ToArray())) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/x?q=1") { Content = new ByteArrayContent("body!"u8.ToArray()) };
+        request.Headers.TransferEncodingChunked = true;
         request.Headers.TryAddWithoutValidation("Connection", "x-hop");
         request.Headers.TryAddWithoutValidation("X-Hop", "h");
         request.Headers.TryAddWithoutValidation("Keep-Alive", "timeout=5");

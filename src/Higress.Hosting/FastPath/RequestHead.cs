@@ -19,14 +19,10 @@ internal static class RequestHead
     /// Headers never forwarded: RFC 9110's hop-by-hop headers and the others YARP drops, the framing (written anew),
     /// <c>Host</c> (written first) and the forwarding headers (set from the connection, as YARP's defaults do).
     /// </summary>
-    private static readonly FrozenSet<string> Skipped = new[]
-    {
-        HeaderNames.Connection, HeaderNames.TransferEncoding, HeaderNames.KeepAlive, HeaderNames.Upgrade, HeaderNames.ProxyConnection,
-        HeaderNames.ProxyAuthenticate, "Proxy-Authentication-Info", HeaderNames.ProxyAuthorization, "Proxy-Features", "Proxy-Instruction",
-        "Security-Scheme", "ALPN", "Close", "HTTP2-Settings", HeaderNames.UpgradeInsecureRequests, HeaderNames.TE, HeaderNames.AltSvc,
-        HeaderNames.Trailer, HeaderNames.ContentLength, HeaderNames.Host, "Forwarded",
-        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    private static readonly FrozenSet<string> Skipped = ResponseHeaders.HopByHop.Concat(
+    [
+        HeaderNames.ContentLength, HeaderNames.Host, "Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
+    ]).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Writes the head; returns whether a body follows and whether it is chunked.</summary>
     public static (bool HasBody, bool Chunked) Write(PipeWriter output, HttpContext context, string target, string host)

@@ -7,14 +7,20 @@ namespace Higress.Hosting.FastPath;
 /// <summary>Copies an upstream response's status and end-to-end headers to Kestrel's response, as YARP copies them.</summary>
 internal static class ResponseHeaders
 {
-    // YARP's list of headers that are never copied, with the framing headers the fast path sets itself.
-    private static readonly FrozenSet<string> Skipped = new[]
-    {
+    /// <summary>
+    /// The headers YARP never copies in either direction: RFC 9110's hop-by-hop headers and a few more, with
+    /// <c>Trailer</c> (no trailers are forwarded over HTTP/1.1).
+    /// </summary>
+    public static readonly string[] HopByHop =
+    [
         HeaderNames.Connection, HeaderNames.TransferEncoding, HeaderNames.KeepAlive, HeaderNames.Upgrade, HeaderNames.ProxyConnection,
         HeaderNames.ProxyAuthenticate, "Proxy-Authentication-Info", HeaderNames.ProxyAuthorization, "Proxy-Features", "Proxy-Instruction",
         "Security-Scheme", "ALPN", "Close", "HTTP2-Settings", HeaderNames.UpgradeInsecureRequests, HeaderNames.TE, HeaderNames.AltSvc,
-        HeaderNames.Trailer, HeaderNames.ContentLength,
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        HeaderNames.Trailer,
+    ];
+
+    // The length is set from the parsed framing instead.
+    private static readonly FrozenSet<string> Skipped = HopByHop.Append(HeaderNames.ContentLength).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static void Copy(ResponseHead head, HttpResponse response)
     {

@@ -129,6 +129,9 @@ internal sealed partial class FastForwarder
                     _ => ForwarderError.Request,
                 };
                 Rejected(clusterId, destination, error);
+
+                // YARP runs the response transforms for a failed call too: the gateway's error answer gets the rule's edits.
+                HeaderEdits.ApplyToResponse(context.Response, feature.Match.Route, feature.Backend);
                 await Fail(context, kind, error);
                 return;
             }

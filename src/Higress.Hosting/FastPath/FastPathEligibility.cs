@@ -35,14 +35,16 @@ internal static class FastPathEligibility
 
     /// <summary>
     /// Whether this request may use the fast path: HTTP/1.1 from the client, no upgrade, no <c>Expect</c>, no trailers
-    /// announced, and no gateway span to propagate (the propagator writes to HttpClient's headers).
+    /// announced, a declared body within the body limit (YARP answers the
+    /// 413), and no gateway span to propagate (the propagator writes to HttpClient's headers).
     /// </summary>
     public static bool ForRequest(HttpContext context)
     {
         var request = context.Request;
         if (!HttpProtocol.IsHttp11(request.Protocol)
             || context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
-            || context.Features.Get<Resilience.UpstreamBody>() is not null)
+            || context.Features.Get<Resilience.UpstreamBody>() is not null
+            || (request.ContentLength is { } length && context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max && length > max))
         {
             return false;
         }

@@ -66,6 +66,19 @@ public sealed class HigressOptions
 
     /// <summary>Traces and metrics: exporters, sampling, propagation (docs/observability.md).</summary>
     public HigressTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>The HTTP/1.1 forwarding fast path (the <c>Higress:FastPath</c> section; docs/performance.md).</summary>
+    public HigressFastPathOptions FastPath { get; set; } = new();
+}
+
+/// <summary>
+/// The HTTP/1.1 forwarding fast path (the <c>Higress:FastPath</c> section): eligible requests are forwarded over the
+/// gateway's own pooled upstream connections instead of YARP's HttpClient; everything else goes through YARP.
+/// </summary>
+public sealed class HigressFastPathOptions
+{
+    /// <summary>Whether eligible requests take the fast path (default true); false sends every request through YARP.</summary>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

@@ -312,4 +312,12 @@ internal static class EventIds
 
     /// <summary>HTTPS listeners serve without HTTP/3 because QUIC (libmsquic) is not available.</summary>
     public const int Http3Unsupported = 1981;
+
+    // 2000-2009: the HTTP/1.1 forwarding fast path (Higress.Net).
+
+    /// <summary>A pooled upstream connection had been closed by the upstream; the request was sent again on a new one.</summary>
+    public const int FastPathStaleConnection = 2000;
+
+    /// <summary>An upstream response broke HTTP/1.1 framing or syntax; it was refused (502) or the client connection aborted.</summary>
+    public const int FastPathUpstreamRejected = 2001;
 }

@@ -106,4 +106,7 @@ internal static class MetricNames
     /// decides, to 1 s, where a remote one times out.
     /// </summary>
     public static readonly IReadOnlyList<double> DecisionBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    /// <summary>Counter: requests forwarded by the HTTP/1.1 fast path (the rest went through YARP).</summary>
+    public const string FastPathRequests = "higress.fastpath.requests";
 }

@@ -123,6 +123,8 @@ public static class HigressServiceCollectionExtensions
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
         services.AddSingleton<IForwarderHttpClientFactory, HigressForwarderHttpClientFactory>();
         services.AddSingleton<IClusterPolicyFactory, ConnectionPoolPolicyFactory>();
+        services.AddSingleton<IClusterPolicyFactory, Higress.Hosting.FastPath.FastPathClusterFactory>();
+        services.TryAddSingleton<Higress.Hosting.FastPath.FastForwarder>();
         services.TryAddSingleton<RetryMetrics>();
         services.TryAddSingleton<UpstreamRetries>();
         services.TryAddSingleton<Higress.Hosting.RateLimiting.RouteRateLimiters>();

@@ -33,7 +33,8 @@ internal sealed class HigressMiddleware(
     HigressEndpointConventionBuilder conventions,
     RequestMirror mirror,
     RouteRateLimiters rateLimiters,
-    GatewayTelemetry telemetry)
+    GatewayTelemetry telemetry,
+    FastPath.FastForwarder fastPath)
 {
     private readonly int _adminPort = options.Value.Admin.Enabled ? options.Value.Admin.Port : -1;
     private readonly long? _maxRequestBodySize = options.Value.Limits.MaxRequestBodySize;
@@ -292,10 +293,10 @@ internal sealed class HigressMiddleware(
         context.SetEndpoint(endpoint);
         if (deadline is { } timeout)
         {
-            return SendWithTimeoutAsync(context, endpoint, routeRuntime.Route.Id, timeout);
+            return SendWithTimeoutAsync(context, endpoint, routeRuntime, timeout);
         }
 
-        var forwarding = endpoint.RequestDelegate!(context);
+        var forwarding = Forwarder(context, routeRuntime, endpoint);
         return forwarding.IsCompletedSuccessfully && context.Features.Get<IForwarderErrorFeature>() is null
             ? forwarding
             : CompleteForwardingAsync(context, forwarding, routeRuntime.Route.Id);
@@ -303,7 +304,7 @@ internal sealed class HigressMiddleware(
 
     // YARP links its upstream call to RequestAborted, so a deadline linked in there cancels the backend call (the
     // backend sees its request aborted) and YARP reports a cancellation, which the deadline turns into a 504.
-    private async Task SendWithTimeoutAsync(HttpContext context, Endpoint endpoint, string routeId, TimeSpan timeout)
+    private async Task SendWithTimeoutAsync(HttpContext context, Endpoint endpoint, RouteRuntime routeRuntime, TimeSpan timeout)
     {
         var clientAborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
@@ -311,7 +312,7 @@ internal sealed class HigressMiddleware(
         context.RequestAborted = deadline.Token;
         try
         {
-            await endpoint.RequestDelegate!(context);
+            await Forwarder(context, routeRuntime, endpoint);
         }
         finally
         {
@@ -321,7 +322,7 @@ internal sealed class HigressMiddleware(
         if (context.Features.Get<IForwarderErrorFeature>() is { } error)
         {
             var timedOut = deadline.IsCancellationRequested && !clientAborted.IsCancellationRequested;
-            await _errors.ForwardingFailedAsync(context, routeId, error, timedOut);
+            await _errors.ForwardingFailedAsync(context, routeRuntime.Route.Id, error, timedOut);
         }
     }
 
@@ -333,4 +334,14 @@ internal sealed class HigressMiddleware(
             await _errors.ForwardingFailedAsync(context, routeId, error);
         }
     }
+
+    // The fast path where the rule, the cluster (a FastPathCluster exists only for eligible clusters while the fast
+    // path is on) and the request allow it; YARP's pipeline otherwise. Both report failures the same way.
+    private Task Forwarder(HttpContext context, RouteRuntime routeRuntime, Endpoint endpoint) =>
+        routeRuntime.FastPath
+        && context.Features.Get<IHigressRouteFeature>() is HigressRouteFeature { Cluster: { } cluster } feature
+        && cluster.Policy(FastPath.FastPathClusterFactory.PolicyName) is FastPath.FastPathCluster fast
+        && FastPath.FastPathEligibility.ForRequest(context)
+            ? fastPath.ForwardAsync(context, feature, fast)
+            : endpoint.RequestDelegate!(context);
 }

@@ -15,6 +15,10 @@ internal sealed class RequestNormalization(PathNormalizer paths)
 {
     private static readonly UriCreationOptions Verbatim = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
+    // Path characters every encoder leaves as they are (RFC 3986 pchar without '%').
+    private static readonly System.Buffers.SearchValues<char> PlainPathChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/");
+
     public RequestNormalization(HigressSecurityOptions options)
         : this(new PathNormalizer(options.EscapedSlashes, options.MergeSlashes))
     {
@@ -85,21 +89,41 @@ internal sealed class RequestNormalization(PathNormalizer paths)
     /// </summary>
     public void ApplyToProxyRequest(RequestTransformContext context, bool rewritten)
     {
-        var normalized = context.HttpContext.Features.Get<NormalizedPath>();
-        if (normalized is null && !context.HttpContext.Request.QueryString.Value.AsSpan().Contains('%'))
+        if (WireTarget(context.HttpContext, context.Path.Value ?? "/", rewritten, context.Query.QueryString.Value) is not { } wire)
         {
             return;
         }
 
-        var wire = rewritten ? paths.EncodeForWire(context.Path.Value ?? "/") : normalized?.Wire ?? context.Path.Value ?? "/";
         var prefix = context.DestinationPrefix.AsSpan();
         if (prefix.Length > 0 && prefix[^1] == '/')
         {
             prefix = prefix[..^1];
         }
 
-        context.ProxyRequest.RequestUri = new Uri(string.Concat(prefix, wire, context.Query.QueryString.Value), in Verbatim);
+        context.ProxyRequest.RequestUri = new Uri(string.Concat(prefix, wire), in Verbatim);
     }
+
+    /// <summary>
+    /// The path and query the backend gets when normalization decided them (a normalized path, a rewrite of one, a
+    /// query with escapes), or null when the default (<see cref="DefaultWireTarget"/>) applies.
+    /// </summary>
+    public string? WireTarget(HttpContext context, string path, bool rewritten, string? query)
+    {
+        var normalized = context.Features.Get<NormalizedPath>();
+        if (normalized is null && !query.AsSpan().Contains('%'))
+        {
+            return null;
+        }
+
+        var wire = rewritten ? paths.EncodeForWire(path) : normalized?.Wire ?? path;
+        return string.Concat(wire, query);
+    }
+
+    /// <summary>The path and query as YARP puts them on the wire when normalization leaves them alone.</summary>
+    public static string DefaultWireTarget(string path, QueryString query) =>
+        path.AsSpan().IndexOfAnyExcept(PlainPathChars) < 0
+            ? string.Concat(path, query.Value)
+            : Yarp.ReverseProxy.Forwarder.RequestUtilities.MakeDestinationAddress("http://wire", new PathString(path), query).PathAndQuery;
 
     // Host names compare case-insensitively and "a.example.com." names the same host as "a.example.com" (DNS's root
     // label); one spelling reaches matching, plugins and the backend. Already-normal hosts are left alone, unallocated.

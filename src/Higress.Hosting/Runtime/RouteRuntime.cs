@@ -30,6 +30,9 @@ internal sealed class RouteRuntime(RoutePlan route, PluginChain plugins) : IDisp
     /// <summary>The rule's local rate limiter; null when the rule has no <c>rateLimit</c>.</summary>
     public RouteRateLimiter? RateLimiter { get; init; }
 
+    /// <summary>Whether the rule may use the HTTP/1.1 fast path (decided once per plan; see FastPathEligibility).</summary>
+    public bool FastPath { get; } = Higress.Hosting.FastPath.FastPathEligibility.ForRule(route, plugins);
+
     public BackendPicker? Backends { get; } = route.Action is ForwardAction forward ? new BackendPicker(forward) : null;
 
     public void Dispose() => RateLimiter?.Dispose();

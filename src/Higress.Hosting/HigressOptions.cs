@@ -60,6 +60,9 @@ public sealed class HigressOptions
 
     /// <summary>Traces and metrics: exporters, sampling, propagation (docs/observability.md).</summary>
     public HigressTelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>The process profile: <c>Default</c>, or <c>Sidecar</c> for the lean-memory settings (docs/sidecar.md).</summary>
+    public HigressProfile Profile { get; set; } = HigressProfile.Default;
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

@@ -255,4 +255,12 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 2010-2019: process profiles.
+
+    /// <summary><c>Higress:Profile=sidecar</c> applied its in-process settings (heap limit, GC mode, pools).</summary>
+    public const int SidecarProfileApplied = 2010;
+
+    /// <summary>The sidecar profile runs without the runtime settings it documents (Server GC still on, ...).</summary>
+    public const int SidecarProfileIncomplete = 2011;
 }

@@ -20,14 +20,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PRIME_SECONDS="${PRIME_SECONDS:-10}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-3}"
-WRK_THREADS="${WRK_THREADS:-1}"
-WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" accesslog 10 10 3 15280
 FORMAT="${FORMAT:-json}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15280}"
 BACKEND_PORT=$BASE_PORT
 
 if ((PRIME_SECONDS > 30 || ROUND_SECONDS > 30)); then
@@ -35,10 +30,6 @@ if ((PRIME_SECONDS > 30 || ROUND_SECONDS > 30)); then
   exit 2
 fi
 
-OUT="$ROOT/artifacts/bench/accesslog-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=accesslog
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release samples/Higress.Gateway bench/Higress.Bench.Backend

@@ -1,9 +1,22 @@
-# Shared by the load-test scripts (bench/load.sh, bench/resilience.sh); source it after setting
-#   ROOT (the repository), OUT (this run's artifacts directory, created here), LOG_NAME (the prefix of log lines).
+# Shared by the load-test scripts (bench/load.sh, bench/resilience.sh, ...); source it after setting ROOT (the
+# repository) as
+#   source "$ROOT/bench/lib.sh" NAME PRIME_SECONDS ROUND_SECONDS ROUNDS BASE_PORT
+# NAME prefixes log lines and names this run's artifacts directory OUT (artifacts/bench/NAME-<time>, created here);
+# the numbers are the script's defaults for the settings every load script takes from the environment:
+# PRIME_SECONDS, ROUND_SECONDS, ROUNDS, BASE_PORT, and WRK_THREADS [1], WRK_CONNECTIONS [32], SKIP_BUILD [0].
 # Gives: log, start (every process started is recorded and stopped on exit), wait_for, build_release, ensure_wrk,
-# wrk_numbers.
+# ensure_nginx, PIN_PROXY / PIN_LOAD, wrk_numbers.
 # shellcheck shell=bash
 
+LOG_NAME=$1
+PRIME_SECONDS="${PRIME_SECONDS:-$2}"
+ROUND_SECONDS="${ROUND_SECONDS:-$3}"
+ROUNDS="${ROUNDS:-$4}"
+BASE_PORT="${BASE_PORT:-$5}"
+WRK_THREADS="${WRK_THREADS:-1}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+SKIP_BUILD="${SKIP_BUILD:-0}"
+OUT="$ROOT/artifacts/bench/$LOG_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 BIN=bin/Release/net10.0
 log() { printf '[%s %s] %s\n' "$LOG_NAME" "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/summary.txt" >&2; }
@@ -63,9 +76,32 @@ build_release() { # project or solution paths relative to ROOT
 ensure_wrk() {
   if ! command -v wrk >/dev/null; then
     log "installing wrk"
-    apt-get update >/dev/null && apt-get install -y wrk >/dev/null
+    as_root apt-get update >/dev/null && as_root apt-get install -y wrk >/dev/null
   fi
 }
+
+# As root, or through sudo when there is one: the Debian package manager.
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+ensure_nginx() { # nginx as a reference proxy: Debian's nginx-light (or nginx), installed when missing
+  if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+    log "installing nginx-light (apt-get, as root or with sudo)"
+    as_root apt-get update >/dev/null && { as_root apt-get install -y nginx-light >/dev/null || as_root apt-get install -y nginx >/dev/null; }
+  fi
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+}
+
+# Proxies and the backend share PROXY_CPU, wrk runs alone on LOAD_CPU, so that each proxy gets one core and the load
+# generator never competes with it: prefix a command with "${PIN_PROXY[@]}" or "${PIN_LOAD[@]}" (taskset execs the
+# command, so a recorded pid stays the command's). On a single core, or without taskset, nothing is pinned.
+PROXY_CPU="${PROXY_CPU:-0}"
+LOAD_CPU="${LOAD_CPU:-1}"
+PIN_PROXY=()
+PIN_LOAD=()
+if (($(nproc) > 1)) && command -v taskset >/dev/null; then
+  PIN_PROXY=(taskset -c "$PROXY_CPU")
+  PIN_LOAD=(taskset -c "$LOAD_CPU")
+fi
 
 wrk_numbers() { # wrk --latency output file -> "requests/s requests errors p50-ms p99-ms"
   awk '

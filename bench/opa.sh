@@ -14,21 +14,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PRIME_SECONDS="${PRIME_SECONDS:-30}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-5}"
-WRK_THREADS="${WRK_THREADS:-1}"
-WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15180}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" opa 30 10 5 15180
 BACKEND_PORT=$BASE_PORT
 GATEWAY_PORT=$((BASE_PORT + 1))
 ADMIN_PORT=$((BASE_PORT + 2))
 
-OUT="$ROOT/artifacts/bench/opa-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=opa
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release samples/Higress.Gateway/Higress.Gateway.csproj bench/Higress.Bench.Backend/Higress.Bench.Backend.csproj

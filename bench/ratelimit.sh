@@ -23,13 +23,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PRIME_SECONDS="${PRIME_SECONDS:-10}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-3}"
-WRK_THREADS="${WRK_THREADS:-1}"
-WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15280}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" ratelimit 10 10 3 15280
 BACKEND_PORT=$BASE_PORT
 YARP_PORT=$((BASE_PORT + 1))
 GATEWAY_PORT=$((BASE_PORT + 2))
@@ -40,10 +35,6 @@ if ((PRIME_SECONDS > 30 || ROUND_SECONDS > 30)); then
   exit 2
 fi
 
-OUT="$ROOT/artifacts/bench/ratelimit-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=ratelimit
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release samples/Higress.Gateway bench/Higress.Bench.Backend bench/Higress.Bench.BareYarp

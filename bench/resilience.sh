@@ -43,16 +43,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PHASES="${PHASES:-mirror overhead}"
-PRIME_SECONDS="${PRIME_SECONDS:-20}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-3}"
-WRK_THREADS="${WRK_THREADS:-1}"
-WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" resilience 20 10 3 15180
 MIRROR_CONNECTIONS="${MIRROR_CONNECTIONS:-16}"
 MIRROR_PAUSE_MS="${MIRROR_PAUSE_MS:-10}"
 MIRROR_SLEEP_MS="${MIRROR_SLEEP_MS:-5000}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15180}"
 
 BACKEND_PORT=$BASE_PORT
 SLOW_PORT=$((BASE_PORT + 1))
@@ -70,10 +65,6 @@ if ((PRIME_SECONDS > 30 || ROUND_SECONDS > 30)); then
   exit 2
 fi
 
-OUT="$ROOT/artifacts/bench/resilience-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=resilience
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release samples/Higress.Gateway bench/Higress.Bench.Backend bench/Higress.Benchmarks

@@ -15,21 +15,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PRIME_SECONDS="${PRIME_SECONDS:-10}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-3}"
-WRK_THREADS="${WRK_THREADS:-1}"
-WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15280}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" telemetry 10 10 3 15280
 SAMPLING_RATIO="${SAMPLING_RATIO:-1}"
 BACKEND_PORT=$BASE_PORT
 ZIPKIN_PORT=$((BASE_PORT + 1))
 
-OUT="$ROOT/artifacts/bench/telemetry-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=telemetry
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release samples/Higress.Gateway bench/Higress.Bench.Backend

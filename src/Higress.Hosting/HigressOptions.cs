@@ -69,6 +69,9 @@ public sealed class HigressOptions
 
     /// <summary>The HTTP/1.1 forwarding fast path (the <c>Higress:FastPath</c> section; docs/performance.md).</summary>
     public HigressFastPathOptions FastPath { get; set; } = new();
+
+    /// <summary>The process profile: <c>Default</c>, or <c>Sidecar</c> for the lean-memory settings (docs/sidecar.md).</summary>
+    public HigressProfile Profile { get; set; } = HigressProfile.Default;
 }
 
 /// <summary>

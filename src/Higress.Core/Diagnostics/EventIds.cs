@@ -320,4 +320,12 @@ internal static class EventIds
 
     /// <summary>An upstream response broke HTTP/1.1 framing or syntax; it was refused (502) or the client connection aborted.</summary>
     public const int FastPathUpstreamRejected = 2001;
+
+    // 2010-2019: process profiles.
+
+    /// <summary><c>Higress:Profile=sidecar</c> applied its in-process settings (heap limit, GC mode, pools).</summary>
+    public const int SidecarProfileApplied = 2010;
+
+    /// <summary>The sidecar profile runs without the runtime settings it documents (Server GC still on, ...).</summary>
+    public const int SidecarProfileIncomplete = 2011;
 }

@@ -114,6 +114,8 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton(sp => new RequestNormalization(sp.GetRequiredService<IOptions<HigressOptions>>().Value.Security));
         services.TryAddSingleton<HigressConfigurationLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<HigressConfigurationLoop>());
+        services.TryAddSingleton<SidecarProfile>();
+        services.AddHostedService(sp => sp.GetRequiredService<SidecarProfile>());
         services.TryAddSingleton<GracefulDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
         services.AddOptions<HostOptions>().Configure<IOptions<HigressOptions>>((host, higress) => GracefulDrain.ConfigureHostOptions(host, higress.Value.Shutdown));

@@ -1,5 +1,7 @@
 using Higress.Hosting.Telemetry;
+using Higress.Hosting.Runtime;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Higress.Hosting.Resilience;
@@ -8,7 +10,7 @@ namespace Higress.Hosting.Resilience;
 /// Builds each cluster's forwarder client: YARP's handler, configured from the cluster's metadata (connection-pool
 /// settings), wrapped in the <see cref="UpstreamHandler"/> that runs retries and reports every try.
 /// </summary>
-internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, GatewayTelemetry telemetry) : ForwarderHttpClientFactory(logger)
+internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, GatewayTelemetry telemetry, IOptions<HigressOptions> options) : ForwarderHttpClientFactory(logger)
 {
     // YARP compares only HttpClientConfig; a changed pool setting must give a new client (a new pool) too.
     protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
@@ -17,6 +19,12 @@ internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpCli
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        if (options.Value.Profile == HigressProfile.Sidecar)
+        {
+            // A sidecar talks to few upstreams at a modest rate: idle connections (and their buffers) go sooner.
+            handler.PooledConnectionIdleTimeout = SidecarProfile.PooledConnectionIdleTimeout;
+        }
+
         ConnectionPoolMetadata.Apply(context.NewMetadata, handler);
 
         // The gateway span's context goes upstream from the request transform (TracePropagation). The handler's own

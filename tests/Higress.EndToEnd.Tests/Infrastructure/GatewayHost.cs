@@ -8,6 +8,8 @@ namespace Higress.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// The gateway in-process: a <c>WebApplication</c> with <c>AddHigress</c>/<c>MapHigress</c> on Kestrel, reading a
 /// temporary ConfigDir, binding 127.0.0.1, with its admin endpoints on a free port and a short reload debounce.
+/// The environment variable <c>HIGRESS_TEST_FASTPATH</c> (<c>0</c> or <c>1</c>) sets <c>Higress:FastPath:Enabled</c>
+/// for every gateway of the run, so that CI runs the suite once on each forwarding path; a test's own settings win.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -49,6 +51,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 "--Higress:BindAddress=127.0.0.1",
                 $"--Higress:Admin:Port={adminPort.ToString(CultureInfo.InvariantCulture)}",
                 "--Higress:ReloadDebounce=00:00:00.050",
+                .. FastPathSetting(),
                 .. settings,
             ],
         });
@@ -62,6 +65,18 @@ public sealed class GatewayHost : IAsyncDisposable
         await host.Client.WaitReadyAsync();
         return host;
     }
+
+    /// <summary>
+    /// <c>--Higress:FastPath:Enabled=false|true</c> when <c>HIGRESS_TEST_FASTPATH</c> is <c>0</c> or <c>1</c>, nothing
+    /// when it is unset (the product's default); any other value is a mistake in the run's set-up and fails it.
+    /// </summary>
+    public static string[] FastPathSetting() => Environment.GetEnvironmentVariable("HIGRESS_TEST_FASTPATH") switch
+    {
+        null or "" => [],
+        "0" => ["--Higress:FastPath:Enabled=false"],
+        "1" => ["--Higress:FastPath:Enabled=true"],
+        var other => throw new InvalidOperationException($"HIGRESS_TEST_FASTPATH is '{other}'; set it to 0 (YARP only) or 1 (fast path on), or unset it."),
+    };
 
     /// <summary>Writes (or replaces) files and waits until the gateway applied a newer plan and is ready.</summary>
     public async Task ApplyAsync(IReadOnlyDictionary<string, string> files)

@@ -91,7 +91,7 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Higress:ConfigDir={(relativeConfigDir ? "config" : configDir)}");
         start.ArgumentList.Add("--Higress:BindAddress=127.0.0.1");
         start.ArgumentList.Add($"--Higress:Admin:Port={adminPort.Value.ToString(CultureInfo.InvariantCulture)}");
-        foreach (var arg in extraArgs ?? [])
+        foreach (var arg in GatewayHost.FastPathSetting().Concat(extraArgs ?? []))
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,0 +1,15 @@
+namespace Higress.Hosting;
+
+/// <summary>How the process is tuned (<c>Higress:Profile</c>; docs/sidecar.md).</summary>
+public enum HigressProfile
+{
+    /// <summary>Throughput first: the runtime's and the host's own settings.</summary>
+    Default,
+
+    /// <summary>
+    /// Memory first, for a proxy beside one app: a GC heap limit, no background GC, short-lived idle upstream
+    /// connections and one compacting collection after start-up. The runtime settings that must be given before the
+    /// process starts (Workstation GC, W^X) are documented in docs/sidecar.md.
+    /// </summary>
+    Sidecar,
+}

@@ -255,4 +255,12 @@ internal static class EventIds
 
     /// <summary>The Kubernetes client configuration (kubeconfig or in-cluster) could not be loaded.</summary>
     public const int KubernetesConfigFailed = 1936;
+
+    // 1970-1979: upstream TLS origination.
+
+    /// <summary>TLS toward a cluster's upstream failed (untrusted or misnamed certificate, failed handshake); logged once per incident.</summary>
+    public const int UpstreamTlsFailed = 1970;
+
+    /// <summary>A cluster's upstream completed a TLS handshake again after an incident.</summary>
+    public const int UpstreamTlsRecovered = 1971;
 }

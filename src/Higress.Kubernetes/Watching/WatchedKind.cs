@@ -21,10 +21,12 @@ internal sealed record WatchedKind(string Group, string Version, string Plural, 
         new("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true, true),
         new("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true, true),
         new("gateway.networking.k8s.io", "v1beta1", "referencegrants", "ReferenceGrant", true, true),
+        new("gateway.networking.k8s.io", "v1", "backendtlspolicies", "BackendTLSPolicy", true, true),
         new("extensions.higress.io", "v1alpha1", "wasmplugins", "WasmPlugin", true, true),
         new(string.Empty, "v1", "namespaces", "Namespace", false, false),
         new(string.Empty, "v1", "services", "Service", true, false),
         new(string.Empty, "v1", "secrets", "Secret", true, false),
+        new(string.Empty, "v1", "configmaps", "ConfigMap", true, false),
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, false),
     ];
 

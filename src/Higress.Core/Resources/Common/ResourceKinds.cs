@@ -60,6 +60,9 @@ public static class ResourceKinds
     /// <summary>Gateway API ReferenceGrant.</summary>
     public static readonly ResourceKind ReferenceGrant = new(GatewayApiGroup, "ReferenceGrant");
 
+    /// <summary>Gateway API BackendTLSPolicy.</summary>
+    public static readonly ResourceKind BackendTlsPolicy = new(GatewayApiGroup, "BackendTLSPolicy");
+
     /// <summary>Higress WasmPlugin.</summary>
     public static readonly ResourceKind WasmPlugin = new(HigressExtensionsGroup, "WasmPlugin");
 
@@ -74,6 +77,9 @@ public static class ResourceKinds
 
     /// <summary>Kubernetes Secret.</summary>
     public static readonly ResourceKind Secret = new(string.Empty, "Secret");
+
+    /// <summary>Kubernetes ConfigMap.</summary>
+    public static readonly ResourceKind ConfigMap = new(string.Empty, "ConfigMap");
 
     /// <summary>Kubernetes EndpointSlice.</summary>
     public static readonly ResourceKind EndpointSlice = new(DiscoveryGroup, "EndpointSlice");

@@ -15,11 +15,13 @@ internal static class ResourceTypes
         [ResourceKinds.HttpRoute] = (typeof(HttpRoute), ["v1", "v1beta1"]),
         [ResourceKinds.GrpcRoute] = (typeof(GrpcRoute), ["v1", "v1alpha2"]),
         [ResourceKinds.ReferenceGrant] = (typeof(ReferenceGrant), ["v1beta1", "v1alpha2", "v1"]),
+        [ResourceKinds.BackendTlsPolicy] = (typeof(BackendTlsPolicy), ["v1", "v1alpha3"]),
         [ResourceKinds.WasmPlugin] = (typeof(WasmPlugin), ["v1alpha1"]),
         [ResourceKinds.Namespace] = (typeof(KubernetesNamespace), ["v1"]),
         [ResourceKinds.Service] = (typeof(Service), ["v1"]),
         [ResourceKinds.Endpoints] = (typeof(Endpoints), ["v1"]),
         [ResourceKinds.Secret] = (typeof(Secret), ["v1"]),
+        [ResourceKinds.ConfigMap] = (typeof(ConfigMap), ["v1"]),
         [ResourceKinds.EndpointSlice] = (typeof(EndpointSlice), ["v1"]),
     };
 

@@ -54,7 +54,7 @@ internal sealed class FakeKubeApiServer : IAsyncDisposable
         app.Run(server.HandleAsync);
         await app.StartAsync();
         server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        foreach (var resource in new[] { "api/v1/namespaces", "api/v1/services", "api/v1/secrets", "apis/discovery.k8s.io/v1/endpointslices" })
+        foreach (var resource in new[] { "api/v1/namespaces", "api/v1/services", "api/v1/secrets", "api/v1/configmaps", "apis/discovery.k8s.io/v1/endpointslices" })
         {
             server.Store.Serve(resource);
         }

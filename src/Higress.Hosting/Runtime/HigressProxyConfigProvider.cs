@@ -58,11 +58,7 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied, Upst
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
         foreach (var destination in cluster.Destinations)
         {
-            // TLS is originated by the cluster's connect callback, so the handler itself speaks plain HTTP.
-            var address = tlsVersion is not null && destination.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                ? "http://" + destination.Address["https://".Length..]
-                : destination.Address;
-            destinations[destination.Id] = new DestinationConfig { Address = address };
+            destinations[destination.Id] = new DestinationConfig { Address = destination.Address };
         }
 
         var tlsMetadata = tlsVersion is null ? null : new Dictionary<string, string> { [UpstreamTlsCatalog.MetadataKey] = tlsVersion };

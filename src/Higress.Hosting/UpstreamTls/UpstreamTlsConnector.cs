@@ -8,10 +8,10 @@ namespace Higress.Hosting.UpstreamTls;
 
 /// <summary>
 /// Opens a cluster's upstream connections and originates TLS on them itself, as the <see cref="SocketsHttpHandler.ConnectCallback"/>
-/// of the cluster's own handler (so one cluster's TLS never reaches another's pool). The handler then speaks plain
-/// HTTP/1.1 or HTTP/2 on the returned stream: <see cref="SocketsHttpHandler"/> takes its SNI from the request's Host
-/// header or address, never from <see cref="SslClientAuthenticationOptions.TargetHost"/>, and the plan's server name
-/// must win over both.
+/// of the cluster's own handler (so one cluster's TLS never reaches another's pool). <see cref="SocketsHttpHandler"/>
+/// uses an <see cref="SslStream"/> returned by the callback as the connection's TLS instead of its own, and its own
+/// would take the SNI from the request's Host header or address (never from
+/// <see cref="SslClientAuthenticationOptions.TargetHost"/>), while the plan's server name must win over both.
 /// </summary>
 internal sealed class UpstreamTlsConnector(UpstreamTlsIncidents incidents)
 {

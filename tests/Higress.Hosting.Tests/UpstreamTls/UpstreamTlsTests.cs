@@ -51,7 +51,7 @@ public sealed class UpstreamTlsTests : IDisposable
 
     private async Task<(HttpStatusCode Status, string Body)> GetAsync(TlsBackend backend, string yaml)
     {
-        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(yaml));
+        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(yaml), new Dictionary<string, string?> { ["Higress:DetailedErrors"] = "true" });
         using var response = await gateway.Client.GetAsync(new Uri("/hello", UriKind.Relative));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -145,14 +145,16 @@ public sealed class UpstreamTlsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_backend_that_requires_a_client_certificate_refuses_simple_with_503()
+    public async Task A_backend_that_requires_a_client_certificate_never_sees_a_request_sent_without_one()
     {
         await using var backend = await TlsBackend.StartAsync(_server.Certificate, clientCa: _ca);
         var ca = _ca.WriteFile(_ca.Pem);
 
-        var (status, _) = await GetAsync(backend, ServiceEntry(backend.Port, $"{{tls: {{mode: SIMPLE, caCertificates: {ca}}}}}"));
+        var (status, body) = await GetAsync(backend, ServiceEntry(backend.Port, $"{{tls: {{mode: SIMPLE, caCertificates: {ca}}}}}"));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        // With TLS 1.3 the backend refuses the missing certificate after the client's handshake has completed, so the
+        // refusal arrives as a connection error on the request (502), not as a failed handshake (503).
+        Assert.True(status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable, body);
         Assert.Equal(0, backend.Requests);
     }
 
@@ -240,7 +242,7 @@ public sealed class UpstreamTlsTests : IDisposable
 
         var (status, body) = await GetAsync(backend, ServiceEntry(backend.Port, policy, portProtocol, annotations));
 
-        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(status == HttpStatusCode.OK, body);
         Assert.Equal(expected + " client=none", body);
     }
 

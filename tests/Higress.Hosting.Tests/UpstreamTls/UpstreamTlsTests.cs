@@ -107,6 +107,27 @@ public sealed class UpstreamTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_refused_handshake_is_counted_by_cluster_and_reason()
+    {
+        using var other = new PrivateCa("Other CA");
+        await using var backend = await TlsBackend.StartAsync(_server.Certificate);
+        var ca = _ca.WriteFile(other.Pem);
+        var admin = LoopbackGateway.FreePort();
+        var settings = new Dictionary<string, string?> { ["Higress:Admin:Port"] = admin.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(ServiceEntry(backend.Port, $"{{tls: {{mode: SIMPLE, caCertificates: {ca}}}}}")), settings);
+        for (var i = 0; i < 2; i++)
+        {
+            using var refused = await gateway.Client.GetAsync(new Uri("/", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        using var client = new HttpClient();
+        var metrics = await client.GetStringAsync(new Uri($"http://127.0.0.1:{admin}/metrics"));
+
+        Assert.Contains($"higress_upstream_tls_failures_total{{cluster=\"serviceentry/default/secure.internal:{backend.Port}\",reason=\"untrusted\"}} 2", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_ca_the_system_roots_refuse_a_private_ca()
     {
         await using var backend = await TlsBackend.StartAsync(_server.Certificate);

@@ -328,4 +328,12 @@ internal static class EventIds
 
     /// <summary>The sidecar profile runs without the runtime settings it documents (Server GC still on, ...).</summary>
     public const int SidecarProfileIncomplete = 2011;
+
+    // 1970-1979: upstream TLS origination.
+
+    /// <summary>TLS toward a cluster's upstream failed (untrusted or misnamed certificate, failed handshake); logged once per incident.</summary>
+    public const int UpstreamTlsFailed = 1970;
+
+    /// <summary>A cluster's upstream completed a TLS handshake again after an incident.</summary>
+    public const int UpstreamTlsRecovered = 1971;
 }

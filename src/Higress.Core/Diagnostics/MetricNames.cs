@@ -35,6 +35,9 @@ internal static class MetricNames
     /// <summary>Requests refused because a connection-pool limit was full (counter).</summary>
     public const string UpstreamOverflow = "higress.upstream.overflow";
 
+    /// <summary>Counter: TLS handshakes toward upstreams that failed, by cluster and reason.</summary>
+    public const string UpstreamTlsFailures = "higress.upstream.tls.failures";
+
     /// <summary>Requests refused by a rule's local rate limit (counter).</summary>
     public const string RateLimitRejections = "higress.ratelimit.rejections";
 

@@ -16,10 +16,10 @@ public sealed record ClusterPlan(
     string LoadBalancing = "RoundRobin")
 {
     /// <summary>
-    /// Accept any certificate from an HTTPS upstream (ServiceEntry <c>tls.insecureSkipVerify</c>). Otherwise the
-    /// upstream's certificate must chain to the system trust store and name the destination's host.
+    /// The TLS the gateway originates toward the endpoints; set exactly when <see cref="Protocol"/> is
+    /// <see cref="UpstreamProtocol.Https"/> or <see cref="UpstreamProtocol.Http2Tls"/>.
     /// </summary>
-    public bool AcceptAnyServerCertificate { get; init; }
+    public UpstreamTlsPlan? Tls { get; init; }
 
     /// <summary>Connection-pool limits and circuit breaking, or null for none.</summary>
     public ConnectionPoolPlan? ConnectionPool { get; init; }

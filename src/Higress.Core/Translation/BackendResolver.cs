@@ -25,6 +25,9 @@ internal sealed class BackendResolver
     private readonly Dictionary<string, ServiceEntry> _serviceEntries = new(StringComparer.OrdinalIgnoreCase);
     private readonly ReferenceGrants _grants;
 
+    // BackendTLSPolicies by target Service; a policy naming a port (sectionName) comes before one for every port.
+    private readonly Dictionary<(string Namespace, string Service), List<(BackendTlsPolicy Policy, string? Section)>> _policies = [];
+
     public BackendResolver(TranslationContext context)
     {
         _context = context;
@@ -48,6 +51,21 @@ internal sealed class BackendResolver
             foreach (var host in entry.Spec.Hosts)
             {
                 _serviceEntries.TryAdd(host, entry);
+            }
+        }
+
+        foreach (var policy in context.Snapshot.OfType<BackendTlsPolicy>())
+        {
+            foreach (var target in policy.Spec.TargetRefs.Where(t => t.Group.Length == 0 && t.Kind == "Service"))
+            {
+                var key = (policy.Namespace, target.Name);
+                if (!_policies.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    _policies[key] = list;
+                }
+
+                list.Add((policy, target.SectionName));
             }
         }
 
@@ -76,15 +94,27 @@ internal sealed class BackendResolver
             return new BackendResult(null, "UnsupportedValue", $"backendRef {display}: port is required for a Service; add the service port");
         }
 
-        return ResolveService(ns, backend.Name, backend.Port, null, protocol);
+        var (annotated, value, error) = BackendProtocols.OfRoute(route);
+        if (error is not null)
+        {
+            return new BackendResult(null, "UnsupportedProtocol", error);
+        }
+
+        return ResolveService(ns, backend.Name, backend.Port, null, protocol, annotated, value);
     }
 
     /// <summary>Resolves a native <c>destination</c>: a Service name (<c>svc</c>, <c>svc.ns</c>, <c>svc.ns.svc.cluster.local</c>) or a ServiceEntry host.</summary>
     public BackendResult ResolveHost(Resource route, string host, int? port, string? subset)
     {
+        var (annotated, value, error) = BackendProtocols.OfRoute(route);
+        if (error is not null)
+        {
+            return new BackendResult(null, "UnsupportedProtocol", error);
+        }
+
         if (_serviceEntries.TryGetValue(host, out var entry))
         {
-            return ResolveServiceEntry(entry, host, port, subset);
+            return ResolveServiceEntry(entry, host, port, subset, annotated, value);
         }
 
         var (name, ns) = SplitServiceHost(host, route.Namespace);
@@ -98,7 +128,7 @@ internal sealed class BackendResolver
             return new BackendResult(null, "BackendNotFound", $"destination {host}: no Service {ns}/{name} and no ServiceEntry with host {host}; create one or fix the host");
         }
 
-        return ResolveService(ns, name, port, subset, null);
+        return ResolveService(ns, name, port, subset, null, annotated, value);
     }
 
     /// <summary>
@@ -110,7 +140,7 @@ internal sealed class BackendResolver
         BackendResult result;
         if (_serviceEntries.TryGetValue(host, out var entry))
         {
-            result = ResolveServiceEntry(entry, host, port, null);
+            result = ResolveServiceEntry(entry, host, port, null, null, null);
         }
         else
         {
@@ -125,7 +155,7 @@ internal sealed class BackendResolver
                 return (null, $"no Service {ns}/{name} and no ServiceEntry with host {host}");
             }
 
-            result = ResolveService(ns, name, port, null, null);
+            result = ResolveService(ns, name, port, null, null, null, null);
         }
 
         if (result.ClusterId is not { } id)
@@ -141,10 +171,10 @@ internal sealed class BackendResolver
     }
 
     /// <summary>Resolves a Service port for the sidecar's outbound port, which has no route and so no ReferenceGrant to check.</summary>
-    public BackendResult ResolveServicePort(string ns, string name, int port) => ResolveService(ns, name, port, null, null);
+    public BackendResult ResolveServicePort(string ns, string name, int port) => ResolveService(ns, name, port, null, null, null, null);
 
     /// <summary>Resolves a ServiceEntry host and port for the sidecar's outbound port.</summary>
-    public BackendResult ResolveServiceEntryPort(ServiceEntry entry, string host, int port) => ResolveServiceEntry(entry, host, port, null);
+    public BackendResult ResolveServiceEntryPort(ServiceEntry entry, string host, int port) => ResolveServiceEntry(entry, host, port, null, null, null);
 
     private static (string Name, string Namespace) SplitServiceHost(string host, string defaultNamespace)
     {
@@ -202,7 +232,9 @@ internal sealed class BackendResolver
         destinations.AddRange(ready.Count > 0 ? ready : terminating);
     }
 
-    private BackendResult ResolveService(string ns, string name, int? port, string? subset, UpstreamProtocol? protocol)
+    // forced: the route kind's protocol (GRPCRoute: HTTP/2); annotated: the route's backend-protocol annotation, which
+    // gives the cluster an id of its own so that routes without it keep the port's protocol.
+    private BackendResult ResolveService(string ns, string name, int? port, string? subset, UpstreamProtocol? forced, WireProtocol? annotated, string? annotation)
     {
         var service = _context.Snapshot.Get<Service>(ns, name);
         if (service is null)
@@ -225,14 +257,32 @@ internal sealed class BackendResolver
             return new BackendResult(null, "BackendNotFound", $"subset '{subset}' of Service {ns}/{name}: subsets are defined on ServiceEntries; remove the subset or use a ServiceEntry");
         }
 
-        var id = $"{ns}/{name}:{servicePort.Port}";
+        var id = $"{ns}/{name}:{servicePort.Port}" + (annotation is null ? string.Empty : "+" + annotation);
         if (Clusters.ContainsKey(id))
         {
             return new BackendResult(id);
         }
 
-        var upstream = protocol ?? ProtocolOf(servicePort.AppProtocol, servicePort.Name);
-        var scheme = upstream == UpstreamProtocol.Https ? "https" : "http";
+        var own = BackendProtocols.OfServicePort(servicePort.AppProtocol, servicePort.Name);
+        var wire = annotated ?? (forced == UpstreamProtocol.Http2 ? own with { Http2 = true } : own);
+        UpstreamTlsPlan? tls = null;
+        if (_policies.TryGetValue((ns, name), out var policies) && policies.OrderBy(p => p.Section is null).FirstOrDefault(p => p.Section is null || p.Section == servicePort.Name) is { } policy)
+        {
+            var (plan, error) = UpstreamTlsResolver.FromPolicy(_context.Snapshot, policy.Policy);
+            if (error is not null)
+            {
+                return new BackendResult(null, "InvalidCACertificateRef", $"Service {ns}/{name}: {policy.Policy.Display} {error}");
+            }
+
+            (tls, wire) = (plan, wire with { Tls = true });
+        }
+        else if (wire.Tls)
+        {
+            tls = UpstreamTlsResolver.Default($"Service {ns}/{name} port {servicePort.Port}", $"{name}.{ns}.svc.cluster.local");
+        }
+
+        var upstream = wire.ToUpstream();
+        var scheme = wire.Tls ? "https" : "http";
         var destinations = new List<DestinationPlan>();
         if (service.Spec.Type == ServiceType.ExternalName && service.Spec.ExternalName is { } external)
         {
@@ -259,11 +309,11 @@ internal sealed class BackendResolver
             destinations.Add(new DestinationPlan(clusterIp, Address(scheme, clusterIp, servicePort.Port)));
         }
 
-        Clusters[id] = new ClusterPlan(id, new ResourceKey(ResourceKinds.Service, ns, name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream);
+        Clusters[id] = new ClusterPlan(id, new ResourceKey(ResourceKinds.Service, ns, name), destinations.DistinctBy(d => d.Id).ToEquatableArray(), upstream) { Tls = tls };
         return new BackendResult(id);
     }
 
-    private BackendResult ResolveServiceEntry(ServiceEntry entry, string host, int? port, string? subsetName)
+    private BackendResult ResolveServiceEntry(ServiceEntry entry, string host, int? port, string? subsetName, WireProtocol? annotated, string? annotation)
     {
         var spec = entry.Spec;
         var sePort = port is { } p ? spec.Ports.FirstOrDefault(x => x.Number == p) : spec.Ports.Count == 1 ? spec.Ports[0] : null;
@@ -278,28 +328,29 @@ internal sealed class BackendResolver
             return new BackendResult(null, "BackendNotFound", $"{entry.Display} has no subset '{subsetName}'; add it under spec.subsets or fix destination.subset");
         }
 
-        var id = $"serviceentry/{entry.Namespace}/{host}:{sePort.Number}" + (subsetName is null ? string.Empty : "/" + subsetName);
+        var id = $"serviceentry/{entry.Namespace}/{host}:{sePort.Number}" + (subsetName is null ? string.Empty : "/" + subsetName) + (annotation is null ? string.Empty : "+" + annotation);
         if (Clusters.ContainsKey(id))
         {
             return new BackendResult(id);
         }
 
-        // A subset's policy overrides the service's field by field, as Istio's DestinationRule does.
-        var tls = subset?.TrafficPolicy?.Tls ?? spec.TrafficPolicy?.Tls;
-        if (ServiceEntryChecks.UnsupportedTls(tls) is { } refused)
+        // A subset's policy overrides the service's field by field, as Istio's DestinationRule does. As in Istio,
+        // SIMPLE and MUTUAL originate TLS whatever the port's protocol says; a port (or annotation) that says HTTPS or
+        // GRPCS originates it too, verified against the system's roots, unless the port's tls says DISABLE.
+        var tlsField = subset?.TrafficPolicy?.Tls is null ? "spec.trafficPolicy.tls" : $"spec.subsets[{spec.Subsets.Select((x, i) => (x, i)).First(p => ReferenceEquals(p.x, subset)).i}].trafficPolicy.tls";
+        var settings = subset?.TrafficPolicy?.Tls ?? spec.TrafficPolicy?.Tls;
+        var (tls, refused) = UpstreamTlsResolver.FromServiceEntry(_context.Snapshot, entry, settings, tlsField, host);
+        if (refused is not null)
         {
             return new BackendResult(null, "UnsupportedProtocol", $"{entry.Display} {refused}");
         }
 
-        var originateTls = tls is not null && tls.Mode.Equals("SIMPLE", StringComparison.OrdinalIgnoreCase);
-        var upstream = sePort.Protocol.ToUpperInvariant() switch
-        {
-            _ when originateTls => UpstreamProtocol.Https,
-            "HTTPS" or "TLS" => UpstreamProtocol.Https,
-            "HTTP2" or "GRPC" or "H2C" => UpstreamProtocol.Http2,
-            _ => UpstreamProtocol.Http1,
-        };
-        var scheme = upstream == UpstreamProtocol.Https ? "https" : "http";
+        var portProtocol = BackendProtocols.Parse(sePort.Protocol) ?? new WireProtocol(false, false);
+        var wire = annotated ?? (settings is not null && !UpstreamTlsResolver.Originates(settings) ? portProtocol with { Tls = false } : portProtocol);
+        wire = wire with { Tls = wire.Tls || tls is not null };
+        tls ??= wire.Tls ? UpstreamTlsResolver.Default($"{entry.Display} port {sePort.Number}", host) : null;
+        var upstream = wire.ToUpstream();
+        var scheme = wire.Tls ? "https" : "http";
         var destinations = new List<DestinationPlan>();
         foreach (var endpoint in spec.Endpoints)
         {
@@ -323,23 +374,12 @@ internal sealed class BackendResolver
         Clusters[id] = new ClusterPlan(id, entry.Key, unique, upstream, TrafficPolicies.Balancing(policy?.LoadBalancer, unique))
         {
             ConsistentHash = TrafficPolicies.ConsistentHash(policy?.LoadBalancer?.ConsistentHash),
-            AcceptAnyServerCertificate = originateTls && tls!.InsecureSkipVerify,
+            Tls = tls,
             ConnectionPool = TrafficPolicies.ConnectionPool(policy?.ConnectionPool),
             OutlierDetection = TrafficPolicies.Outlier(policy?.OutlierDetection),
             HealthCheck = TrafficPolicies.HealthCheck(policy?.HealthCheck),
         };
         return new BackendResult(id);
-    }
-
-    private static UpstreamProtocol ProtocolOf(string? appProtocol, string? portName)
-    {
-        var hint = (appProtocol ?? portName ?? string.Empty).ToLowerInvariant();
-        if (hint is "kubernetes.io/h2c" or "h2c" or "http2" or "grpc" || hint.StartsWith("grpc-", StringComparison.Ordinal) || hint.StartsWith("http2-", StringComparison.Ordinal))
-        {
-            return UpstreamProtocol.Http2;
-        }
-
-        return hint is "https" or "kubernetes.io/https" || hint.StartsWith("https-", StringComparison.Ordinal) ? UpstreamProtocol.Https : UpstreamProtocol.Http1;
     }
 
     private static string Address(string scheme, string host, int port)

@@ -5,7 +5,7 @@ namespace Higress.Core.Translation;
 /// <summary>
 /// What of a ServiceEntry's traffic policy this version enforces, in one place. Every field set that the runtime does
 /// not act on is reported with <see cref="TranslationContext.NotEnforced"/>, so that a policy never looks enforced
-/// when it is not; an upstream TLS mode the gateway cannot originate fails closed (<see cref="UnsupportedTls"/>).
+/// when it is not; upstream TLS that cannot be originated as configured fails closed (<see cref="UpstreamTlsResolver"/>).
 /// </summary>
 internal static class ServiceEntryChecks
 {
@@ -24,18 +24,6 @@ internal static class ServiceEntryChecks
         "LEAST_REQUEST" or "LEAST_CONN" => "LeastRequests",
         "RANDOM" => "Random",
         _ => null,
-    };
-
-    /// <summary>
-    /// Why requests to this policy's upstream must not be sent at all, or null. Client certificates (MUTUAL,
-    /// ISTIO_MUTUAL) are not built yet, and sending plain HTTP, or TLS without the certificate, to a backend that
-    /// expects them would be a quiet downgrade.
-    /// </summary>
-    public static string? UnsupportedTls(ClientTlsSettings? tls) => tls?.Mode.ToUpperInvariant() switch
-    {
-        null or "DISABLE" or "SIMPLE" => null,
-        "MUTUAL" or "ISTIO_MUTUAL" => $"tls.mode {tls.Mode}: client certificates toward upstreams are not supported yet, so requests are refused rather than sent without one; use SIMPLE or DISABLE",
-        _ => $"tls.mode '{tls.Mode}' is not one of DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL; requests are refused; fix the mode",
     };
 
     /// <summary>Reports every field of <paramref name="entry"/> that is set but not enforced.</summary>
@@ -95,20 +83,12 @@ internal static class ServiceEntryChecks
 
         if (policy.Tls is { } tls)
         {
-            if (UnsupportedTls(tls) is { } refused)
+            var host = entry.Spec.Hosts.IsEmpty ? entry.Metadata.Name : entry.Spec.Hosts[0];
+            if (UpstreamTlsResolver.FromServiceEntry(context.Snapshot, entry, tls, field + ".tls", host).Error is { } refused)
             {
-                context.Error(entry, field + ".tls.mode", refused);
-                context.Status(entry).Set("Accepted", false, "UnsupportedValue", $"{field}.{refused}");
-                return;
+                context.Error(entry, field + ".tls", refused);
+                context.Status(entry).Set("Accepted", false, "UnsupportedValue", refused);
             }
-
-            var verifying = !tls.InsecureSkipVerify && tls.Mode.Equals("SIMPLE", StringComparison.OrdinalIgnoreCase);
-            NotEnforced(tls.Sni, "tls.sni", "the SNI sent is the destination's host");
-            NotEnforced(tls.CaCertificates, "tls.caCertificates", verifying ? "the upstream's certificate is verified against the system trust store only" : null);
-            NotEnforced(tls.CredentialName, "tls.credentialName", verifying ? "the upstream's certificate is verified against the system trust store only" : null);
-            NotEnforced(tls.SubjectAltNames.IsEmpty ? null : (object)tls.SubjectAltNames, "tls.subjectAltNames", verifying ? "the certificate must name the destination's host instead" : null);
-            NotEnforced(tls.ClientCertificate, "tls.clientCertificate", "no client certificate is sent");
-            NotEnforced(tls.PrivateKey, "tls.privateKey", "no client certificate is sent");
         }
     }
 }

@@ -8,6 +8,7 @@ using Higress.Hosting.Listeners;
 using Higress.Hosting.Plugins;
 using Higress.Hosting.Resilience;
 using Higress.Hosting.Runtime;
+using Higress.Hosting.UpstreamTls;
 using Higress.Hosting.Shutdown;
 using Higress.Hosting.Sources;
 using Microsoft.AspNetCore.Hosting;
@@ -104,6 +105,9 @@ public static class HigressServiceCollectionExtensions
         services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, AccessLogTransforms>();
         services.TryAddSingleton<YarpApplyListener>();
         services.AddSingleton<IConfigChangeListener>(sp => sp.GetRequiredService<YarpApplyListener>());
+        services.TryAddSingleton<UpstreamTlsCatalog>();
+        services.TryAddSingleton<UpstreamTlsIncidents>();
+        services.TryAddSingleton<UpstreamTlsConnector>();
         services.TryAddSingleton<HigressProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<HigressProxyConfigProvider>());
         services.TryAddSingleton<TlsCertificateStore>();

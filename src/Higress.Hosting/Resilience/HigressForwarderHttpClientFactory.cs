@@ -1,5 +1,6 @@
-using Higress.Hosting.Telemetry;
 using Higress.Hosting.Runtime;
+using Higress.Hosting.Telemetry;
+using Higress.Hosting.UpstreamTls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -8,13 +9,17 @@ namespace Higress.Hosting.Resilience;
 
 /// <summary>
 /// Builds each cluster's forwarder client: YARP's handler, configured from the cluster's metadata (connection-pool
-/// settings), wrapped in the <see cref="UpstreamHandler"/> that runs retries and reports every try.
+/// settings, and the connect callback that originates the cluster's TLS), wrapped in the <see cref="UpstreamHandler"/> that runs retries and reports every try.
 /// </summary>
-internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, GatewayTelemetry telemetry, IOptions<HigressOptions> options) : ForwarderHttpClientFactory(logger)
+internal sealed class HigressForwarderHttpClientFactory(
+    ILogger<ForwarderHttpClientFactory> logger, GatewayTelemetry telemetry, IOptions<HigressOptions> options, UpstreamTlsCatalog tls, UpstreamTlsConnector connector)
+    : ForwarderHttpClientFactory(logger)
 {
-    // YARP compares only HttpClientConfig; a changed pool setting must give a new client (a new pool) too.
+    // YARP compares only HttpClientConfig; a changed pool or TLS setting must give a new client (a new pool) too.
     protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
-        base.CanReuseOldClient(context) && ConnectionPoolMetadata.SameSettings(context.OldMetadata, context.NewMetadata);
+        base.CanReuseOldClient(context)
+        && ConnectionPoolMetadata.SameSettings(context.OldMetadata, context.NewMetadata)
+        && TlsVersion(context.OldMetadata) == TlsVersion(context.NewMetadata);
 
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
@@ -26,11 +31,17 @@ internal sealed class HigressForwarderHttpClientFactory(ILogger<ForwarderHttpCli
         }
 
         ConnectionPoolMetadata.Apply(context.NewMetadata, handler);
+        if (TlsVersion(context.NewMetadata) is not null && tls.Find(context.ClusterId) is { } clusterTls)
+        {
+            handler.ConnectCallback = connector.Callback(clusterTls);
+        }
 
         // The gateway span's context goes upstream from the request transform (TracePropagation). The handler's own
         // propagation would start an HttpClient span that no Higress exporter exports and name it as the backend's parent.
         handler.ActivityHeadersPropagator = null;
     }
+
+    private static string? TlsVersion(IReadOnlyDictionary<string, string>? metadata) => metadata?.GetValueOrDefault(UpstreamTlsCatalog.MetadataKey);
 
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
         new UpstreamTimingHandler(new UpstreamHandler(base.WrapHandler(context, handler)), context.ClusterId, telemetry);

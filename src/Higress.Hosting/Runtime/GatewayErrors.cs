@@ -132,6 +132,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     {
         ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, "no upstream is available"),
         ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "the upstream did not answer in time"),
+        ForwarderError.Request when Find<UpstreamTls.UpstreamTlsException>(exception) is not null => (StatusCodes.Status503ServiceUnavailable, "the upstream's TLS could not be established or verified"),
         ForwarderError.Request or ForwarderError.RequestCreation => (StatusCodes.Status502BadGateway, "the upstream could not be reached"),
         ForwarderError.RequestBodyClient when BodyTooLarge(exception) => (StatusCodes.Status413PayloadTooLarge, "the request body is too large"),
         ForwarderError.RequestBodyClient => (yarpStatus == StatusCodes.Status408RequestTimeout ? yarpStatus : StatusCodes.Status400BadRequest, "the request body could not be read"),
@@ -150,13 +151,17 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     private static bool IsValidRequestId(string value) =>
         value.Length is > 0 and <= MaxRequestIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
 
-    private static bool BodyTooLarge(Exception? exception) => exception switch
+    private static T? Find<T>(Exception? exception)
+        where T : Exception => exception switch
     {
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(BodyTooLarge),
-        { InnerException: { } inner } => BodyTooLarge(inner),
-        _ => false,
+        T found => found,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null),
+        { InnerException: { } inner } => Find<T>(inner),
+        _ => null,
     };
+
+    private static bool BodyTooLarge(Exception? exception) =>
+        Find<BadHttpRequestException>(exception) is { StatusCode: StatusCodes.Status413PayloadTooLarge };
 
     private string Body(HttpContext context, int status, string title, string id, string reason)
     {

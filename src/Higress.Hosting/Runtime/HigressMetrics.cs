@@ -10,6 +10,7 @@ internal sealed class HigressMetrics
     private static readonly KeyValuePair<string, object?> Failed = new("result", "failed");
     private readonly Counter<long> _applies;
     private readonly Counter<long> _upstreamOverflow;
+    private readonly Counter<long> _upstreamTlsFailures;
     private readonly Counter<long> _rateLimitRejections;
     private readonly Counter<long> _rateLimitPartitionCap;
     private long _generation;
@@ -27,6 +28,7 @@ internal sealed class HigressMetrics
         var meter = higressMeter.Meter;
         _applies = meter.CreateCounter<long>(MetricNames.ConfigApplies, "{apply}", "Configuration applies by result: applied, or failed (the previous plan kept serving)");
         _upstreamOverflow = meter.CreateCounter<long>(MetricNames.UpstreamOverflow, "{request}", "Requests refused with 503 because a cluster's connection-pool limit was full, by cluster and limit");
+        _upstreamTlsFailures = meter.CreateCounter<long>(MetricNames.UpstreamTlsFailures, "{handshake}", "TLS handshakes toward upstreams that failed, by cluster and reason (untrusted, name, handshake, material, alpn)");
         _rateLimitRejections = meter.CreateCounter<long>(MetricNames.RateLimitRejections, "{request}", "Requests refused with 429 by a rate limit, by route (and plugin, for a rate-limit plugin)");
         _rateLimitPartitionCap = meter.CreateCounter<long>(MetricNames.RateLimitPartitionCap, "{event}", "Times a rule's local rate limit reached its cap on keys (once per limiter), by route");
         meter.CreateObservableGauge(MetricNames.ConfigRevision, () => Interlocked.Read(ref _generation), "{revision}", "Revision (plan generation) of the configuration being served");
@@ -45,6 +47,10 @@ internal sealed class HigressMetrics
     /// <summary>Counts a request refused because <paramref name="limit"/> of <paramref name="clusterId"/> was full.</summary>
     public void UpstreamOverflow(string clusterId, string limit) =>
         _upstreamOverflow.Add(1, new KeyValuePair<string, object?>("cluster", clusterId), new KeyValuePair<string, object?>("limit", limit));
+
+    /// <summary>Counts a failed TLS handshake toward an upstream of <paramref name="clusterId"/>.</summary>
+    public void UpstreamTlsFailed(string clusterId, string reason) =>
+        _upstreamTlsFailures.Add(1, new KeyValuePair<string, object?>("cluster", clusterId), new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>Counts a request refused by the local rate limit of <paramref name="routeId"/>.</summary>
     public void RateLimitRejected(string routeId) => _rateLimitRejections.Add(1, new KeyValuePair<string, object?>("route", routeId));

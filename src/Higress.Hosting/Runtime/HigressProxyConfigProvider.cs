@@ -1,5 +1,6 @@
 using Higress.Core.Plan;
 using Higress.Hosting.Resilience;
+using Higress.Hosting.UpstreamTls;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -11,7 +12,7 @@ namespace Higress.Hosting.Runtime;
 /// (<c>higress:{clusterId}</c>); the route's match is never used by ASP.NET routing, because the Higress matcher selects
 /// the endpoint itself, so YARP routes stay one per cluster however many rules point at it.
 /// </summary>
-internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IProxyConfigProvider
+internal sealed class HigressProxyConfigProvider(YarpApplyListener applied, UpstreamTlsCatalog tls) : IProxyConfigProvider
 {
     public const string RoutePrefix = "higress:";
 
@@ -27,11 +28,13 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
     /// </summary>
     public Task Update(GatewayPlan plan)
     {
+        // The TLS settings go first: YARP builds the clients of the new clusters from them.
+        tls.Update(plan.Clusters);
         var clusters = new List<ClusterConfig>(plan.Clusters.Count);
         var routes = new List<RouteConfig>(plan.Clusters.Count);
         foreach (var cluster in plan.Clusters)
         {
-            clusters.Add(ToYarp(cluster));
+            clusters.Add(ToYarp(cluster, tls.VersionOf(cluster)));
             routes.Add(new RouteConfig
             {
                 RouteId = RouteIdFor(cluster.Id),
@@ -48,7 +51,9 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
         return done;
     }
 
-    internal static ClusterConfig ToYarp(ClusterPlan cluster)
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="tlsVersion">The version of its TLS settings (<see cref="UpstreamTlsCatalog"/>), or null without TLS.</param>
+    internal static ClusterConfig ToYarp(ClusterPlan cluster, string? tlsVersion = null)
     {
         var destinations = new Dictionary<string, DestinationConfig>(StringComparer.OrdinalIgnoreCase);
         foreach (var destination in cluster.Destinations)
@@ -56,15 +61,15 @@ internal sealed class HigressProxyConfigProvider(YarpApplyListener applied) : IP
             destinations[destination.Id] = new DestinationConfig { Address = destination.Address };
         }
 
+        var tlsMetadata = tlsVersion is null ? null : new Dictionary<string, string> { [UpstreamTlsCatalog.MetadataKey] = tlsVersion };
         return new ClusterConfig
         {
             ClusterId = cluster.Id,
             LoadBalancingPolicy = cluster.LoadBalancing,
             Destinations = destinations,
             HealthCheck = ActiveHealthPolicy.ConfigFor(cluster),
-            Metadata = Merge(ConnectionPoolMetadata.ToMetadata(cluster.ConnectionPool), ActiveHealthPolicy.MetadataFor(cluster)),
-            HttpClient = cluster.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
-            HttpRequest = cluster.Protocol == UpstreamProtocol.Http2
+            Metadata = Merge(Merge(ConnectionPoolMetadata.ToMetadata(cluster.ConnectionPool), ActiveHealthPolicy.MetadataFor(cluster)), tlsMetadata),
+            HttpRequest = cluster.Protocol is UpstreamProtocol.Http2 or UpstreamProtocol.Http2Tls
                 ? new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }
                 : new ForwarderRequestConfig { Version = System.Net.HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower },
         };

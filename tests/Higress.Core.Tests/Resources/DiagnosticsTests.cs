@@ -150,7 +150,7 @@ public class DiagnosticsTests
     {
         var result = ResourceParserTests.Parse("""
             apiVersion: v1
-            kind: ConfigMap
+            kind: PodTemplate
             metadata: {name: a}
             ---
             apiVersion: networking.higress.io/v1
@@ -163,7 +163,7 @@ public class DiagnosticsTests
 
         Assert.Empty(result.Resources);
         Assert.Equal(DiagnosticSeverity.Warning, result.Diagnostics[0].Severity);
-        Assert.Equal("ConfigMap default/a: kind: v1 ConfigMap is not a kind Higress.Net reads; ignored", result.Diagnostics[0].ToString());
+        Assert.Equal("PodTemplate default/a: kind: v1 PodTemplate is not a kind Higress.Net reads; ignored", result.Diagnostics[0].ToString());
         Assert.Equal("Route default/b: apiVersion: networking.higress.io/v1 is not a supported version of Route; use networking.higress.io/v1alpha1", result.Diagnostics[1].ToString());
         Assert.Equal(DiagnosticSeverity.Error, result.Diagnostics[2].Severity);
         Assert.Equal("apiVersion", result.Diagnostics[2].FieldPath);

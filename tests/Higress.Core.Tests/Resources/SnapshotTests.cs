@@ -95,7 +95,7 @@ public class SnapshotTests
     [Fact]
     public void Parse_diagnostics_travel_with_the_snapshot()
     {
-        var snapshot = SnapshotBuilder.Build([("dir", Content("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"))]);
+        var snapshot = SnapshotBuilder.Build([("dir", Content("apiVersion: v1\nkind: PodTemplate\nmetadata: {name: x}\n"))]);
 
         Assert.Equal(0, snapshot.Count);
         Assert.Single(snapshot.Diagnostics);

@@ -74,37 +74,53 @@ public sealed class ServiceEntryChecksTests
     }
 
     [Fact]
-    public void Tls_simple_originates_https_with_verification_unless_insecureSkipVerify()
+    public void Tls_simple_originates_https_verified_against_the_host_unless_insecureSkipVerify()
     {
         var verified = Assert.Single(Translate("    tls: {mode: SIMPLE}").Plan.Clusters);
         var skipped = Assert.Single(Translate("    tls: {mode: SIMPLE, insecureSkipVerify: true}").Plan.Clusters);
 
         Assert.Equal(UpstreamProtocol.Https, verified.Protocol);
         Assert.Equal("https://api.example.com:443", Assert.Single(verified.Destinations).Address);
-        Assert.False(verified.AcceptAnyServerCertificate);
-        Assert.True(skipped.AcceptAnyServerCertificate);
+        Assert.Equal("api.example.com", verified.Tls!.ServerName);
+        Assert.False(verified.Tls.InsecureSkipVerify);
+        Assert.False(verified.Tls.HasCustomRoots);
+        Assert.True(skipped.Tls!.InsecureSkipVerify);
     }
 
     [Fact]
-    public void Tls_settings_that_are_not_enforced_say_what_happens_instead()
+    public void Tls_sni_ca_file_and_subjectAltNames_are_enforced_so_none_is_reported()
     {
-        var result = Translate("    tls: {mode: SIMPLE, sni: internal.example.com, caCertificates: /etc/ca.pem}");
+        var result = Translate("    tls: {mode: SIMPLE, sni: internal.example.com, caCertificates: /etc/ca.pem, subjectAltNames: [spiffe://a/b]}");
 
-        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.trafficPolicy.tls.sni" && d.Message.Contains("not enforced", StringComparison.Ordinal));
-        Assert.Contains(result.Diagnostics, d => d.FieldPath == "spec.trafficPolicy.tls.caCertificates" && d.Message.Contains("system trust store", StringComparison.Ordinal));
+        var tls = Assert.Single(result.Plan.Clusters).Tls!;
+        Assert.Equal("internal.example.com", tls.ServerName);
+        Assert.Equal("/etc/ca.pem", tls.CaFile);
+        Assert.Equal(["spiffe://a/b"], tls.SubjectAltNames);
+        Assert.DoesNotContain(result.Diagnostics, d => d.FieldPath.Contains(".tls", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Tls_mutual_fails_closed_instead_of_sending_without_a_client_certificate()
+    public void Tls_mutual_with_files_names_them_for_the_runtime()
     {
-        var result = Translate("    tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}");
+        var tls = Assert.Single(Translate("    tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}").Plan.Clusters).Tls!;
+
+        Assert.Equal("/c.pem", tls.ClientCertificateFile);
+        Assert.Equal("/k.pem", tls.PrivateKeyFile);
+    }
+
+    [Theory]
+    [InlineData("{mode: MUTUAL}", "MUTUAL needs a client certificate")]
+    [InlineData("{mode: ISTIO_MUTUAL}", "ISTIO_MUTUAL")]
+    [InlineData("{mode: MUTUAL, credentialName: missing}", "Secret default/missing does not exist")]
+    public void Tls_that_cannot_be_originated_fails_closed_with_an_error_and_status(string tls, string message)
+    {
+        var result = Translate("    tls: " + tls);
 
         Assert.Empty(result.Plan.Clusters);
         var action = Assert.IsType<ForwardAction>(Assert.Single(result.Plan.Routes).Action);
-        var backend = Assert.Single(action.Backends);
-        Assert.Null(backend.ClusterId);
-        Assert.Contains("MUTUAL", backend.Error, StringComparison.Ordinal);
-        Assert.Contains(result.Diagnostics, d => d.IsError && d.Object == "ServiceEntry default/ext" && d.FieldPath == "spec.trafficPolicy.tls.mode");
+        Assert.Null(Assert.Single(action.Backends).ClusterId);
+        Assert.Contains(message, Assert.Single(action.Backends).Error, StringComparison.Ordinal);
+        Assert.Contains(result.Diagnostics, d => d.IsError && d.Object == "ServiceEntry default/ext" && d.FieldPath == "spec.trafficPolicy.tls" && d.Message.Contains(message, StringComparison.Ordinal));
         Assert.Contains(Assert.Single(result.Statuses, s => s.Object == "ServiceEntry default/ext").Conditions, c => c is { Type: "Accepted", Status: false });
     }
 

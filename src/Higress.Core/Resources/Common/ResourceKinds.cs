@@ -66,6 +66,9 @@ public static class ResourceKinds
     /// <summary>Gateway API ReferenceGrant.</summary>
     public static readonly ResourceKind ReferenceGrant = new(GatewayApiGroup, "ReferenceGrant");
 
+    /// <summary>Gateway API BackendTLSPolicy.</summary>
+    public static readonly ResourceKind BackendTlsPolicy = new(GatewayApiGroup, "BackendTLSPolicy");
+
     /// <summary>Higress WasmPlugin.</summary>
     public static readonly ResourceKind WasmPlugin = new(HigressExtensionsGroup, "WasmPlugin");
 

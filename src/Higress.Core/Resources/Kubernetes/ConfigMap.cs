@@ -1,6 +1,6 @@
 namespace Higress.Core.Resources;
 
-/// <summary>A Kubernetes ConfigMap; read for the CA bundles of <c>tls.frontendValidation</c> (key <c>ca.crt</c>).</summary>
+/// <summary>A Kubernetes ConfigMap; read for CA bundles (key <c>ca.crt</c>): a listener's <c>tls.frontendValidation</c> and BackendTLSPolicy.</summary>
 public sealed record ConfigMap() : Resource(ResourceKinds.ConfigMap, ResourceKinds.CoreV1)
 {
     /// <summary>Values as plain text.</summary>

@@ -16,6 +16,7 @@ internal static class ResourceTypes
         [ResourceKinds.GrpcRoute] = (typeof(GrpcRoute), ["v1", "v1alpha2"]),
         [ResourceKinds.UdpRoute] = (typeof(UdpRoute), ["v1alpha2"]),
         [ResourceKinds.ReferenceGrant] = (typeof(ReferenceGrant), ["v1beta1", "v1alpha2", "v1"]),
+        [ResourceKinds.BackendTlsPolicy] = (typeof(BackendTlsPolicy), ["v1", "v1alpha3"]),
         [ResourceKinds.WasmPlugin] = (typeof(WasmPlugin), ["v1alpha1"]),
         [ResourceKinds.Namespace] = (typeof(KubernetesNamespace), ["v1"]),
         [ResourceKinds.Service] = (typeof(Service), ["v1"]),

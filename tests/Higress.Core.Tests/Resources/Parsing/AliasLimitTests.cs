@@ -9,7 +9,7 @@ public class AliasLimitTests
     // Nine levels of nine aliases: 9^9 (387 million) strings once expanded, from under 500 bytes.
     private static readonly string BillionLaughs = """
         apiVersion: v1
-        kind: ConfigMap
+        kind: PodTemplate
         metadata: {name: lol}
         data:
           a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -80,7 +80,7 @@ public class AliasLimitTests
         // A 50-node anchor used 40 times: 2,000 copied nodes, 96% of the document, under go-yaml's 99%.
         var anchor = "{" + string.Join(", ", Enumerable.Range(0, 25).Select(i => $"k{i}: v")) + "}";
         var uses = string.Concat(Enumerable.Range(0, 40).Select(i => $"    c{i}: *big\n"));
-        var text = $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: heavy}}\ndata:\n  big: &big {anchor}\n  copies:\n{uses}";
+        var text = $"apiVersion: v1\nkind: PodTemplate\nmetadata: {{name: heavy}}\ndata:\n  big: &big {anchor}\n  copies:\n{uses}";
 
         var result = ResourceParser.Parse(text, new ResourceOrigin("test", "heavy.yaml", 0, 0));
 

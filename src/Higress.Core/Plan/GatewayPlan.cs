@@ -16,6 +16,9 @@ public sealed record GatewayPlan(
     EquatableArray<RoutePlan> Routes,
     EquatableArray<ClusterPlan> Clusters)
 {
+    /// <summary>The L4 rules of TCP and TLS-passthrough listeners.</summary>
+    public EquatableArray<StreamRoutePlan> StreamRoutes { get; init; } = EquatableArray<StreamRoutePlan>.Empty;
+
     /// <summary>A plan that serves nothing.</summary>
     public static GatewayPlan Empty { get; } = new(0, EquatableArray<ListenerPlan>.Empty, EquatableArray<RoutePlan>.Empty, EquatableArray<ClusterPlan>.Empty);
 }

@@ -18,6 +18,9 @@ public static class ResourceKinds
     /// <summary><c>gateway.networking.k8s.io/v1beta1</c> (ReferenceGrant; also accepted for Gateway and HTTPRoute).</summary>
     public const string GatewayApiV1Beta1 = "gateway.networking.k8s.io/v1beta1";
 
+    /// <summary><c>gateway.networking.k8s.io/v1alpha2</c>: TCPRoute and TLSRoute.</summary>
+    public const string GatewayApiV1Alpha2 = "gateway.networking.k8s.io/v1alpha2";
+
     /// <summary><c>extensions.higress.io</c>.</summary>
     public const string HigressExtensionsGroup = "extensions.higress.io";
 
@@ -56,6 +59,12 @@ public static class ResourceKinds
 
     /// <summary>Gateway API GRPCRoute.</summary>
     public static readonly ResourceKind GrpcRoute = new(GatewayApiGroup, "GRPCRoute");
+
+    /// <summary>Gateway API TCPRoute.</summary>
+    public static readonly ResourceKind TcpRoute = new(GatewayApiGroup, "TCPRoute");
+
+    /// <summary>Gateway API TLSRoute.</summary>
+    public static readonly ResourceKind TlsRoute = new(GatewayApiGroup, "TLSRoute");
 
     /// <summary>Gateway API ReferenceGrant.</summary>
     public static readonly ResourceKind ReferenceGrant = new(GatewayApiGroup, "ReferenceGrant");

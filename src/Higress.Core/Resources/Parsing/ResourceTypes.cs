@@ -14,6 +14,8 @@ internal static class ResourceTypes
         [ResourceKinds.Gateway] = (typeof(Gateway), ["v1", "v1beta1"]),
         [ResourceKinds.HttpRoute] = (typeof(HttpRoute), ["v1", "v1beta1"]),
         [ResourceKinds.GrpcRoute] = (typeof(GrpcRoute), ["v1", "v1alpha2"]),
+        [ResourceKinds.TcpRoute] = (typeof(TcpRoute), ["v1alpha2"]),
+        [ResourceKinds.TlsRoute] = (typeof(TlsRoute), ["v1alpha2", "v1alpha3"]),
         [ResourceKinds.ReferenceGrant] = (typeof(ReferenceGrant), ["v1beta1", "v1alpha2", "v1"]),
         [ResourceKinds.WasmPlugin] = (typeof(WasmPlugin), ["v1alpha1"]),
         [ResourceKinds.Namespace] = (typeof(KubernetesNamespace), ["v1"]),

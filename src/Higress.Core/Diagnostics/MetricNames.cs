@@ -97,4 +97,13 @@ internal static class MetricNames
     /// decides, to 1 s, where a remote one times out.
     /// </summary>
     public static readonly IReadOnlyList<double> DecisionBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    /// <summary>Connections to TCP and TLS-passthrough listeners by listener and result (counter).</summary>
+    public const string StreamConnections = "higress.stream.connections";
+
+    /// <summary>Stream connections being forwarded, by listener (up-down counter).</summary>
+    public const string StreamActiveConnections = "higress.stream.active_connections";
+
+    /// <summary>Bytes forwarded on stream connections by listener and direction: <c>upstream</c> or <c>downstream</c> (counter).</summary>
+    public const string StreamBytes = "higress.stream.bytes";
 }

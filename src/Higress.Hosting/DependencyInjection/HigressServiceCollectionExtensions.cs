@@ -128,9 +128,14 @@ public static class HigressServiceCollectionExtensions
         services.AddSingleton<IClusterPolicyFactory, OutlierDetectionFactory>();
         services.AddSingleton<IPassiveHealthCheckPolicy, OutlierPassivePolicy>();
         services.AddSingleton<IActiveHealthCheckPolicy, ActiveHealthPolicy>();
-        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
+        services.TryAddSingleton<Higress.Hosting.Streams.StreamMetrics>();
+        services.TryAddSingleton<Higress.Hosting.Streams.StreamProxy>();
+        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager, Higress.Hosting.Streams.StreamProxy>((kestrel, listeners, streams) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);
+
+            // TCP and TLS-passthrough listeners are served before any HTTP or TLS handling, by local port.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(streams.Wrap));
             kestrel.Configure(listeners.Configuration, reloadOnChange: true);
         });
         return new HigressBuilder(services);

@@ -87,7 +87,7 @@ internal sealed partial class StreamProxy(HigressRuntime runtime, IOptions<Higre
             }
 
             var pool = backend.Cluster?.ConnectionPool;
-            using var upstream = await Connect(endpoint, pool?.ConnectTimeout ?? _options.ConnectTimeout, context.ConnectionClosed);
+            using var upstream = await Connect(endpoint, pool?.ConnectTimeout ?? _options.ConnectTimeout);
             if (upstream is null)
             {
                 metrics.Connection(listener, "connect_failed");
@@ -144,11 +144,12 @@ internal sealed partial class StreamProxy(HigressRuntime runtime, IOptions<Higre
         }
     }
 
-    private static async Task<Socket?> Connect(EndPoint endpoint, TimeSpan timeout, CancellationToken closed)
+    // Not tied to ConnectionContext.ConnectionClosed: Kestrel fires it on the client's FIN, and a client that sends
+    // its request and half-closes at once must still be forwarded.
+    private static async Task<Socket?> Connect(EndPoint endpoint, TimeSpan timeout)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        cts.CancelAfter(timeout);
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await socket.ConnectAsync(endpoint, cts.Token);

@@ -43,7 +43,7 @@ internal sealed partial class TcpBackend : IAsyncDisposable
 
     public int Accepted => Volatile.Read(ref _accepted);
 
-    /// <summary>In <see cref="Mode.GreetAndSink"/>: the length and hash of everything the last connection sent.</summary>
+    /// <summary>In <see cref="Mode.GreetAndSink"/>: the length and hash of what the first connection that sent anything sent.</summary>
     public TaskCompletionSource<(long Length, byte[] Hash)> Sunk { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static TcpBackend Start(Mode mode = Mode.Echo) => new(mode, null);
@@ -104,7 +104,12 @@ internal sealed partial class TcpBackend : IAsyncDisposable
                 {
                     await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(Greeting), SocketFlags.None, _stop.Token);
                     socket.Shutdown(SocketShutdown.Send);
-                    Sunk.TrySetResult(await ReadToEndAsync(socket, _stop.Token));
+                    var sunk = await ReadToEndAsync(socket, _stop.Token);
+                    if (sunk.Length > 0)
+                    {
+                        Sunk.TrySetResult(sunk);
+                    }
+
                     return;
                 }
 

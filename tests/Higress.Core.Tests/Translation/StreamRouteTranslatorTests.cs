@@ -214,7 +214,7 @@ public sealed class StreamRouteTranslatorTests
     private static TranslationResult Translate(string yaml)
     {
         var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("test", "streams.yaml", 0, 0));
-        Assert.Empty(parsed.Diagnostics.Where(d => d.IsError));
+        Assert.DoesNotContain(parsed.Diagnostics, d => d.IsError);
         return Translator.Translate(new ResourceSnapshot(parsed.Resources, parsed.Diagnostics));
     }
 }

@@ -58,6 +58,9 @@ public sealed class HigressOptions
     /// <summary>Sidecar mode: an inbound port in front of a local app and an outbound port to other services (the <c>Higress:Sidecar</c> section; docs/sidecar.md).</summary>
     public HigressSidecarOptions Sidecar { get; set; } = new();
 
+    /// <summary>TCP and TLS-passthrough listeners: timeouts and connection limits (the <c>Higress:Streams</c> section; docs/tcp-tls.md).</summary>
+    public HigressStreamOptions Streams { get; set; } = new();
+
     /// <summary>The access log: one line per gateway request (the <c>Higress:AccessLog</c> section; docs/operations.md).</summary>
     public HigressAccessLogOptions AccessLog { get; set; } = new();
 

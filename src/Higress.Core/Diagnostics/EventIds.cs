@@ -336,4 +336,18 @@ internal static class EventIds
 
     /// <summary>A cluster's upstream completed a TLS handshake again after an incident.</summary>
     public const int UpstreamTlsRecovered = 1971;
+
+    // 1950-1959: TCP and TLS-passthrough listeners (streams).
+
+    /// <summary>A stream connection matched no rule (source, port or SNI) and was closed without contacting a backend.</summary>
+    public const int StreamNoRoute = 1950;
+
+    /// <summary>A stream connection was refused because its listener's connection limit was reached.</summary>
+    public const int StreamLimitReached = 1951;
+
+    /// <summary>A stream connection's backend could not be reached (no endpoint, invalid reference, connect failure or timeout).</summary>
+    public const int StreamBackendFailed = 1952;
+
+    /// <summary>A TLS-passthrough connection did not start with a readable ClientHello carrying SNI in time.</summary>
+    public const int StreamNoClientHello = 1953;
 }

@@ -112,4 +112,13 @@ internal static class MetricNames
 
     /// <summary>Counter: requests forwarded by the HTTP/1.1 fast path (the rest went through YARP).</summary>
     public const string FastPathRequests = "higress.fastpath.requests";
+
+    /// <summary>Connections to TCP and TLS-passthrough listeners by listener and result (counter).</summary>
+    public const string StreamConnections = "higress.stream.connections";
+
+    /// <summary>Stream connections being forwarded, by listener (up-down counter).</summary>
+    public const string StreamActiveConnections = "higress.stream.active_connections";
+
+    /// <summary>Bytes forwarded on stream connections by listener and direction: <c>upstream</c> or <c>downstream</c> (counter).</summary>
+    public const string StreamBytes = "higress.stream.bytes";
 }

@@ -19,6 +19,9 @@ public sealed record GatewayPlan(
     /// <summary>The datagram routes of UDP listeners (UDPRoute); the HTTP pipeline never sees them.</summary>
     public EquatableArray<UdpRoutePlan> UdpRoutes { get; init; } = EquatableArray<UdpRoutePlan>.Empty;
 
+    /// <summary>The L4 rules of TCP and TLS-passthrough listeners.</summary>
+    public EquatableArray<StreamRoutePlan> StreamRoutes { get; init; } = EquatableArray<StreamRoutePlan>.Empty;
+
     /// <summary>A plan that serves nothing.</summary>
     public static GatewayPlan Empty { get; } = new(0, EquatableArray<ListenerPlan>.Empty, EquatableArray<RoutePlan>.Empty, EquatableArray<ClusterPlan>.Empty);
 }

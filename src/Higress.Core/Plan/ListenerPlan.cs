@@ -25,4 +25,7 @@ public sealed record ListenerPlan(
 
     /// <summary>True for protocols served by the HTTP pipeline.</summary>
     public bool IsHttp => Protocol is ListenerProtocol.Http or ListenerProtocol.Https or ListenerProtocol.Http2 or ListenerProtocol.Grpc;
+
+    /// <summary>True for byte-stream listeners served at the connection level: TCP, and TLS in mode Passthrough.</summary>
+    public bool IsStream => Protocol is ListenerProtocol.Tcp or ListenerProtocol.Tls;
 }

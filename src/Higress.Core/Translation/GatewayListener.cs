@@ -93,6 +93,8 @@ internal sealed class GatewayListener
         ListenerProtocol.Http or ListenerProtocol.Https or ListenerProtocol.Http2 => ["HTTPRoute", "GRPCRoute", "Route"],
         ListenerProtocol.Grpc => ["GRPCRoute", "HTTPRoute", "Route"],
         ListenerProtocol.Udp => ["UDPRoute"],
+        ListenerProtocol.Tcp => ["TCPRoute", "Route"],
+        ListenerProtocol.Tls => ["TLSRoute", "Route"],
         _ => [],
     };
 }

@@ -95,7 +95,15 @@ internal static class ListenerBuilder
         foreach (var listener in ordered)
         {
             var status = context.Status(listener.Gateway);
-            if (!listener.Plan.IsHttp && listener.Plan.Protocol != PlanProtocol.Udp)
+            if (listener.Plan.Protocol == PlanProtocol.Tls && listener.Tls?.Mode != TlsMode.Passthrough)
+            {
+                listener.Usable = false;
+                status.SetParent(listener.StatusKey, "Programmed", false, "UnsupportedProtocol", "TLS listeners are served in mode Passthrough only; the listener is not opened");
+                context.Warning(listener.Gateway, $"spec.listeners[{listener.Index}].tls.mode", "TLS listeners are served in mode Passthrough only", "set tls.mode: Passthrough, or use an HTTPS listener to terminate TLS");
+                continue;
+            }
+
+            if (!listener.Plan.IsHttp && !listener.Plan.IsStream && listener.Plan.Protocol != PlanProtocol.Udp)
             {
                 listener.Usable = false;
                 status.SetParent(listener.StatusKey, "Programmed", false, "UnsupportedProtocol", $"{listener.Plan.Protocol} listeners are not served yet; only HTTP, HTTP2 and GRPC are");

@@ -18,6 +18,12 @@ internal sealed class NativeRouteTranslator(TranslationContext context, RouteAtt
     {
         var status = context.Status(route);
         var hosts = route.Spec.Hosts;
+        if (route.Spec.Http.IsEmpty && !(route.Spec.Tcp.IsEmpty && route.Spec.Tls.IsEmpty))
+        {
+            // Only L4 rules: StreamRouteTranslator attaches them.
+            return;
+        }
+
         var attachments = attacher.ByGatewayNames(route, route.Spec.Gateways, hosts, status);
         var ok = true;
         for (var i = 0; i < route.Spec.Http.Count; i++)

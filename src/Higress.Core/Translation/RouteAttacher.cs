@@ -58,16 +58,28 @@ internal sealed class RouteAttacher
         return result;
     }
 
-    /// <summary>Attaches a native Route through <c>spec.gateways</c> (names or namespace/name; none = every native Gateway in its namespace).</summary>
-    public List<RouteAttachment> ByGatewayNames(Resource route, EquatableArray<string> gateways, IReadOnlyList<string> hostnames, StatusBuilder status)
+    /// <summary>
+    /// Attaches a native Route through <c>spec.gateways</c> (names or namespace/name; none = every native Gateway in its
+    /// namespace) to the listeners that <paramref name="carries"/> (HTTP listeners when null): one Route holds HTTP and
+    /// L4 rules, and each kind of rule attaches to the listeners that speak it.
+    /// </summary>
+    public List<RouteAttachment> ByGatewayNames(Resource route, EquatableArray<string> gateways, IReadOnlyList<string> hostnames, StatusBuilder status, Func<ListenerPlan, bool>? carries = null)
     {
+        carries ??= static l => l.IsHttp;
         var result = new List<RouteAttachment>();
         if (gateways.IsEmpty)
         {
             var own = _byGateway.Where(g => g.Key.Native && g.Key.Namespace == route.Namespace).ToList();
             foreach (var group in own)
             {
-                AttachTo(route, group.ToList(), hostnames, status, ParentKey(group.Key.Namespace, group.Key.Name, null, null), result, "spec.gateways");
+                var carrying = group.Where(l => carries(l.Plan)).ToList();
+                if (carrying.Count == 0)
+                {
+                    // A Gateway none of whose listeners speaks these rules' protocol is not a parent of them.
+                    continue;
+                }
+
+                AttachTo(route, carrying, hostnames, status, ParentKey(group.Key.Namespace, group.Key.Name, null, null), result, "spec.gateways");
             }
 
             return result;
@@ -78,10 +90,10 @@ internal sealed class RouteAttacher
             var reference = gateways[i];
             var slash = reference.IndexOf('/', StringComparison.Ordinal);
             var (ns, name) = slash < 0 ? (route.Namespace, reference) : (reference[..slash], reference[(slash + 1)..]);
-            var listeners = _byGateway[(true, ns, name)].ToList();
+            var listeners = _byGateway[(true, ns, name)].Where(l => carries(l.Plan)).ToList();
             if (listeners.Count == 0)
             {
-                listeners = _byGateway[(false, ns, name)].ToList();
+                listeners = _byGateway[(false, ns, name)].Where(l => carries(l.Plan)).ToList();
             }
 
             var key = ParentKey(ns, name, null, null);

@@ -28,6 +28,8 @@ internal static class Translator
         var plugins = new RulePlugins(context, catalog ?? new PluginCatalog([]), listenerGateways);
         var http = new HttpRouteTranslator(context, attacher, backends, plugins);
         var native = new NativeRouteTranslator(context, attacher, backends, plugins);
+        var streams = new StreamRouteTranslator(context, attacher, backends);
+        var streamRoutes = new List<StreamRoutePlan>();
 
         foreach (var entry in snapshot.OfType<ServiceEntry>())
         {
@@ -39,6 +41,17 @@ internal static class Translator
         foreach (var route in snapshot.OfType<Route>())
         {
             native.Translate(route, routes);
+            streams.Translate(route, streamRoutes);
+        }
+
+        foreach (var route in snapshot.OfType<TcpRoute>())
+        {
+            streams.Translate(route, streamRoutes);
+        }
+
+        foreach (var route in snapshot.OfType<TlsRoute>())
+        {
+            streams.Translate(route, streamRoutes);
         }
 
         foreach (var route in snapshot.OfType<HttpRoute>())
@@ -79,7 +92,11 @@ internal static class Translator
             options.Generation,
             usable.ToEquatableArray(),
             routes.ToEquatableArray(),
-            backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray()) { UdpRoutes = udpRoutes };
+            backends.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToEquatableArray())
+        {
+            UdpRoutes = udpRoutes,
+            StreamRoutes = streamRoutes.ToEquatableArray(),
+        };
         return new TranslationResult(plan, context.BuildStatuses(), context.Diagnostics.ToEquatableArray());
     }
 

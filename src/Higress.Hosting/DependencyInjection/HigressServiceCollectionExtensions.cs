@@ -138,10 +138,20 @@ public static class HigressServiceCollectionExtensions
         services.AddSingleton<IClusterPolicyFactory, OutlierDetectionFactory>();
         services.AddSingleton<IPassiveHealthCheckPolicy, OutlierPassivePolicy>();
         services.AddSingleton<IActiveHealthCheckPolicy, ActiveHealthPolicy>();
-        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager>((kestrel, listeners) =>
+        services.TryAddSingleton<Higress.Hosting.Streams.StreamMetrics>();
+        services.TryAddSingleton<Higress.Hosting.Streams.StreamProxy>();
+        services.AddOptions<KestrelServerOptions>().Configure<ListenerManager, Higress.Hosting.Streams.StreamProxy>((kestrel, listeners, streams) =>
         {
             kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector ??= listeners.Certificates.Select);
-            kestrel.ConfigureEndpointDefaults(listeners.Certificates.Configure);
+
+            // Kestrel keeps one endpoint-defaults callback, so both connection-level steps go in this one, in order:
+            // TCP and TLS-passthrough listeners are served first, by local port, before any HTTP or TLS handling; then
+            // HTTPS ports get their TLS, with the certificate and client validation chosen at each handshake.
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.Use(streams.Wrap);
+                listeners.Certificates.Configure(listen);
+            });
             kestrel.Configure(listeners.Configuration, reloadOnChange: true);
         });
         return new HigressBuilder(services);

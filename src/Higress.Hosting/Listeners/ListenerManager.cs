@@ -72,7 +72,7 @@ internal sealed partial class ListenerManager : IDisposable
     /// <summary>Opens the ports of <paramref name="listeners"/> and closes the others.</summary>
     public void Update(EquatableArray<ListenerPlan> listeners)
     {
-        var open = _options.OpenListeners ? listeners.Where(l => l.IsHttp).ToList() : [];
+        var open = _options.OpenListeners ? listeners.Where(l => l.IsHttp || l.IsStream).ToList() : [];
 
         // Certificates first, so that a new HTTPS endpoint has them when it opens.
         Certificates.Update(open);
@@ -259,6 +259,8 @@ internal sealed partial class ListenerManager : IDisposable
                 {
                     ListenerProtocol.Http2 or ListenerProtocol.Grpc => "Http2",
                     ListenerProtocol.Https => Http3Support.HttpsProtocols(_options.Http3 && !Http3Support.RequiresClientCertificates(group)),
+
+                    // TCP and TLS passthrough: the stream connection middleware takes every connection first.
                     _ => "Http1",
                 },
                 group.ToEquatableArray()));

@@ -69,7 +69,9 @@ internal static class ConfigurationLimits
 
     private static (string Field, int Rules) LargestRuleList(Resource resource) => resource switch
     {
-        Route route => ("spec.http", route.Spec.Http.Count),
+        Route route => new[] { ("spec.http", route.Spec.Http.Count), ("spec.tcp", route.Spec.Tcp.Count), ("spec.tls", route.Spec.Tls.Count) }.MaxBy(r => r.Item2),
+        TcpRoute route => ("spec.rules", route.Spec.Rules.Count),
+        TlsRoute route => ("spec.rules", route.Spec.Rules.Count),
         HttpRoute route => ("spec.rules", route.Spec.Rules.Count),
         GrpcRoute route => ("spec.rules", route.Spec.Rules.Count),
         UdpRoute route => ("spec.rules", route.Spec.Rules.Count),

@@ -18,7 +18,7 @@ public static class ResourceKinds
     /// <summary><c>gateway.networking.k8s.io/v1beta1</c> (ReferenceGrant; also accepted for Gateway and HTTPRoute).</summary>
     public const string GatewayApiV1Beta1 = "gateway.networking.k8s.io/v1beta1";
 
-    /// <summary><c>gateway.networking.k8s.io/v1alpha2</c>: UDPRoute.</summary>
+    /// <summary><c>gateway.networking.k8s.io/v1alpha2</c>: TCPRoute, TLSRoute and UDPRoute.</summary>
     public const string GatewayApiV1Alpha2 = "gateway.networking.k8s.io/v1alpha2";
 
     /// <summary><c>extensions.higress.io</c>.</summary>
@@ -62,6 +62,12 @@ public static class ResourceKinds
 
     /// <summary>Gateway API UDPRoute.</summary>
     public static readonly ResourceKind UdpRoute = new(GatewayApiGroup, "UDPRoute");
+
+    /// <summary>Gateway API TCPRoute.</summary>
+    public static readonly ResourceKind TcpRoute = new(GatewayApiGroup, "TCPRoute");
+
+    /// <summary>Gateway API TLSRoute.</summary>
+    public static readonly ResourceKind TlsRoute = new(GatewayApiGroup, "TLSRoute");
 
     /// <summary>Gateway API ReferenceGrant.</summary>
     public static readonly ResourceKind ReferenceGrant = new(GatewayApiGroup, "ReferenceGrant");

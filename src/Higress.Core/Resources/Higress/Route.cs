@@ -21,4 +21,10 @@ public sealed record RouteSpec
 
     /// <summary>The rules, in order.</summary>
     public EquatableArray<RouteRule> Http { get; init; }
+
+    /// <summary>TCP rules (Istio <c>tcp[]</c>) for TCP listeners, in order; <c>hosts</c> do not apply to them.</summary>
+    public EquatableArray<TcpRule> Tcp { get; init; }
+
+    /// <summary>TLS passthrough rules (Istio <c>tls[]</c>) for TLS listeners in mode Passthrough, routed by SNI, in order.</summary>
+    public EquatableArray<TlsRule> Tls { get; init; }
 }

@@ -15,6 +15,8 @@ internal static class ResourceTypes
         [ResourceKinds.HttpRoute] = (typeof(HttpRoute), ["v1", "v1beta1"]),
         [ResourceKinds.GrpcRoute] = (typeof(GrpcRoute), ["v1", "v1alpha2"]),
         [ResourceKinds.UdpRoute] = (typeof(UdpRoute), ["v1alpha2"]),
+        [ResourceKinds.TcpRoute] = (typeof(TcpRoute), ["v1alpha2"]),
+        [ResourceKinds.TlsRoute] = (typeof(TlsRoute), ["v1alpha2", "v1alpha3"]),
         [ResourceKinds.ReferenceGrant] = (typeof(ReferenceGrant), ["v1beta1", "v1alpha2", "v1"]),
         [ResourceKinds.BackendTlsPolicy] = (typeof(BackendTlsPolicy), ["v1", "v1alpha3"]),
         [ResourceKinds.WasmPlugin] = (typeof(WasmPlugin), ["v1alpha1"]),

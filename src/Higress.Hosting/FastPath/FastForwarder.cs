@@ -95,7 +95,7 @@ internal sealed partial class FastForwarder
             {
                 connection ??= await pool.ConnectAsync(aborted);
                 connection.Requests++;
-                (hasBody, var chunked) = RequestHead.Write(connection.Output, context, target, host);
+                (hasBody, var chunked) = RequestHead.Write(connection.Output, context, target, host, GatewaySpan(), _telemetry.Propagation);
                 if (hasBody)
                 {
                     // The body streams beside the wait for the response head: an upstream may answer before reading it all.
@@ -353,6 +353,8 @@ internal sealed partial class FastForwarder
             Log.UpstreamRejected(_logger, clusterId, destination.Authority, error.Message);
         }
     }
+
+    private static Activity? GatewaySpan() => Activity.Current is { } span && span.Source == GatewayTelemetry.Source ? span : null;
 
     private static Task Fail(HttpContext context, ForwarderError error, Exception? exception)
     {

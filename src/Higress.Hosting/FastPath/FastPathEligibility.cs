@@ -35,8 +35,8 @@ internal static class FastPathEligibility
 
     /// <summary>
     /// Whether this request may use the fast path: HTTP/1.1 from the client, no upgrade, no <c>Expect</c>, no trailers
-    /// announced, a declared body within the body limit (YARP answers the
-    /// 413), and no gateway span to propagate (the propagator writes to HttpClient's headers).
+    /// announced, and a declared body within the body limit (YARP answers the 413). A gateway span is propagated by the
+    /// fast path itself (<see cref="RequestHead"/>).
     /// </summary>
     public static bool ForRequest(HttpContext context)
     {
@@ -50,12 +50,7 @@ internal static class FastPathEligibility
         }
 
         var headers = request.Headers;
-        if (headers.ContainsKey(HeaderNames.Upgrade) || headers.ContainsKey(HeaderNames.Expect)
-            || headers.ContainsKey(HeaderNames.Trailer) || headers.ContainsKey(HeaderNames.TE))
-        {
-            return false;
-        }
-
-        return System.Diagnostics.Activity.Current is not { } span || span.Source != Telemetry.GatewayTelemetry.Source;
+        return !headers.ContainsKey(HeaderNames.Upgrade) && !headers.ContainsKey(HeaderNames.Expect)
+            && !headers.ContainsKey(HeaderNames.Trailer) && !headers.ContainsKey(HeaderNames.TE);
     }
 }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
+using Higress.Hosting.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -24,8 +26,11 @@ internal static class RequestHead
         HeaderNames.ContentLength, HeaderNames.Host, "Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
     ]).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Writes the head; returns whether a body follows and whether it is chunked.</summary>
-    public static (bool HasBody, bool Chunked) Write(PipeWriter output, HttpContext context, string target, string host)
+    /// <summary>
+    /// Writes the head; returns whether a body follows and whether it is chunked. With a gateway <paramref name="span"/>,
+    /// its trace context replaces the client's in the configured formats, as the YARP path's request transform does.
+    /// </summary>
+    public static (bool HasBody, bool Chunked) Write(PipeWriter output, HttpContext context, string target, string host, Activity? span, TracePropagation propagation)
     {
         var request = context.Request;
         WriteAscii(output, request.Method);
@@ -39,7 +44,8 @@ internal static class RequestHead
         var listed = ConnectionListed(headers.Connection);
         foreach (var (name, values) in headers)
         {
-            if (Skipped.Contains(name) || name.StartsWith(':') || (listed is not null && listed.Contains(name, StringComparer.OrdinalIgnoreCase)))
+            if (Skipped.Contains(name) || name.StartsWith(':') || (listed is not null && listed.Contains(name, StringComparer.OrdinalIgnoreCase))
+                || (span is not null && propagation.Owns(name)))
             {
                 continue;
             }
@@ -48,6 +54,11 @@ internal static class RequestHead
             {
                 WriteHeader(output, name, value ?? string.Empty);
             }
+        }
+
+        if (span is not null)
+        {
+            propagation.Inject(span, output, static (o, name, value) => WriteHeader(o, name, value));
         }
 
         // YARP's default transforms with the Set action: the client's own values are replaced.

@@ -52,9 +52,24 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The pipes own no socket of their own; completing them releases their buffers.
-        await Input.CompleteAsync();
-        await Output.CompleteAsync();
+        // The socket goes first: what a broken exchange left unflushed (the head of a request whose body then failed)
+        // must never reach the upstream. Completing the pipes afterwards only releases their buffers; a writer's last
+        // flush finds the stream closed, which is expected here.
         await _stream.DisposeAsync();
+        try
+        {
+            await Input.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+        }
+
+        try
+        {
+            await Output.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+        }
     }
 }

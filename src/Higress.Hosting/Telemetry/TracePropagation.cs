@@ -69,41 +69,61 @@ internal sealed class TracePropagation
         return default;
     }
 
+    /// <summary>
+    /// Whether <paramref name="header"/> belongs to a configured format: injection replaces it, so a client's value in it
+    /// is never forwarded.
+    /// </summary>
+    public bool Owns(string header) =>
+        (_w3c && (Is(header, TraceParent) || Is(header, TraceState)))
+        || (_b3 && Is(header, B3))
+        || (_b3Multi && (Is(header, B3TraceId) || Is(header, B3SpanId) || Is(header, B3ParentSpanId) || Is(header, B3Sampled) || Is(header, B3Flags)));
+
     /// <summary>Writes <paramref name="activity"/>'s context to the upstream request in every configured format.</summary>
     public void Inject(Activity activity, HttpRequestHeaders headers)
+    {
+        foreach (var name in (ReadOnlySpan<string>)[TraceParent, TraceState, B3, B3TraceId, B3SpanId, B3ParentSpanId, B3Sampled, B3Flags])
+        {
+            if (Owns(name))
+            {
+                headers.Remove(name);
+            }
+        }
+
+        Inject(activity, headers, static (h, name, value) => h.TryAddWithoutValidation(name, value));
+    }
+
+    /// <summary>
+    /// Hands <paramref name="activity"/>'s context to <paramref name="add"/>, header by header, in every configured format
+    /// (the fast path writes them straight into the request head; the caller leaves out what <see cref="Owns"/> names).
+    /// </summary>
+    public void Inject<TState>(Activity activity, TState state, Action<TState, string, string> add)
     {
         var traceId = activity.TraceId.ToHexString();
         var spanId = activity.SpanId.ToHexString();
         var sampled = activity.Recorded;
         if (_w3c)
         {
-            headers.Remove(TraceParent);
-            headers.Remove(TraceState);
-            headers.TryAddWithoutValidation(TraceParent, $"00-{traceId}-{spanId}-{(sampled ? "01" : "00")}");
+            add(state, TraceParent, $"00-{traceId}-{spanId}-{(sampled ? "01" : "00")}");
             if (!string.IsNullOrEmpty(activity.TraceStateString))
             {
-                headers.TryAddWithoutValidation(TraceState, activity.TraceStateString);
+                add(state, TraceState, activity.TraceStateString);
             }
         }
 
         if (_b3)
         {
-            headers.Remove(B3);
-            headers.TryAddWithoutValidation(B3, $"{traceId}-{spanId}-{(sampled ? "1" : "0")}");
+            add(state, B3, $"{traceId}-{spanId}-{(sampled ? "1" : "0")}");
         }
 
         if (_b3Multi)
         {
-            headers.Remove(B3TraceId);
-            headers.Remove(B3SpanId);
-            headers.Remove(B3ParentSpanId);
-            headers.Remove(B3Sampled);
-            headers.Remove(B3Flags);
-            headers.TryAddWithoutValidation(B3TraceId, traceId);
-            headers.TryAddWithoutValidation(B3SpanId, spanId);
-            headers.TryAddWithoutValidation(B3Sampled, sampled ? "1" : "0");
+            add(state, B3TraceId, traceId);
+            add(state, B3SpanId, spanId);
+            add(state, B3Sampled, sampled ? "1" : "0");
         }
     }
+
+    private static bool Is(string header, string name) => string.Equals(header, name, StringComparison.OrdinalIgnoreCase);
 
     // b3: {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]; a lone "0"/"1"/"d" carries no context.
     private static ActivityContext? ParseB3Single(string value)

@@ -13,20 +13,13 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PRIME_SECONDS="${PRIME_SECONDS:-20}"
-ROUND_SECONDS="${ROUND_SECONDS:-10}"
-ROUNDS="${ROUNDS:-4}"
 CONCURRENCY="${CONCURRENCY:-32}"
-SKIP_BUILD="${SKIP_BUILD:-0}"
-BASE_PORT="${BASE_PORT:-15280}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh" grpc 20 10 4 15280
+
 BACKEND_PORT=$BASE_PORT
 GATEWAY_PORT=$((BASE_PORT + 1))
 ADMIN_PORT=$((BASE_PORT + 2))
-
-OUT="$ROOT/artifacts/bench/grpc-$(date -u +%Y%m%dT%H%M%SZ)"
-LOG_NAME=grpc
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 if [[ "$SKIP_BUILD" != 1 ]]; then
   build_release bench/Higress.Bench.Grpc samples/Higress.Gateway

@@ -12,20 +12,16 @@
 #   BASE_PORT [15280]   echo = BASE_PORT, gateway listener +1, admin +2
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/artifacts/bench/tcp-$(date -u +%Y%m%d-%H%M%S)"
-LOG_NAME=tcp
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
+source "$ROOT/bench/lib.sh" tcp 0 0 5 15280
 
-ROUNDS=${ROUNDS:-5}
 MEGABYTES=${MEGABYTES:-200}
 STREAMS=${STREAMS:-4}
-BASE_PORT=${BASE_PORT:-15280}
 ECHO_PORT=$BASE_PORT
 GATEWAY_PORT=$((BASE_PORT + 1))
 ADMIN_PORT=$((BASE_PORT + 2))
 
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+if [[ $SKIP_BUILD != 1 ]]; then
   build_release samples/Higress.Gateway
 fi
 
@@ -61,7 +57,7 @@ wait_for "http://127.0.0.1:$ADMIN_PORT/readyz" 60
 measure() { # target port -> appends a row
   local line
   line=$(python3 "$ROOT/bench/tcp_echo.py" run "$2" "$MEGABYTES" "$STREAMS")
-  printf '%s\t%s\t%s\n' "$round" "$1" "$line" >>"$OUT/results.tsv"
+  printf '%s\t%s\t%s\t%s\n' "$round" "$1" "${line% *}" "${line#* }" >>"$OUT/results.tsv"
   log "round $round $1: ${line% *} MB/s (intact: ${line#* })"
 }
 

@@ -131,11 +131,27 @@ public sealed class MutualTlsTests : IAsyncLifetime
 
         using var rotated = _serverCa.Issue("gateway.example.com", server: true);
         await _gateway!.ApplyAsync("server-cert.yaml", TestPki.TlsSecretYaml("server-cert", rotated));
-        using var fresh = Client(clientCertificate, out var freshSeen);
-        var freshResponse = await fresh.GetAsync(new Uri($"https://127.0.0.1:{_httpsPort}/fresh"));
+
+        // The store swaps when the plan is applied, which may land a moment after the file was read: a new connection
+        // (a new client, so a new handshake) is tried until it gets the rotated certificate, for at most 10 s.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<string> freshSeen;
+        HttpStatusCode freshStatus;
+        while (true)
+        {
+            using var fresh = Client(clientCertificate, out freshSeen);
+            freshStatus = (await fresh.GetAsync(new Uri($"https://127.0.0.1:{_httpsPort}/fresh"))).StatusCode;
+            if (freshSeen.Contains(rotated.Thumbprint) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
         var openResponse = await open.GetAsync(new Uri($"https://127.0.0.1:{_httpsPort}/after"));
 
-        Assert.Equal(HttpStatusCode.OK, freshResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, freshStatus);
         Assert.Equal([rotated.Thumbprint], freshSeen);
         Assert.Equal(HttpStatusCode.OK, openResponse.StatusCode);
         Assert.Equal([_serverCertificate!.Thumbprint], openSeen);

@@ -31,8 +31,9 @@ public sealed class StatusLeaderTests
             Assert.Equal([$"higress-net/{leader.Writer.Leader.Identity}"], api.StatusPatches.Select(p => p.UserAgent).Distinct());
             Assert.Equal(0, follower.Writer.Written);
 
-            // Every replica keeps its configuration current, leading or not (on one machine only one can hold the port).
-            Assert.Equal("a", await leader.GetAsync("/shop"));
+            // Every replica keeps its configuration current, leading or not. On one machine only the first replica holds
+            // the listener's port (the second's Port was never put in the cluster), so traffic is checked there.
+            await WatchedGateway.WaitUntilAsync(async () => await first.GetAsync("/shop") == "a", "the replica holding the port routes the change");
             await WatchedGateway.WaitUntilAsync(() => Task.FromResult(follower.Source.Current.Resources.Any(r => r.Name == "orders")), "the follower has the Route");
 
             var writtenBefore = api.StatusPatches.Count;

@@ -51,7 +51,7 @@ public sealed class RequestBodyLimitTests
         var status = await RawUploadAsync(gateway.Port, 20 * MiB, chunked);
 
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, status);
-        await AssertNeverCompleteAsync(backend, chunked);
+        await AssertNeverCompleteAsync(backend);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class RequestBodyLimitTests
         var status = await RawUploadAsync(gateway.Port, 4 * MiB, chunked: true);
 
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, status);
-        await AssertNeverCompleteAsync(backend, requireSeen: true);
+        await AssertNeverCompleteAsync(backend);
     }
 
     /// <summary>
@@ -134,16 +134,12 @@ public sealed class RequestBodyLimitTests
         throw new InvalidOperationException("no status line: " + Encoding.ASCII.GetString(buffer, 0, filled));
     }
 
-    private static async Task AssertNeverCompleteAsync(CountingBackend backend, bool requireSeen)
+    private static async Task AssertNeverCompleteAsync(CountingBackend backend)
     {
-        // A chunked body passes the limit's worth of bytes before it is cut, so the backend has the request and must
-        // see its read fail. A declared Content-Length over the limit is refused before any byte is read.
-        var outcome = await backend.Outcome.WaitAsync(TimeSpan.FromSeconds(requireSeen ? 30 : 5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
-        if (requireSeen)
-        {
-            Assert.NotNull(outcome);
-        }
-
+        // A chunked body may pass up to the limit's worth of bytes before it is cut (YARP sends the head at once; the
+        // fast path sends nothing when Kestrel's first read already crosses the limit), and a declared Content-Length
+        // over the limit is refused before any byte is read. Either way the backend never sees a complete body.
+        var outcome = await backend.Outcome.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
         if (outcome is not null)
         {
             Assert.False(outcome.Complete, $"the backend saw a complete body of {outcome.Bytes} bytes");

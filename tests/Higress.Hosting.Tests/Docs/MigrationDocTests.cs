@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Higress.Core.Resources;
 using Higress.Core.Resources.Parsing;
 using Higress.Core.Translation;
@@ -6,25 +5,17 @@ using Higress.Core.Translation;
 namespace Higress.Hosting.Tests.Docs;
 
 /// <summary>docs/migration.md: the Route that replaces its Ingress example loads and translates cleanly.</summary>
-public sealed partial class MigrationDocTests
+public sealed class MigrationDocTests
 {
-    private const string OrdersService = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: orders}
-        spec:
-          ports: [{port: 80}]
-        """;
-
     [Fact]
     public void The_route_the_ingress_example_becomes_translates_without_diagnostics_and_keeps_its_settings()
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "migration.md"));
-        var blocks = YamlBlock().Matches(page).Select(m => m.Groups[1].Value).ToList();
+        var page = DocPage.Read("migration.md");
+        var blocks = DocPage.YamlBlocks(page);
         Assert.Equal(2, blocks.Count);
         Assert.Contains("kind: Ingress", blocks[0], StringComparison.Ordinal);
 
-        var parsed = ResourceParser.Parse(blocks[1] + "\n---\n" + OrdersService, new ResourceOrigin("migration.md", null, 0, 0));
+        var parsed = ResourceParser.Parse(blocks[1] + "\n---\n" + DocPage.OrdersService, new ResourceOrigin("migration.md", null, 0, 0));
         Assert.False(parsed.HasErrors, string.Join("\n", parsed.Diagnostics));
         var result = Translator.Translate(new ResourceSnapshot(parsed.Resources));
         Assert.True(result.Diagnostics.IsEmpty, string.Join("\n", result.Diagnostics));
@@ -34,7 +25,4 @@ public sealed partial class MigrationDocTests
         Assert.Equal(2, rule.Retry?.Attempts);
         Assert.Equal("/", rule.Rewrite?.Path?.Value);
     }
-
-    [GeneratedRegex(@"```yaml\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex YamlBlock();
 }

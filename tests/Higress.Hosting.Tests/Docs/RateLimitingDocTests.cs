@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plugins;
 using Higress.Core.Resources;
@@ -10,24 +9,15 @@ using Higress.Hosting.Runtime;
 namespace Higress.Hosting.Tests.Docs;
 
 /// <summary>The YAML examples of docs/rate-limiting.md's local limiters load unchanged, without errors or warnings.</summary>
-public sealed partial class RateLimitingDocTests
+public sealed class RateLimitingDocTests
 {
-    // The Service the page's Route forwards to: the world around the examples, not part of them.
-    private const string OrdersService = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: orders}
-        spec:
-          ports: [{port: 80}]
-        """;
-
     [Fact]
     public void The_local_limiter_examples_load_and_translate_without_diagnostics()
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "rate-limiting.md"));
+        var page = DocPage.Read("rate-limiting.md");
         var local = page[..page.IndexOf("## cluster-key-rate-limit", StringComparison.Ordinal)];
-        var blocks = YamlBlock().Matches(local).Select(m => m.Groups[1].Value).ToList();
-        var yaml = string.Join("\n---\n", [.. blocks, OrdersService]);
+        var blocks = DocPage.YamlBlocks(local);
+        var yaml = string.Join("\n---\n", [.. blocks, DocPage.OrdersService]);
 
         var parsed = ResourceParser.Parse(yaml, new ResourceOrigin("rate-limiting.md", null, 0, 0));
         Assert.False(parsed.HasErrors, string.Join("\n", parsed.Diagnostics));
@@ -40,7 +30,4 @@ public sealed partial class RateLimitingDocTests
         Assert.NotNull(rule.RateLimit);
         Assert.Equal(["key-rate-limit", "key-rate-limit"], rule.Plugins.Select(p => p.Name));
     }
-
-    [GeneratedRegex(@"```yaml\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex YamlBlock();
 }

@@ -279,8 +279,10 @@ internal sealed partial class ListenerManager : IDisposable
             return null;
         }
 
+        // Kestrel adds to this collection while it binds; its enumerator copies under the collection's lock, whereas
+        // ToArray reads Count and then copies, which throws when a bind lands in between.
         var result = new HashSet<(IPAddress?, int)>();
-        foreach (var address in feature.Addresses.ToArray())
+        foreach (var address in feature.Addresses)
         {
             if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
             {

@@ -83,16 +83,16 @@ internal sealed partial class StatusWriter(
                     continue;
                 }
 
-                var endpoints = listeners.Endpoints();
-                var inputs = (translation, leader.Terms, source.Revision, string.Join(',', endpoints.Select(e => e.State)));
-                if (inputs.Equals(seen) && !RetryDue())
-                {
-                    continue;
-                }
-
-                seen = inputs;
                 try
                 {
+                    var endpoints = listeners.Endpoints();
+                    var inputs = (translation, leader.Terms, source.Revision, string.Join(',', endpoints.Select(e => e.State)));
+                    if (inputs.Equals(seen) && !RetryDue())
+                    {
+                        continue;
+                    }
+
+                    seen = inputs;
                     await RoundAsync(translation, endpoints, inputs.Item3, pace, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))

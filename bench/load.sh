@@ -3,7 +3,8 @@
 #
 # Starts one backend (bench/Higress.Bench.Backend), nginx (Debian's nginx-light, installed with apt-get when missing:
 # run as root or with sudo; one worker, upstream keepalive, configured by a generated artifacts/.../nginx.conf), a
-# bare YARP host (bench/Higress.Bench.BareYarp), the reference host with 10 routes and a second reference host with
+# bare YARP host (bench/Higress.Bench.BareYarp) as shipped and a second one with the threading the reference host uses
+# (inline socket completions and Kestrel inline scheduling, docs/performance.md "Threads"), the reference host with 10 routes and a second reference host with
 # 10,000 routes, all pointing at the same backend. Proxies and backend are pinned to one core (PROXY_CPU), wrk to the
 # other (LOAD_CPU). Every proxy is primed with load before anything is timed (the JIT's tiering and dynamic PGO take
 # tens of seconds to settle; YARP alone needs about 40 s on one core), then timed wrk runs interleave the targets,
@@ -30,6 +31,7 @@ source "$ROOT/bench/lib.sh" load 60 15 5 15080
 
 BACKEND_PORT=$BASE_PORT
 YARP_PORT=$((BASE_PORT + 1))
+YARP_INLINE_PORT=$((BASE_PORT + 5))
 HIGRESS10_PORT=$((BASE_PORT + 2))
 HIGRESS10K_PORT=$((BASE_PORT + 3))
 NGINX_PORT=$((BASE_PORT + 4))
@@ -88,7 +90,8 @@ http {
 NGINX
 start backend "${PIN_PROXY[@]}" dotnet "$ROOT/bench/Higress.Bench.Backend/$BIN/Higress.Bench.Backend.dll" "$BACKEND_PORT"
 start nginx "${PIN_PROXY[@]}" "$NGINX" -e "$OUT/nginx/error.log" -p "$OUT/nginx" -c "$OUT/nginx.conf"
-start yarp "${PIN_PROXY[@]}" dotnet "$ROOT/bench/Higress.Bench.BareYarp/$BIN/Higress.Bench.BareYarp.dll" "$YARP_PORT" "http://127.0.0.1:$BACKEND_PORT"
+start yarp env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "${PIN_PROXY[@]}" dotnet "$ROOT/bench/Higress.Bench.BareYarp/$BIN/Higress.Bench.BareYarp.dll" "$YARP_PORT" "http://127.0.0.1:$BACKEND_PORT"
+start yarp-inline env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "${PIN_PROXY[@]}" dotnet "$ROOT/bench/Higress.Bench.BareYarp/$BIN/Higress.Bench.BareYarp.dll" "$YARP_INLINE_PORT" "http://127.0.0.1:$BACKEND_PORT"
 start higress-10 gateway "$OUT/config-10" "$HIGRESS10_ADMIN"
 start higress-10k gateway "$OUT/config-10k" "$HIGRESS10K_ADMIN"
 
@@ -99,10 +102,11 @@ wait_for "http://127.0.0.1:$HIGRESS10K_ADMIN/readyz" 180
 # higress-10-keyauth: a route of the Higress-10 host with key-auth on it; every target sends the same API key
 # header, so the only difference between higress-10 and higress-10-keyauth is the plugin.
 API_KEY_HEADER="x-api-key: bench-key-0001"
-TARGETS=(nginx yarp higress-10 higress-10k higress-10-keyauth)
+TARGETS=(nginx yarp yarp-inline higress-10 higress-10k higress-10-keyauth)
 declare -A URL=(
   [nginx]="http://127.0.0.1:$NGINX_PORT$PATH10"
   [yarp]="http://127.0.0.1:$YARP_PORT$PATH10"
+  [yarp-inline]="http://127.0.0.1:$YARP_INLINE_PORT$PATH10"
   [higress-10]="http://127.0.0.1:$HIGRESS10_PORT$PATH10"
   [higress-10k]="http://127.0.0.1:$HIGRESS10K_PORT$PATH10K"
   [higress-10-keyauth]="http://127.0.0.1:$HIGRESS10_PORT$PATH10_KEYAUTH"
@@ -110,7 +114,7 @@ declare -A URL=(
 wait_for "http://127.0.0.1:$NGINX_PORT$PATH10" 30
 # The worker does the work; its master only watches it.
 NGINX_WORKER=$(pgrep -P "$PID_nginx" nginx | head -n 1)
-declare -A PID=([nginx]=$NGINX_WORKER [yarp]=$PID_yarp [higress-10]=$PID_higress_10 [higress-10k]=$PID_higress_10k [higress-10-keyauth]=$PID_higress_10)
+declare -A PID=([nginx]=$NGINX_WORKER [yarp]=$PID_yarp [yarp-inline]=$PID_yarp_inline [higress-10]=$PID_higress_10 [higress-10k]=$PID_higress_10k [higress-10-keyauth]=$PID_higress_10)
 for target in "${TARGETS[@]}"; do
   wait_for "${URL[$target]}" 60 "$API_KEY_HEADER"
   curl -sS -H "$API_KEY_HEADER" -D - -o /dev/null "${URL[$target]}" >"$OUT/check-$target.txt"
@@ -168,7 +172,7 @@ awk -F'\t' -v rounds="$ROUNDS" '
   { rps[$2] += $3; cpu[$2] += $4; err[$2] += $5; r[$1, $2] = $3; c[$1, $2] = $4; p99[$2, ++np[$2]] = $6 }
   END {
     printf "\n%-20s %12s %16s %14s %8s\n", "target", "req/s (mean)", "CPU µs/req", "p99 ms (med)", "errors"
-    n = split("nginx yarp higress-10 higress-10k higress-10-keyauth", t, " ")
+    n = split("nginx yarp yarp-inline higress-10 higress-10k higress-10-keyauth", t, " ")
     for (i = 1; i <= n; i++) {
       delete l; for (k = 1; k <= np[t[i]]; k++) l[k] = p99[t[i], k]
       printf "%-20s %12.0f %16.1f %14.2f %8d\n", t[i], rps[t[i]] / rounds, cpu[t[i]] / rounds, median(l, np[t[i]]), err[t[i]]
@@ -182,6 +186,7 @@ awk -F'\t' -v rounds="$ROUNDS" '
     ratio("Higress-10 / nginx, req/s:", "higress-10", "nginx", "(target >= 100%, stretch)")
     ratio("Higress-10 / YARP, req/s:", "higress-10", "yarp", "(target >= 130%)")
     ratio("YARP / nginx, req/s:", "yarp", "nginx", "")
+    ratio("Higress-10 / YARP-inline, req/s:", "higress-10", "yarp-inline", "(YARP with the gateway's threading)")
     ratio("Higress-10k / Higress-10, req/s:", "higress-10k", "higress-10", "(target >= 85%)")
     ratio("key-auth / plain route, req/s:", "higress-10-keyauth", "higress-10", "(target >= 90%)")
     printf "%-34s mean %6.1f%%  (100%% = Higress costs what YARP costs)\n", "YARP / Higress-10, CPU per request:", 100 * cpu["yarp"] / cpu["higress-10"]

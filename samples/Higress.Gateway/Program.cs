@@ -1,5 +1,13 @@
 using Higress.Gateway;
 
+// Socket completions run on the socket event threads instead of hopping to the thread pool (docs/performance.md,
+// "Threads"). The runtime reads this once, when the first socket starts, so it is set before anything else runs;
+// a value from the environment (0 to turn it off) wins.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 // The reference gateway: the program of the edge and sidecar container.
 // Settings and the demo files are found beside the binary, so it runs from any working directory;
 // every option can be given on the command line, e.g. --Higress:ConfigDir=DIR --Higress:Admin:Port=15021.

@@ -85,6 +85,14 @@ public sealed class HigressFastPathOptions
 {
     /// <summary>Whether eligible requests take the fast path (default true); false sends every request through YARP.</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Whether Kestrel runs a connection's request processing on the thread that completed its socket read instead of
+    /// queueing it to the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>; default true). It saves a thread
+    /// hop per request; the thread is a thread-pool thread, so blocking code costs what it costs elsewhere, unless
+    /// <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> also moves socket completions onto the event threads.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
 }
 
 /// <summary>Sidecar mode (the <c>Higress:Sidecar</c> section, docs/sidecar.md); off while no port is set.</summary>

@@ -9,6 +9,7 @@ using Higress.Hosting.AccessLog;
 using Higress.Hosting.Runtime;
 using Higress.Hosting.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -83,7 +84,7 @@ internal sealed partial class FastForwarder
         var start = Stopwatch.GetTimestamp();
         var aborted = context.RequestAborted;
         var pool = destination.Pool;
-        var connection = pool.TryRent();
+        var connection = pool.TryRent(probe: context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false);
         var reused = connection is not null;
         CancellationTokenSource? call = null;
         Task? body = null;

@@ -42,7 +42,8 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     {
         try
         {
-            return _socket.Poll(0, SelectMode.SelectRead) || _socket.Available > 0;
+            // Readable covers both: bytes are waiting, or the peer closed (a read would return at once).
+            return _socket.Poll(0, SelectMode.SelectRead);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

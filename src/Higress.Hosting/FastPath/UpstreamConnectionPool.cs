@@ -40,14 +40,19 @@ internal sealed class UpstreamConnectionPool : IAsyncDisposable
     /// <summary>Idle connections now.</summary>
     public int IdleCount => Volatile.Read(ref _idleCount);
 
-    /// <summary>An idle connection that still looks open, or null when there is none.</summary>
-    public UpstreamConnection? TryRent()
+    /// <summary>
+    /// An idle connection within its idle timeout and lifetime, or null when there is none. With
+    /// <paramref name="probe"/>, a connection that already shows the upstream's close is skipped too: that costs a system
+    /// call, worth it only for a request with a body, which cannot be sent again if the connection turns out closed. A
+    /// request without one is sent again on a new connection instead (<see cref="FastForwarder"/>), as HttpClient does.
+    /// </summary>
+    public UpstreamConnection? TryRent(bool probe)
     {
         var now = Stopwatch.GetTimestamp();
         while (_idle.TryDequeue(out var connection))
         {
             Interlocked.Decrement(ref _idleCount);
-            if (!Expired(connection, now) && !connection.LooksClosed())
+            if (!Expired(connection, now) && !(probe && connection.LooksClosed()))
             {
                 connection.IdleSince = 0;
                 return connection;

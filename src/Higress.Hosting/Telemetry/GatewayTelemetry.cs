@@ -71,16 +71,18 @@ internal sealed class GatewayTelemetry
         var activity = Source.StartActivity(ActivityKind.Server, parent, name: request.Method);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("http.request.method", request.Method);
-            activity.SetTag("url.scheme", request.Scheme);
+            // A new span has none of these tags: AddTag appends where SetTag would search the list first (SetTag stays where
+            // the value may be null, which SetTag skips, or where ASP.NET Core may have set the tag).
+            activity.AddTag("http.request.method", request.Method);
+            activity.AddTag("url.scheme", request.Scheme);
             activity.SetTag("url.path", request.Path.Value);
             activity.SetTag("server.address", request.Host.Host);
-            activity.SetTag("server.port", context.Connection.LocalPort);
+            activity.AddTag("server.port", context.Connection.LocalPort);
             activity.SetTag("client.address", context.Connection.RemoteIpAddress?.ToString());
-            activity.SetTag("network.protocol.version", ProtocolVersion(request.Protocol));
+            activity.AddTag("network.protocol.version", ProtocolVersion(request.Protocol));
             if (request.Headers.UserAgent is { Count: > 0 } agent)
             {
-                activity.SetTag("user_agent.original", agent.ToString());
+                activity.AddTag("user_agent.original", agent.ToString());
             }
         }
 
@@ -90,7 +92,6 @@ internal sealed class GatewayTelemetry
     /// <summary>Records the request's metrics and ends its span; <paramref name="error"/> is what the pipeline threw, if anything.</summary>
     public void StopRequest(HttpContext context, Activity? activity, long startTimestamp, Exception? error)
     {
-        _active.Add(-1);
         var status = error is not null && !context.Response.HasStarted ? Microsoft.AspNetCore.Http.StatusCodes.Status500InternalServerError : context.Response.StatusCode;
         var feature = context.Features.Get<IHigressRouteFeature>() as HigressRouteFeature;
         var route = feature?.Match.Route.Id ?? string.Empty;
@@ -108,6 +109,9 @@ internal sealed class GatewayTelemetry
             _authDenials.Add(1, new KeyValuePair<string, object?>("plugin", endedBy), new KeyValuePair<string, object?>("route", route));
         }
 
+        // Last of the metrics: whoever sees no request active also sees every finished one counted.
+        _active.Add(-1);
+
         if (activity is null)
         {
             return;
@@ -115,7 +119,7 @@ internal sealed class GatewayTelemetry
 
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("http.response.status_code", statusTag);
+            activity.AddTag("http.response.status_code", statusTag);
             if (GrpcLocalReply.Get(context) is { HttpStatus: > 0 } grpc)
             {
                 activity.SetTag("rpc.grpc.status_code", (int)grpc.Status);
@@ -126,12 +130,12 @@ internal sealed class GatewayTelemetry
                 var listener = feature.Match.Listener;
                 activity.DisplayName = context.Request.Method + " " + route;
                 activity.SetTag("http.route", route);
-                activity.SetTag("higress.gateway", listener.Gateway.Namespace + "/" + listener.Gateway.Name);
-                activity.SetTag("higress.listener", listener.Name);
-                activity.SetTag("higress.route", route);
+                activity.AddTag("higress.gateway", listener.Gateway.Namespace + "/" + listener.Gateway.Name);
+                activity.AddTag("higress.listener", listener.Name);
+                activity.AddTag("higress.route", route);
                 activity.SetTag("higress.cluster", cluster.Length == 0 ? null : cluster);
                 activity.SetTag("higress.destination", Destination(context, feature));
-                activity.SetTag("higress.retries", feature.Upstream is { Tries: > 1 } call ? call.Tries - 1 : 0);
+                activity.AddTag("higress.retries", feature.Upstream is { Tries: > 1 } call ? call.Tries - 1 : 0);
             }
 
             activity.SetTag("higress.consumer", plugins?.Consumer);

@@ -78,9 +78,21 @@ public sealed class GatewayTracingTests
         request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{clientSpanId}-01");
         using var response = await gateway.Client.SendAsync(request);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
-        Assert.True(gateway.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        // A span ends when the gateway's pipeline returns, which can be a moment after the client has read the whole
+        // response (Kestrel runs it inline on the connection's thread): flush until both hops' spans are in, bounded.
+        var tracer = gateway.Services.GetRequiredService<TracerProvider>();
+        List<JsonElement> spans = [];
+        for (var attempt = 0; attempt < 50 && spans.Count < 2; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(100);
+            }
 
-        var spans = ZipkinSpans(zipkin).Where(s => s.GetProperty("traceId").GetString() == traceId).ToList();
+            Assert.True(tracer.ForceFlush(10_000));
+            spans = ZipkinSpans(zipkin).Where(s => s.GetProperty("traceId").GetString() == traceId).ToList();
+        }
+
         Assert.Equal(2, spans.Count);
         var first = spans.Single(s => Tag(s, "url.path") == "/hop1");
         var second = spans.Single(s => Tag(s, "url.path") == "/hop2");

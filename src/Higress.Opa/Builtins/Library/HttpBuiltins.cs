@@ -112,8 +112,15 @@ internal static class HttpBuiltins
             cts.CancelAfter(remaining);
         }
         var client = ctx.HttpClient ?? SharedClient.Value;
-        using var resp = client.SendAsync(msg, cts.Token).GetAwaiter().GetResult();
-        string text = resp.Content.ReadAsStringAsync(cts.Token).GetAwaiter().GetResult();
+        // Rego evaluation is synchronous, so the call is too, on this thread's own blocking socket calls. Blocking on
+        // SendAsync instead would wait for a socket completion that, with inline socket completions
+        // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), may be due on the very event thread this evaluation holds.
+        using var resp = client.Send(msg, cts.Token);
+        string text;
+        using (var reader = new StreamReader(resp.Content.ReadAsStream(cts.Token), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        {
+            text = reader.ReadToEnd();
+        }
         var headerPairs = new Dictionary<string, List<RegoValue>>(StringComparer.Ordinal);
         foreach (var h in resp.Headers.Concat(resp.Content.Headers))
         {

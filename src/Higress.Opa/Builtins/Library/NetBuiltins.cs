@@ -90,7 +90,10 @@ internal static class NetBuiltins
         {
             throw BuiltinException.Error("network access is disabled for this evaluation (EvaluationOptions do not allow network)");
         }
-        var addresses = Dns.GetHostAddressesAsync(name, ctx.CancellationToken).GetAwaiter().GetResult();
+        ctx.CancellationToken.ThrowIfCancellationRequested();
+        // The blocking resolver call, not a wait on the asynchronous one: with inline socket completions that wait could
+        // need the very event thread this evaluation holds.
+        var addresses = Dns.GetHostAddresses(name);
         return RegoSet.Create(addresses.Select(ad => (RegoValue)RegoString.Create(ad.ToString())));
     }
 

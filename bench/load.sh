@@ -186,7 +186,7 @@ awk -F'\t' -v rounds="$ROUNDS" '
     ratio("Higress-10 / nginx, req/s:", "higress-10", "nginx", "(target >= 100%, stretch)")
     ratio("Higress-10 / YARP, req/s:", "higress-10", "yarp", "(target >= 130%)")
     ratio("YARP / nginx, req/s:", "yarp", "nginx", "")
-    ratio("Higress-10 / YARP-inline, req/s:", "higress-10", "yarp-inline", "(YARP with the gateway's threading)")
+    ratio("Higress-10 / YARP-inline, req/s:", "higress-10", "yarp-inline", "(YARP with the same threading)")
     ratio("Higress-10k / Higress-10, req/s:", "higress-10k", "higress-10", "(target >= 85%)")
     ratio("key-auth / plain route, req/s:", "higress-10-keyauth", "higress-10", "(target >= 90%)")
     printf "%-34s mean %6.1f%%  (100%% = Higress costs what YARP costs)\n", "YARP / Higress-10, CPU per request:", 100 * cpu["yarp"] / cpu["higress-10"]

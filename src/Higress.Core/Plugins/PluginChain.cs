@@ -26,7 +26,14 @@ internal sealed partial class PluginChain
         _logger = logger;
         _metrics = metrics;
         Bindings = entries.Select(e => e.Binding).ToImmutableArray();
+        HandlesResponses = entries.Any(e => e.Plugin is not null && ResponsePhase.IsHandledBy(e.Plugin));
     }
+
+    /// <summary>
+    /// True when a plugin of the chain acts on responses (overrides <c>OnResponseAsync</c>); a chain without one only
+    /// decides, authenticates or edits requests, and its response phase needs nothing from the upstream's response.
+    /// </summary>
+    public bool HandlesResponses { get; }
 
     /// <summary>A chain without plugins; running it costs nothing.</summary>
     public static PluginChain Empty { get; } = new([], NullLogger.Instance, null);

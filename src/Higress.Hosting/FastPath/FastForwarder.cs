@@ -144,6 +144,26 @@ internal sealed partial class FastForwarder
         var framing = head.Framing(HttpMethods.IsHead(context.Request.Method));
         ResponseHeaders.Copy(head, response);
         HeaderEdits.ApplyToResponse(response, feature.Match.Route, feature.Backend);
+
+        // The rule's plugins act only on requests here (FastPathEligibility), but their chain still ends as on YARP's
+        // path: a body a request handler set replaces the upstream's, whose rest then closes with its connection.
+        var plugins = feature.Rule.Plugins;
+        bool replaced;
+        try
+        {
+            replaced = !plugins.IsEmpty && await plugins.ExecuteResponseAsync(context, feature.Match.Route);
+        }
+        catch
+        {
+            await AbandonAsync(connection, body, call);
+            throw;
+        }
+
+        if (replaced)
+        {
+            await AbandonAsync(connection, body, call);
+            return;
+        }
         try
         {
             await ResponseBody.CopyAsync(connection.Input, response.BodyWriter, framing, head.ContentLength ?? 0, aborted);

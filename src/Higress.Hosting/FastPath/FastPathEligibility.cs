@@ -15,10 +15,11 @@ namespace Higress.Hosting.FastPath;
 internal static class FastPathEligibility
 {
     /// <summary>
-    /// Whether a rule may use the fast path: no plugins (their response phase reads YARP's upstream response) and no
-    /// retries (the retry policy drives HttpClient tries).
+    /// Whether a rule may use the fast path: no plugin that acts on responses (a response handler may read the
+    /// upstream's response, which only YARP's path holds as an <c>HttpResponseMessage</c>; request-only plugins such as
+    /// the authentication ones run the same on both paths) and no retries (the retry policy drives HttpClient tries).
     /// </summary>
-    public static bool ForRule(RoutePlan route, PluginChain plugins) => plugins.IsEmpty && route.Retry is null;
+    public static bool ForRule(RoutePlan route, PluginChain plugins) => !plugins.HandlesResponses && route.Retry is null;
 
     /// <summary>
     /// Whether a cluster may use the fast path: plain HTTP/1.1 destinations, no outlier detection (a passive health

@@ -114,6 +114,40 @@ public sealed class FastForwarderTests
     }
 
     [Fact]
+    public async Task A_rule_whose_plugins_act_only_on_requests_takes_the_fast_path_and_they_still_decide()
+    {
+        await using var backend = await RecordingBackend.StartAsync(c => c.Response.WriteAsync("ok"));
+        await using var gateway = await StartAsync(backend, LoopbackGateway.ForwardTo("app", backend.Port)
+            + "\nplugins: [{name: key-auth, config: {consumers: [{name: alice, credential: k1}], keys: [x-api-key]}}]");
+        using var counter = new FastPathCounter(gateway);
+
+        using var refused = await gateway.Client.GetAsync("/x");
+        using var keyed = new HttpRequestMessage(HttpMethod.Get, "/x") { Headers = { { "x-api-key", "k1" } } };
+        using var allowed = await gateway.Client.SendAsync(keyed);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("ok", await allowed.Content.ReadAsStringAsync());
+        Assert.Equal("alice", Assert.Single(backend.Requests).Headers["X-Mse-Consumer"]);
+        Assert.Equal(1, counter.Count);
+    }
+
+    [Fact]
+    public async Task A_rule_with_a_plugin_that_acts_on_responses_is_left_to_yarp()
+    {
+        await using var backend = await RecordingBackend.StartAsync(c => c.Response.WriteAsync("ok"));
+        await using var gateway = await StartAsync(backend, LoopbackGateway.ForwardTo("app", backend.Port)
+            + "\nplugins: [{name: cors, config: {allow_origins: [\"https://a.example\"]}}]");
+        using var counter = new FastPathCounter(gateway);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/x") { Headers = { { "Origin", "https://a.example" } } };
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal("https://a.example", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal(0, counter.Count);
+    }
+
+    [Fact]
     public async Task A_rule_with_retries_is_left_to_yarp_and_retries()
     {
         var calls = 0;

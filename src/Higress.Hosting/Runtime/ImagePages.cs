@@ -17,7 +17,9 @@ namespace Higress.Hosting.Runtime;
 /// non-writable mapping of a .dll or .so file holding no anonymous (copy-on-write) pages: that excludes relocated
 /// sections (ld.so's RELRO, the runtime's writable image sections), the JIT's code heap (anonymous or memfd), the GC
 /// heap and thread stacks. Shared read-only mappings qualify (the runtime maps each assembly's file whole that way,
-/// for its metadata and IL): nothing can write through them.
+/// for its metadata and IL): nothing can write through them. A library loaded while the trim runs is no risk either:
+/// ld.so maps the sections it relocates writable (and excluded) until the relocation is done, and after that they hold
+/// anonymous pages.
 /// </remarks>
 internal static class ImagePages
 {

@@ -96,7 +96,8 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                // Only for the log line: a line it cannot read reports 0 rather than failing the timer's thread.
+                return long.TryParse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb : 0;
             }
         }
 

@@ -9,7 +9,7 @@ namespace Higress.Hosting.Tests.DependencyInjection;
 /// YARP's Data Protection (for session-affinity cookies, which Higress never configures) must not read or create a
 /// key ring at start unless the host asked for Data Protection itself; it still works on first use.
 /// </summary>
-public sealed class HigressServiceCollectionExtensionsTests
+public sealed class DataProtectionWarmUpTests
 {
     [Fact]
     public async Task AddHigress_DoesNotWarmDataProtection_WhichStaysAvailable()

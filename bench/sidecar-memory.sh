@@ -11,10 +11,13 @@
 #   default  the reference host as built (Server GC, DATAS)
 #   sidecar  --Higress:Profile=sidecar plus the environment of samples/Higress.Gateway/sidecar.env (docs/sidecar.md)
 #   <name>=<VAR=value,VAR=value>  a candidate: the default host with these environment variables
+#   sidecar-<name>=<VAR=value,...> a candidate on top of the sidecar profile (its environment plus these variables;
+#                                  Higress__Sidecar__TrimImagePages=false turns a profile setting off)
 #
 # Environment (defaults in brackets):
 #   PROFILES ["default sidecar"]  RATE [1000]  CONNECTIONS [10]  DURATION [60]  SKIP_BUILD [0]
 #   APP_PORT [15280] INBOUND_PORT [15206] OUTBOUND_PORT [15201] ADMIN_PORT [15221]
+#   GATEWAY_DLL [the sample's Release build] (e.g. a copy or a `dotnet publish` output, to compare builds)
 #   Any DOTNET_* variable passes through to every host.
 set -euo pipefail
 
@@ -28,6 +31,7 @@ APP_PORT="${APP_PORT:-15280}"
 INBOUND_PORT="${INBOUND_PORT:-15206}"
 OUTBOUND_PORT="${OUTBOUND_PORT:-15201}"
 ADMIN_PORT="${ADMIN_PORT:-15221}"
+GATEWAY_DLL="${GATEWAY_DLL:-$ROOT/samples/Higress.Gateway/bin/Release/net10.0/Higress.Gateway.dll}"
 OUT="$ROOT/artifacts/bench/sidecar-memory-$(date -u +%Y%m%dT%H%M%SZ)"
 CONFIG="$OUT/config"
 mkdir -p "$CONFIG"
@@ -72,7 +76,7 @@ measure() { # profile name, environment (VAR=value ...), extra host arguments...
   shift 2
   mkdir -p "$dir"
   # shellcheck disable=SC2086 # the environment is a list of VAR=value words
-  env $env dotnet "$ROOT/samples/Higress.Gateway/bin/Release/net10.0/Higress.Gateway.dll" \
+  env $env dotnet "$GATEWAY_DLL" \
     --Higress:ConfigDir="$CONFIG" --Higress:BindAddress=127.0.0.1 --Higress:Admin:Port="$ADMIN_PORT" \
     --Higress:Sidecar:Inbound:Port="$INBOUND_PORT" --Higress:Sidecar:Inbound:App="http://127.0.0.1:$APP_PORT" \
     --Higress:Sidecar:Outbound:Port="$OUTBOUND_PORT" --Logging:LogLevel:Default=Warning "$@" >"$dir/host.log" 2>&1 &
@@ -104,11 +108,14 @@ measure() { # profile name, environment (VAR=value ...), extra host arguments...
     'NF {a[n++] = $1} END {printf "%-10s %8d %10d %8d %8d %8s %8s  %s\n", name, idle, a[int(n / 2)], a[n - 1], hwm, rps, p99, env}' | tee -a "$OUT/results.txt"
 }
 
+sidecar_env() { grep -Ev '^(#|$)' "$ROOT/samples/Higress.Gateway/sidecar.env" | tr '\n' ' '; }
+
 printf '%-10s %8s %10s %8s %8s %8s %8s  %s\n' profile "idle MB" "median MB" "peak MB" "HWM MB" "req/s" p99 environment | tee "$OUT/results.txt"
 for profile in $PROFILES; do
   case "$profile" in
     default) measure default "" ;;
-    sidecar) measure sidecar "$(grep -Ev '^(#|$)' "$ROOT/samples/Higress.Gateway/sidecar.env" | tr '\n' ' ')" --Higress:Profile=sidecar ;;
+    sidecar) measure sidecar "$(sidecar_env)" --Higress:Profile=sidecar ;;
+    sidecar-*=*) measure "${profile%%=*}" "$(sidecar_env) $(tr , " " <<<"${profile#*=}")" --Higress:Profile=sidecar ;;
     *=*) measure "${profile%%=*}" "$(tr , " " <<<"${profile#*=}")" ;;
     *) echo "unknown profile '$profile': default, sidecar or name=VAR=value,VAR=value" >&2; exit 1 ;;
   esac

@@ -106,6 +106,13 @@ public sealed class HigressSidecarOptions
 
     /// <summary>The namespace in which short Service names (<c>svc</c>) resolve on the outbound port (default <c>default</c>).</summary>
     public string Namespace { get; set; } = "default";
+
+    /// <summary>
+    /// Release the resident pages of the mapped .dll and .so files once start-up is over, so that only the pages the
+    /// steady state touches come back (Linux only; docs/sidecar.md, "Memory"). Unset: on with
+    /// <c>Higress:Profile=sidecar</c>, off otherwise.
+    /// </summary>
+    public bool? TrimImagePages { get; set; }
 }
 
 /// <summary>The sidecar's inbound port (<c>Higress:Sidecar:Inbound</c>).</summary>

@@ -8,7 +8,8 @@ public enum HigressProfile
 
     /// <summary>
     /// Memory first, for a proxy beside one app: a GC heap limit, no background GC, short-lived idle upstream
-    /// connections and one compacting collection after start-up. The runtime settings that must be given before the
+    /// connections, one compacting collection after start-up and the release of start-up-only image pages
+    /// (<see cref="HigressSidecarOptions.TrimImagePages"/>). The runtime settings that must be given before the
     /// process starts (Workstation GC, W^X) are documented in docs/sidecar.md.
     /// </summary>
     Sidecar,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Higress.Core.Diagnostics;
 using Higress.Core.Resources.Sources;
 using Higress.Hosting;
@@ -51,19 +52,27 @@ public static partial class KubernetesHigressBuilderExtensions
                 return NoStatusWriter.Instance;
             }
 
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Higress.Kubernetes.Status");
-            return new StatusWriter(
-                source,
-                api,
-                new StatusLeader(api.Client, settings, logger),
-                sp.GetRequiredService<HigressRuntime>(),
-                sp.GetRequiredService<ListenerManager>(),
-                settings,
-                sp.GetRequiredService<IOptions<HigressOptions>>().Value.ControllerName,
-                logger,
-                sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            return StatusWriterFor(sp, source, api, settings);
         });
         return builder;
+    }
+
+    // Its own method, never inlined: the status writer's types come from KubernetesClient, and compiling them into the
+    // factory above would load that assembly (~2.5 MB resident) in every process, watching a cluster or not.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostedService StatusWriterFor(IServiceProvider sp, KubernetesResourceSource source, KubeApi api, KubernetesOptions settings)
+    {
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Higress.Kubernetes.Status");
+        return new StatusWriter(
+            source,
+            api,
+            new StatusLeader(api.Client, settings, logger),
+            sp.GetRequiredService<HigressRuntime>(),
+            sp.GetRequiredService<ListenerManager>(),
+            settings,
+            sp.GetRequiredService<IOptions<HigressOptions>>().Value.ControllerName,
+            logger,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 
     private static KubeApi Connect(KubernetesOptions settings, ILogger logger)

@@ -329,6 +329,14 @@ internal static class EventIds
     /// <summary>The sidecar profile runs without the runtime settings it documents (Server GC still on, ...).</summary>
     public const int SidecarProfileIncomplete = 2011;
 
+    // 2020-2024: resident memory of the process.
+
+    /// <summary>The resident pages of mapped images (.dll, .so) were released after start-up (<c>Higress:Sidecar:TrimImagePages</c>).</summary>
+    public const int ImagePagesTrimmed = 2020;
+
+    /// <summary>Releasing the resident pages of mapped images failed (e.g. the kernel refused <c>madvise</c>); it is not tried again.</summary>
+    public const int ImagePagesTrimFailed = 2021;
+
     // 1970-1979: upstream TLS origination.
 
     /// <summary>TLS toward a cluster's upstream failed (untrusted or misnamed certificate, failed handshake); logged once per incident.</summary>

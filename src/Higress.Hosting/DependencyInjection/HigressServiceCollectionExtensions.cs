@@ -124,7 +124,19 @@ public static class HigressServiceCollectionExtensions
         services.TryAddSingleton<GracefulDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<GracefulDrain>());
         services.AddOptions<HostOptions>().Configure<IOptions<HigressOptions>>((host, higress) => GracefulDrain.ConfigureHostOptions(host, higress.Value.Shutdown));
+        var hostWarmsDataProtection = services.Any(IsDataProtectionWarmUp);
         services.AddReverseProxy().AddTransforms<HigressTransformProvider>();
+        if (!hostWarmsDataProtection)
+        {
+            // YARP adds Data Protection for its session-affinity cookies, which Higress never configures; the hosted
+            // service would read (or create) the key ring at start, keeping System.Private.Xml and the crypto code
+            // resident (~4 MB) for nothing. The key ring still loads on first use.
+            foreach (var warmUp in services.Where(IsDataProtectionWarmUp).ToList())
+            {
+                services.Remove(warmUp);
+            }
+        }
+
         Higress.Hosting.Balancing.HigressLoadBalancingPolicy.Add(services);
 
         // Every cluster's client is wrapped by the upstream handler (retries, per-try observation).
@@ -165,4 +177,8 @@ public static class HigressServiceCollectionExtensions
         });
         return new HigressBuilder(services);
     }
+
+    private static bool IsDataProtectionWarmUp(ServiceDescriptor service) =>
+        service.ServiceType == typeof(IHostedService)
+        && service.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 }

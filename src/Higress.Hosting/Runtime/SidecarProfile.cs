@@ -9,7 +9,8 @@ namespace Higress.Hosting.Runtime;
 /// <summary>
 /// Applies what <c>Higress:Profile=sidecar</c> can change inside a running process (docs/sidecar.md, "Memory"): a GC
 /// heap limit (unless the environment set one), the non-concurrent latency mode, and one aggressive, compacting
-/// collection once start-up garbage (configuration parsing, first requests' JIT work) is dead. The settings the
+/// collection once start-up garbage (configuration parsing, first requests' JIT work) is dead, followed by the release
+/// of start-up-only image pages (<see cref="ImagePages"/>, <c>Higress:Sidecar:TrimImagePages</c>). The settings the
 /// runtime reads before <c>Main</c> (Workstation GC, W^X, tiered PGO) cannot be changed here; when they are missing,
 /// a warning names them.
 /// </summary>
@@ -25,10 +26,20 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
     private static readonly TimeSpan CompactAfter = TimeSpan.FromSeconds(10);
     private ITimer? _timer;
 
+    /// <summary>Whether the image pages are released after start-up: the setting, else on in the sidecar profile.</summary>
+    internal static bool TrimsImagePages(HigressOptions options) =>
+        OperatingSystem.IsLinux() && (options.Sidecar.TrimImagePages ?? options.Profile == HigressProfile.Sidecar);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var trim = TrimsImagePages(options.Value);
         if (options.Value.Profile != HigressProfile.Sidecar)
         {
+            if (trim)
+            {
+                _timer = timeProvider.CreateTimer(_ => TrimImagePages(), null, CompactAfter, Timeout.InfiniteTimeSpan);
+            }
+
             return Task.CompletedTask;
         }
 
@@ -40,7 +51,7 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
         }
 
         GCSettings.LatencyMode = GCLatencyMode.Batch;
-        _timer = timeProvider.CreateTimer(_ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), null, CompactAfter, Timeout.InfiniteTimeSpan);
+        _timer = timeProvider.CreateTimer(_ => AfterStart(trim), null, CompactAfter, Timeout.InfiniteTimeSpan);
         var limit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024);
         Log.Applied(logger, limit, GCSettings.IsServerGC ? "Server" : "Workstation", GCSettings.LatencyMode.ToString());
         if (GCSettings.IsServerGC)
@@ -55,6 +66,44 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
 
     public void Dispose() => _timer?.Dispose();
 
+    private void AfterStart(bool trim)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (trim)
+        {
+            TrimImagePages();
+        }
+    }
+
+    // Once: pages that later code paths touch fault back in and stay, as they belong to the steady state.
+    private void TrimImagePages()
+    {
+        try
+        {
+            var before = ResidentKb();
+            var released = ImagePages.Trim();
+            Log.Trimmed(logger, released.Mappings, released.RssKb / 1024, before / 1024, ResidentKb() / 1024);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            Log.TrimFailed(logger, ex);
+        }
+    }
+
+    private static long ResidentKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                // Only for the log line: a line it cannot read reports 0 rather than failing the timer's thread.
+                return long.TryParse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb : 0;
+            }
+        }
+
+        return 0;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = EventIds.SidecarProfileApplied, Level = LogLevel.Information, Message = "Sidecar profile: GC heap limit {LimitMb} MB, {GcMode} GC, latency mode {LatencyMode}, idle upstream connections kept 15 s")]
@@ -62,5 +111,11 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
 
         [LoggerMessage(EventId = EventIds.SidecarProfileIncomplete, Level = LogLevel.Warning, Message = "Sidecar profile without its runtime settings: {Missing}")]
         public static partial void Incomplete(ILogger logger, string missing);
+
+        [LoggerMessage(EventId = EventIds.ImagePagesTrimmed, Level = LogLevel.Information, Message = "Released the resident pages of {Mappings} image mappings ({ReleasedMb} MB); RSS {BeforeMb} MB -> {AfterMb} MB (Higress:Sidecar:TrimImagePages)")]
+        public static partial void Trimmed(ILogger logger, int mappings, long releasedMb, long beforeMb, long afterMb);
+
+        [LoggerMessage(EventId = EventIds.ImagePagesTrimFailed, Level = LogLevel.Warning, Message = "Could not release the resident pages of mapped images; the process runs on unchanged. Set Higress:Sidecar:TrimImagePages=false to skip the attempt")]
+        public static partial void TrimFailed(ILogger logger, Exception exception);
     }
 }

@@ -35,6 +35,9 @@ public sealed class ReferenceHostProcess : IAsyncDisposable
     /// <summary>A client for the listeners and the admin port.</summary>
     public GatewayClient Client { get; }
 
+    /// <summary>The host's process id (e.g. to read its <c>/proc</c> entries).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the process wrote so far.</summary>
     public string Output
     {

@@ -6,7 +6,8 @@ namespace Higress.EndToEnd.Tests.Samples;
 /// <summary>
 /// <c>Higress:Profile=sidecar</c> on the reference host (a real process, as a pod runs it): the in-process settings are
 /// applied and logged (event 2010), the missing runtime settings are named (event 2011: the host is built with Server
-/// GC, and this test does not pass samples/Higress.Gateway/sidecar.env), and traffic is forwarded as usual.
+/// GC, and this test does not pass samples/Higress.Gateway/sidecar.env), traffic is forwarded as usual, and the
+/// assemblies of features it does not use (KubernetesClient, Data Protection's XML key ring) are not loaded.
 /// The sidecar overlay and the Helm chart set exactly the variables of sidecar.env.
 /// </summary>
 public sealed class SidecarProfileTests
@@ -28,6 +29,15 @@ public sealed class SidecarProfileTests
         Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(port, "example.com", "/")).Status);
         Assert.Contains("Sidecar profile: GC heap limit 128 MB", host.Output, StringComparison.Ordinal);
         Assert.Contains("Server GC is on; set DOTNET_gcServer=0", host.Output, StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux())
+        {
+            // Features the process does not use keep their assemblies out of memory: no cluster watched, no
+            // session-affinity key ring.
+            var maps = await File.ReadAllTextAsync($"/proc/{host.ProcessId}/maps");
+            Assert.Contains("Higress.Kubernetes.dll", maps, StringComparison.Ordinal);
+            Assert.DoesNotContain("KubernetesClient.dll", maps, StringComparison.Ordinal);
+            Assert.DoesNotContain("System.Private.Xml.dll", maps, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -164,6 +164,7 @@ internal sealed partial class FastForwarder
             await AbandonAsync(connection, body, call);
             return;
         }
+
         try
         {
             await ResponseBody.CopyAsync(connection.Input, response.BodyWriter, framing, head.ContentLength ?? 0, aborted);

@@ -84,8 +84,9 @@ internal sealed partial class SidecarProfile(IOptions<HigressOptions> options, T
             var released = ImagePages.Trim();
             Log.Trimmed(logger, released.Mappings, released.RssKb / 1024, before / 1024, ResidentKb() / 1024);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // It runs on a timer's thread, where an exception would end the process: a saving must never cost the host.
             Log.TrimFailed(logger, ex);
         }
     }

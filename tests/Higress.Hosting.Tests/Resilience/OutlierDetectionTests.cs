@@ -51,21 +51,6 @@ public sealed class OutlierDetectionTests
         return line is null ? 0 : double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 400; attempt++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return false;
-    }
-
     private static DestinationState Destination(LoopbackGateway gateway, StatusBackend backend) =>
         gateway.Services.GetRequiredService<IProxyStateLookup>().GetClusters().Single().Destinations.Values
             .Single(d => d.Model.Config.Address.EndsWith(":" + backend.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
@@ -91,7 +76,7 @@ public sealed class OutlierDetectionTests
 
             // After the ejection time (5 s: long enough that the 60 requests above finish inside it on a busy machine)
             // YARP puts it back; requests reach it again.
-            Assert.True(await EventuallyAsync(async () =>
+            Assert.True(await Eventually.TrueAsync(async () =>
             {
                 await GetAsync(gateway, 3);
                 return bad.Requests > 3;
@@ -143,7 +128,7 @@ public sealed class OutlierDetectionTests
             await using var gateway = await LoopbackGateway.StartAsync(r => r.AddYaml(Config(
                 $"healthCheck: {{path: {StatusBackend.ProbePath}, interval: 100ms, timeout: 1s, unhealthyThreshold: 2, healthyThreshold: 3}}", backends)));
 
-            Assert.True(await EventuallyAsync(() => Task.FromResult(Destination(gateway, sick).Health.Active == DestinationHealth.Unhealthy)));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Destination(gateway, sick).Health.Active == DestinationHealth.Unhealthy)));
             Assert.True(sick.Probes >= 2);
             var before = sick.Requests;
             await GetAsync(gateway, 30);
@@ -151,7 +136,7 @@ public sealed class OutlierDetectionTests
 
             var probesAtRecovery = sick.Probes;
             sick.ProbeStatus = 200;
-            Assert.True(await EventuallyAsync(() => Task.FromResult(Destination(gateway, sick).Health.Active == DestinationHealth.Healthy)));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Destination(gateway, sick).Health.Active == DestinationHealth.Healthy)));
             Assert.True(sick.Probes - probesAtRecovery >= 3, $"healthy after {sick.Probes - probesAtRecovery} probes");
             await GetAsync(gateway, 30);
             Assert.True(sick.Requests > before);
@@ -169,7 +154,7 @@ public sealed class OutlierDetectionTests
             source.Update(r => r.AddYaml(Config("outlierDetection: {consecutive5xxErrors: 3, maxEjectionPercent: 150}", backends)));
             gateway.Services.GetRequiredService<HigressConfigurationLoop>().Rebuild();
             var runtime = gateway.Services.GetRequiredService<HigressRuntime>();
-            Assert.True(await EventuallyAsync(() => Task.FromResult(runtime.Current.Translation.Diagnostics.Any(d => d.IsError && d.FieldPath.EndsWith("maxEjectionPercent", StringComparison.Ordinal)))));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(runtime.Current.Translation.Diagnostics.Any(d => d.IsError && d.FieldPath.EndsWith("maxEjectionPercent", StringComparison.Ordinal)))));
 
             Assert.Equal(TimeSpan.FromSeconds(60), runtime.Current.Plan.Clusters.Single().OutlierDetection!.BaseEjectionTime);
             await GetAsync(gateway, 30);

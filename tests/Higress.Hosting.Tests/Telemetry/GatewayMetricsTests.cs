@@ -183,21 +183,11 @@ public sealed partial class GatewayMetricsTests
         using var client = new HttpClient();
 
         // A request is counted when the gateway's pipeline returns, which can be a moment after its client has read the
-        // whole response; the active gauge drops last, so at zero every request sent so far is in (bounded wait).
-        var text = string.Empty;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            text = await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
-            if (!text.Contains("higress_gateway_active_requests ", StringComparison.Ordinal)
-                || text.Contains("higress_gateway_active_requests 0\n", StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return text;
+        // whole response; the active gauge drops last, so at zero every request sent so far is in.
+        return await Eventually.ReadAsync(
+            () => client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics")),
+            text => !text.Contains("higress_gateway_active_requests ", StringComparison.Ordinal)
+                || text.Contains("higress_gateway_active_requests 0\n", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> DeployExpressions()

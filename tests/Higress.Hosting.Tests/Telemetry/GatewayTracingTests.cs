@@ -81,17 +81,13 @@ public sealed class GatewayTracingTests
         // A span ends when the gateway's pipeline returns, which can be a moment after the client has read the whole
         // response (Kestrel runs it inline on the connection's thread): flush until both hops' spans are in, bounded.
         var tracer = gateway.Services.GetRequiredService<TracerProvider>();
-        List<JsonElement> spans = [];
-        for (var attempt = 0; attempt < 50 && spans.Count < 2; attempt++)
-        {
-            if (attempt > 0)
+        var spans = await Eventually.ReadAsync(
+            () =>
             {
-                await Task.Delay(100);
-            }
-
-            Assert.True(tracer.ForceFlush(10_000));
-            spans = ZipkinSpans(zipkin).Where(s => s.GetProperty("traceId").GetString() == traceId).ToList();
-        }
+                Assert.True(tracer.ForceFlush(10_000));
+                return Task.FromResult(ZipkinSpans(zipkin).Where(s => s.GetProperty("traceId").GetString() == traceId).ToList());
+            },
+            found => found.Count >= 2);
 
         Assert.Equal(2, spans.Count);
         var first = spans.Single(s => Tag(s, "url.path") == "/hop1");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Higress.Core.Plugins;
 
@@ -60,7 +61,8 @@ public sealed class ClientCertificateIdentity
     public static ClientCertificateIdentity? Of(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.ClientCertificate is { } certificate ? Cache.GetValue(certificate, static c => new ClientCertificateIdentity(c)) : null;
+        // The feature itself: ConnectionInfo.ClientCertificate would add an empty TLS feature to every plaintext request.
+        return context.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate ? Cache.GetValue(certificate, static c => new ClientCertificateIdentity(c)) : null;
     }
 
     /// <summary>

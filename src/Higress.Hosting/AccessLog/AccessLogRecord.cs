@@ -82,7 +82,8 @@ internal sealed class AccessLogRecord : IHttpResponseBodyFeature
 
     /// <summary>
     /// Records the trace of the gateway's span for this request: it is the trace an exporter receives, and it is not
-    /// <c>Activity.Current</c> once the gateway's middleware has returned.
+    /// <c>Activity.Current</c> once the gateway's middleware has returned. Without a span, the caller's trace (from its
+    /// trace headers), or <see langword="default"/> for none.
     /// </summary>
     public void Traced(ActivityTraceId traceId) => TraceId = traceId;
 

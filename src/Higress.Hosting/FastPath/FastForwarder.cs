@@ -108,7 +108,7 @@ internal sealed partial class FastForwarder
                     await connection.Output.FlushAsync(aborted);
                 }
 
-                head = await ReadHeadAsync(connection.Input, call?.Token ?? aborted);
+                head = await ReadHeadAsync(connection, call?.Token ?? aborted);
                 break;
             }
             catch (Exception ex) when (reused && !hasBody && IsStale(ex))
@@ -257,8 +257,9 @@ internal sealed partial class FastForwarder
         return (target, host);
     }
 
-    private static async ValueTask<ResponseHead> ReadHeadAsync(PipeReader input, CancellationToken cancellationToken)
+    private static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection connection, CancellationToken cancellationToken)
     {
+        var input = connection.Input;
         var received = false;
         while (true)
         {
@@ -277,7 +278,7 @@ internal sealed partial class FastForwarder
             SequencePosition consumed;
             try
             {
-                head = ResponseHead.TryParse(buffer, out consumed);
+                head = ResponseHead.TryParse(buffer, out consumed, connection.ResponseHeaders);
             }
             catch
             {

@@ -51,7 +51,14 @@ internal sealed class ResponseHead
     /// Parses a head from the start of <paramref name="buffer"/>. Returns null when the head is not complete yet;
     /// otherwise <paramref name="consumed"/> is where the body starts.
     /// </summary>
-    public static ResponseHead? TryParse(ReadOnlySequence<byte> buffer, out SequencePosition consumed)
+    /// <param name="buffer">The bytes received so far.</param>
+    /// <param name="consumed">Where the body starts, when a head was parsed.</param>
+    /// <param name="previous">
+    /// The header list of the connection's previous response, to be refilled: a value equal to the one at the same
+    /// place last time keeps its string (an upstream's answers repeat most of their headers), and no list is allocated.
+    /// Its old contents are gone once this returns a head.
+    /// </param>
+    public static ResponseHead? TryParse(ReadOnlySequence<byte> buffer, out SequencePosition consumed, List<KeyValuePair<string, string>>? previous = null)
     {
         consumed = buffer.Start;
         var reader = new SequenceReader<byte>(buffer);
@@ -80,7 +87,7 @@ internal sealed class ResponseHead
             head.CopyTo(rented);
             rented[length - 2] = (byte)'\r';
             rented[length - 1] = (byte)'\n';
-            return Parse(rented.AsSpan(0, length));
+            return Parse(rented.AsSpan(0, length), previous ?? new List<KeyValuePair<string, string>>(12));
         }
         finally
         {
@@ -89,13 +96,14 @@ internal sealed class ResponseHead
     }
 
     // Every line, the last included, ends in CRLF here.
-    private static ResponseHead Parse(ReadOnlySpan<byte> head)
+    private static ResponseHead Parse(ReadOnlySpan<byte> head, List<KeyValuePair<string, string>> headers)
     {
         CheckLineEnds(head);
         var end = head.IndexOf("\r\n"u8);
         var status = ParseStatusLine(head[..end], out var http10);
         var rest = head[(end + 2)..];
-        var headers = new List<KeyValuePair<string, string>>(12);
+        var reusable = headers.Count;
+        var count = 0;
         var result = new ResponseHead(status, headers) { KeepAlive = !http10 };
         string? transferEncoding = null;
         while (rest.Length > 0)
@@ -123,9 +131,27 @@ internal sealed class ResponseHead
                 }
             }
 
-            var name = KnownName(line[..colon]);
-            var text = Encoding.Latin1.GetString(value);
-            headers.Add(new KeyValuePair<string, string>(name, text));
+            var last = count < reusable ? headers[count] : default;
+            var name = last.Key is { } lastName && Ascii.Equals(line[..colon], lastName) ? lastName : KnownName(line[..colon]);
+            string text;
+            if (ReferenceEquals(last.Key, name) && Ascii.Equals(value, last.Value))
+            {
+                text = last.Value;
+            }
+            else
+            {
+                text = Encoding.Latin1.GetString(value);
+                if (count < reusable)
+                {
+                    headers[count] = new KeyValuePair<string, string>(name, text);
+                }
+                else
+                {
+                    headers.Add(new KeyValuePair<string, string>(name, text));
+                }
+            }
+
+            count++;
             if (string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
             {
                 result.AddContentLength(text);
@@ -138,6 +164,11 @@ internal sealed class ResponseHead
             {
                 result.AddConnection(text, http10);
             }
+        }
+
+        if (count < headers.Count)
+        {
+            headers.RemoveRange(count, headers.Count - count);
         }
 
         if (transferEncoding is not null)
@@ -227,15 +258,15 @@ internal sealed class ResponseHead
 
     private void AddContentLength(string value)
     {
-        foreach (var part in value.Split(','))
+        foreach (var part in value.AsSpan().Split(','))
         {
-            var text = part.Trim();
-            if (text.Length == 0 || text.Length > 18 || !text.All(char.IsAsciiDigit))
+            var text = value.AsSpan(part).Trim();
+            if (text.Length == 0 || text.Length > 18 || text.ContainsAnyExceptInRange('0', '9'))
             {
                 throw new UpstreamProtocolException($"the upstream's response has an invalid Content-Length '{value}'");
             }
 
-            var length = long.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            var length = long.Parse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
             if (ContentLength is { } previous && previous != length)
             {
                 throw new UpstreamProtocolException("the upstream's response has differing Content-Length values");

@@ -31,6 +31,9 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     /// <summary>When the connection was last put back in its pool (Stopwatch ticks).</summary>
     public long IdleSince { get; set; }
 
+    /// <summary>The header list of the connection's latest response head, refilled by the next (<see cref="ResponseHead.TryParse"/>).</summary>
+    public List<KeyValuePair<string, string>> ResponseHeaders { get; } = new(12);
+
     /// <summary>Requests sent on this connection, the current one included.</summary>
     public int Requests { get; set; }
 

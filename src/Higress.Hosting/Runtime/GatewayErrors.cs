@@ -1,3 +1,4 @@
+using System.Buffers;
 using Higress.Core.Diagnostics;
 using Higress.Core.Grpc;
 using Higress.Hosting.AccessLog;
@@ -19,6 +20,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
     public const string RequestIdHeader = "x-request-id";
 
     private const int MaxRequestIdLength = 128;
+    private static readonly SearchValues<char> RequestIdCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
 
     /// <summary>No rule matched: 404.</summary>
     public Task NoRouteAsync(HttpContext context)
@@ -149,7 +151,7 @@ internal sealed partial class GatewayErrors(bool detailed, ILogger logger)
 
     // Echoed into a header and logs: only short, printable, unambiguous ids are taken from the client.
     private static bool IsValidRequestId(string value) =>
-        value.Length is > 0 and <= MaxRequestIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+        value.Length is > 0 and <= MaxRequestIdLength && !value.AsSpan().ContainsAnyExcept(RequestIdCharacters);
 
     private static T? Find<T>(Exception? exception)
         where T : Exception => exception switch

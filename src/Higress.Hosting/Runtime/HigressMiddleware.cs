@@ -64,9 +64,10 @@ internal sealed class HigressMiddleware(
     {
         var start = Stopwatch.GetTimestamp();
         var activity = telemetry.StartRequest(context);
-        if (activity is not null)
+        if (context.Features.Get<AccessLog.AccessLogRecord>() is { } record)
         {
-            context.Features.Get<AccessLog.AccessLogRecord>()?.Traced(activity.TraceId);
+            // The gateway span's trace; with no span made (no tracer, or nowhere to export), the caller's.
+            record.Traced(activity?.TraceId ?? telemetry.Propagation.Extract(context.Request.Headers).TraceId);
         }
 
         Exception? error = null;

@@ -33,9 +33,11 @@ internal sealed class GatewayTelemetry
     private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _authDenials;
     private readonly BoundedLabels _consumers;
+    private readonly SpanSinks _sinks;
 
-    public GatewayTelemetry(HigressMeter higressMeter, IOptions<HigressOptions> options)
+    public GatewayTelemetry(HigressMeter higressMeter, IOptions<HigressOptions> options, IServiceProvider services)
     {
+        _sinks = new SpanSinks(services, options.Value.Telemetry);
         var settings = options.Value.Telemetry;
         Enabled = settings.Enabled;
         Propagation = new TracePropagation(settings.Propagators is { Length: > 0 } formats ? formats : ["tracecontext"]);
@@ -54,11 +56,14 @@ internal sealed class GatewayTelemetry
 
     public TracePropagation Propagation { get; }
 
-    /// <summary>Starts the request's span (null when no tracer listens or the sampler drops it) and counts it active.</summary>
+    /// <summary>
+    /// Starts the request's span (null when no tracer listens, when the tracer has nowhere to send it, or when the
+    /// sampler drops it) and counts it active.
+    /// </summary>
     public Activity? StartRequest(HttpContext context)
     {
         _active.Add(1);
-        if (!Source.HasListeners())
+        if (!Source.HasListeners() || !_sinks.Exported)
         {
             return null;
         }

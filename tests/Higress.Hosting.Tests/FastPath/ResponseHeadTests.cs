@@ -26,6 +26,37 @@ public sealed class ResponseHeadTests
         Assert.Equal("hello", Encoding.ASCII.GetString(split.Slice(consumed).ToArray()));
     }
 
+    [Fact]
+    public void A_connection_list_is_refilled_and_a_repeated_header_keeps_its_string()
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        var first = ResponseHead.TryParse(Head("HTTP/1.1 200 OK\r\nServer: up\r\nX-Id: 1\r\nx-custom: a\r\nContent-Length: 0\r\n\r\n"), out _, list);
+        Assert.NotNull(first);
+        var server = list[0].Value;
+        var custom = list[2];
+
+        // Same names and values where they were: the same strings; a changed value is new; a shorter head drops the rest.
+        var second = ResponseHead.TryParse(Head("HTTP/1.1 404 Not Found\r\nServer: up\r\nX-Id: 2\r\nx-custom: a\r\n\r\n"), out _, list);
+
+        Assert.NotNull(second);
+        Assert.Same(list, second.Headers);
+        Assert.Equal(404, second.Status);
+        Assert.Null(second.ContentLength);
+        Assert.Equal([("Server", "up"), ("X-Id", "2"), ("x-custom", "a")], list.Select(h => (h.Key, h.Value)));
+        Assert.Same(server, list[0].Value);
+        Assert.Same(custom.Key, list[2].Key);
+        Assert.Same(custom.Value, list[2].Value);
+
+        // A name in other letters at the same place is its own header, and a longer head adds to the list.
+        var third = ResponseHead.TryParse(Head("HTTP/1.1 200 OK\r\nserver: up\r\nX-Id: 2\r\nX-Custom: b\r\nX-More: m\r\nContent-Length: 3\r\n\r\n"), out _, list);
+
+        Assert.NotNull(third);
+        Assert.Equal(3, third.ContentLength);
+        Assert.Equal([("Server", "up"), ("X-Id", "2"), ("X-Custom", "b"), ("X-More", "m"), ("Content-Length", "3")], list.Select(h => (h.Key, h.Value)));
+    }
+
+    private static ReadOnlySequence<byte> Head(string text) => new(Encoding.ASCII.GetBytes(text));
+
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "Chunked", true)]
     [InlineData("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n", "ContentLength", false)]

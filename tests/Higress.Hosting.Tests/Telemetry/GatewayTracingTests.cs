@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Higress.Hosting.Sources;
+using Higress.Hosting.Telemetry;
 using Higress.Hosting.Tests.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace Higress.Hosting.Tests.Telemetry;
@@ -177,6 +179,45 @@ public sealed class GatewayTracingTests
         await SendAsync(gateway, ("traceparent", traceparent));
 
         Assert.Equal(traceparent, Assert.Single(backend.Requests).Headers["traceparent"]);
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_no_span_is_made_until_a_processor_is_added()
+    {
+        await using var backend = await RecordingBackend.StartAsync();
+        await using var gateway = await StartAsync(backend, []);
+        var traceparent = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
+        // The tracer selects the Higress source but sends nowhere: the caller's context passes through, none is made up.
+        await SendAsync(gateway, ("traceparent", traceparent));
+        await SendAsync(gateway);
+
+        var received = backend.Requests.ToArray();
+        Assert.Equal(traceparent, received[0].Headers["traceparent"]);
+        Assert.False(received[1].Headers.ContainsKey("traceparent"));
+
+        // A processor added to the running provider is seen within a second, and the gateway's spans reach it (the
+        // Higress source is process-wide: the processor may also see other tests' gateways, so ours is found by id).
+        var ended = new EndedSpans();
+        gateway.Services.GetRequiredService<TracerProvider>().AddProcessor(ended);
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            await SendAsync(gateway);
+            return backend.Requests.Last().Headers.ContainsKey("traceparent");
+        }));
+        var sent = backend.Requests.Last().Headers["traceparent"];
+        var span = await Eventually.ReadAsync(
+            () => Task.FromResult(ended.Spans.FirstOrDefault(s => sent == $"00-{s.TraceId.ToHexString()}-{s.SpanId.ToHexString()}-01")),
+            found => found is not null);
+        Assert.NotNull(span);
+        Assert.Equal(GatewayTelemetry.SourceName, span.Source.Name);
+    }
+
+    private sealed class EndedSpans : BaseProcessor<Activity>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Activity> Spans { get; } = new();
+
+        public override void OnEnd(Activity data) => Spans.Enqueue(data);
     }
 
     private static Task<LoopbackGateway> StartAsync(RecordingBackend backend, Dictionary<string, string?> settings) =>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Higress.Core.Diagnostics;
 using Higress.Core.Plan;
+using Higress.Hosting.UpstreamTls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,9 @@ namespace Higress.Hosting.Runtime;
 /// <see cref="MaxInFlight"/> copies are in flight per process, and copies over that are dropped and counted, so a
 /// mirror that cannot keep up costs bounded memory. A mirror destination that refuses connections is left alone for a
 /// growing back-off (<see cref="FirstBackoff"/> up to <see cref="MaxBackoff"/>), its copies dropped and counted, so that
-/// failing connects (cheap for the mirror, not for the gateway) cannot take CPU from the primary.
+/// failing connects (cheap for the mirror, not for the gateway) cannot take CPU from the primary. A mirror cluster with
+/// upstream TLS gets its copies over that TLS (<see cref="UpstreamTlsConnector"/>: its CA, server name, client
+/// certificate), as its primary traffic does.
 /// </summary>
 internal sealed partial class RequestMirror : IDisposable
 {
@@ -40,6 +43,10 @@ internal sealed partial class RequestMirror : IDisposable
     };
 
     private readonly HttpMessageInvoker _client;
+    private readonly UpstreamTlsCatalog _tls;
+    private readonly UpstreamTlsConnector _connector;
+    private readonly ConcurrentDictionary<string, (ClusterTls Tls, HttpMessageInvoker Client)> _tlsClients = new(StringComparer.Ordinal);
+    private readonly Lock _tlsClientsLock = new();
     private readonly Counter<long> _sent;
     private readonly Counter<long> _dropped;
     private readonly ILogger _logger;
@@ -47,19 +54,13 @@ internal sealed partial class RequestMirror : IDisposable
     private readonly ConcurrentDictionary<string, Backoff> _unreachable = new(StringComparer.OrdinalIgnoreCase);
     private int _inFlight;
 
-    public RequestMirror(HigressMeter meter, ILogger<RequestMirror> logger, TimeProvider? time = null)
+    public RequestMirror(HigressMeter meter, ILogger<RequestMirror> logger, UpstreamTlsCatalog tls, UpstreamTlsConnector connector, TimeProvider? time = null)
     {
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        });
+        _tls = tls;
+        _connector = connector;
+        _client = new HttpMessageInvoker(Handler());
         _sent = meter.Meter.CreateCounter<long>(MetricNames.MirrorRequests, "{request}", "Request copies sent to mirrors");
         _dropped = meter.Meter.CreateCounter<long>(MetricNames.MirrorDropped, "{request}", "Request copies not sent: reason=overloaded (too many in flight), unreachable (the mirror refused connections recently), body_too_large or body_unreadable");
     }
@@ -115,11 +116,57 @@ internal sealed partial class RequestMirror : IDisposable
 
             var message = Copy(context.Request, destination.Address, state.Clusters[mirror.ClusterId].Cluster.Protocol, body);
             _sent.Add(1);
-            _ = SendAsync(message, destination.Address, route.Id, CopyTimeout(route));
+            _ = SendAsync(ClientFor(mirror.ClusterId), message, destination.Address, route.Id, CopyTimeout(route));
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        foreach (var (_, client) in _tlsClients.Values)
+        {
+            client.Dispose();
+        }
+    }
+
+    private static SocketsHttpHandler Handler() => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    // A cluster with TLS gets a client of its own whose connections originate that TLS; a client whose settings were
+    // replaced is dropped (copies still in flight on it finish, and its idle connections close after their timeout).
+    private HttpMessageInvoker ClientFor(string clusterId)
+    {
+        if (_tls.Find(clusterId) is not { } tls)
+        {
+            return _client;
+        }
+
+        if (_tlsClients.TryGetValue(clusterId, out var kept) && kept.Tls == tls)
+        {
+            return kept.Client;
+        }
+
+        lock (_tlsClientsLock)
+        {
+            if (_tlsClients.TryGetValue(clusterId, out kept) && kept.Tls == tls)
+            {
+                return kept.Client;
+            }
+
+            var handler = Handler();
+            handler.ConnectCallback = _connector.Callback(tls);
+            var client = new HttpMessageInvoker(handler);
+            _tlsClients[clusterId] = (tls, client);
+            return client;
+        }
+    }
 
     // The body is read into the request's own buffer (EnableBuffering) and rewound, so the primary still gets all of it.
     // A body that cannot be read (client gone, over the host's size limit) gives no copy; forwarding then meets the
@@ -194,14 +241,14 @@ internal sealed partial class RequestMirror : IDisposable
         ? $"{host.Host}-shadow:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
         : (host.Host ?? string.Empty) + "-shadow";
 
-    private async Task SendAsync(HttpRequestMessage message, string address, string routeId, TimeSpan timeout)
+    private async Task SendAsync(HttpMessageInvoker client, HttpRequestMessage message, string address, string routeId, TimeSpan timeout)
     {
         try
         {
             // Off the request's thread at once, so that even the synchronous part of a send cannot delay the primary.
             await Task.Yield();
             using var deadline = new CancellationTokenSource(timeout);
-            using var response = await _client.SendAsync(message, deadline.Token);
+            using var response = await client.SendAsync(message, deadline.Token);
             _unreachable.TryRemove(address, out _);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)

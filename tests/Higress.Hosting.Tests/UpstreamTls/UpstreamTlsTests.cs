@@ -70,6 +70,35 @@ public sealed class UpstreamTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mirror_cluster_with_tls_gets_its_copies_over_that_tls()
+    {
+        await using var primary = await TlsBackend.StartAsync(null);
+        await using var mirror = await TlsBackend.StartAsync(_server.Certificate);
+        var ca = _ca.WriteFile(_ca.Pem);
+        var yaml = $$$"""
+            apiVersion: networking.higress.io/v1alpha1
+            kind: ServiceEntry
+            metadata: {name: secure}
+            spec:
+              hosts: [secure.internal]
+              ports: [{number: {{{mirror.Port}}}, protocol: HTTP}]
+              endpoints: [{address: 127.0.0.1}]
+              trafficPolicy: {tls: {mode: SIMPLE, sni: api.internal, caCertificates: {{{ca}}} }}
+            ---
+            """ + "\n" + LoopbackGateway.Route(LoopbackGateway.ForwardTo("up", primary.Port) + $"\nmirror: {{host: secure.internal, port: {mirror.Port}}}");
+        await using var gateway = await LoopbackGateway.StartAsync(r => r.AddService("up", primary.Port, ["127.0.0.1"]).AddYaml(yaml));
+
+        using var response = await gateway.Client.GetAsync(new Uri("/hello", UriKind.Relative));
+
+        // The copy verified the mirror against the cluster's CA and sent the cluster's server name: without the
+        // cluster's TLS it would have trusted only the system roots and failed.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("HTTP/1.1 http client=none", await response.Content.ReadAsStringAsync());
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(mirror.Requests == 1)));
+        Assert.Equal("api.internal", mirror.Sni);
+    }
+
+    [Fact]
     public async Task Without_sni_the_certificate_must_name_the_destination_host_not_the_endpoint_address()
     {
         await using var backend = await TlsBackend.StartAsync(_server.Certificate);

@@ -13,15 +13,19 @@ namespace Higress.Hosting.Shutdown;
 /// requests up to the host's shutdown timeout, which <see cref="ConfigureHostOptions"/> raises to cover both phases.
 /// </summary>
 /// <remarks>
-/// Only a SIGTERM drains: a stop from code (tests, <c>app.StopAsync()</c>) is immediate. The signal is known here
-/// because this service's handler is registered when <c>MapHigress()</c> runs, before the console lifetime registers
-/// its own at start, so it runs first and marks the drain before the stop begins.
+/// Only a SIGTERM drains: a stop from code (tests, <c>app.StopAsync()</c>) is immediate. So this service's handler
+/// must mark the drain before any other handler of the signal starts the stop: the console lifetime's does, and the
+/// stop then runs on another thread at once. The runtime calls a signal's handlers one after another, in the reverse
+/// order of their registration (.NET 10; earlier runtimes in their order), so the handler is registered twice: when
+/// <c>MapHigress()</c> runs, before the console lifetime registers its own at start, and again once the host has
+/// started, after it. Whichever order the runtime keeps, one of the two runs before the console lifetime's.
 /// </remarks>
 internal sealed partial class GracefulDrain(IHostApplicationLifetime lifetime, IOptions<HigressOptions> options, TimeProvider time, ILogger<GracefulDrain> logger)
     : IHostedLifecycleService, IDisposable
 {
     private readonly Lock _gate = new();
     private PosixSignalRegistration? _sigterm;
+    private PosixSignalRegistration? _sigtermAfterStart;
     private volatile bool _signalled;
 
     /// <summary>Listens for SIGTERM (once; later calls do nothing). Platforms without the signal drain never.</summary>
@@ -29,19 +33,7 @@ internal sealed partial class GracefulDrain(IHostApplicationLifetime lifetime, I
     {
         lock (_gate)
         {
-            if (_sigterm is not null)
-            {
-                return;
-            }
-
-            try
-            {
-                _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSigterm);
-            }
-            catch (PlatformNotSupportedException)
-            {
-                // No SIGTERM here (e.g. a browser host): the host stops as it always did.
-            }
+            _sigterm ??= Register();
         }
     }
 
@@ -84,7 +76,16 @@ internal sealed partial class GracefulDrain(IHostApplicationLifetime lifetime, I
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // After the console lifetime's own registration (made before the hosted services start): see the remarks.
+        lock (_gate)
+        {
+            _sigtermAfterStart ??= Register();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -95,6 +96,20 @@ internal sealed partial class GracefulDrain(IHostApplicationLifetime lifetime, I
         lock (_gate)
         {
             _sigterm?.Dispose();
+            _sigtermAfterStart?.Dispose();
+        }
+    }
+
+    private PosixSignalRegistration? Register()
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSigterm);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // No SIGTERM here (e.g. a browser host): the host stops as it always did.
+            return null;
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class UpstreamTlsTests : IDisposable
 
     private static string Quoted(string text) => JsonSerializer.Serialize(text);
 
-    private static string ServiceEntry(int port, string trafficPolicy, string protocol = "HTTP", string annotations = "{}") => $$$"""
+    // The ServiceEntry secure.internal on 127.0.0.1:port with the traffic policy, and the document separator after it.
+    private static string SecureEntry(int port, string trafficPolicy, string protocol = "HTTP") => $$$"""
         apiVersion: networking.higress.io/v1alpha1
         kind: ServiceEntry
         metadata: {name: secure}
@@ -41,6 +42,10 @@ public sealed class UpstreamTlsTests : IDisposable
           endpoints: [{address: 127.0.0.1}]
           trafficPolicy: {{{trafficPolicy}}}
         ---
+
+        """;
+
+    private static string ServiceEntry(int port, string trafficPolicy, string protocol = "HTTP", string annotations = "{}") => SecureEntry(port, trafficPolicy, protocol) + $$$"""
         apiVersion: networking.higress.io/v1alpha1
         kind: Route
         metadata: {name: r, annotations: {{{annotations}}} }
@@ -75,17 +80,7 @@ public sealed class UpstreamTlsTests : IDisposable
         await using var primary = await TlsBackend.StartAsync(null);
         await using var mirror = await TlsBackend.StartAsync(_server.Certificate);
         var ca = _ca.WriteFile(_ca.Pem);
-        var yaml = $$$"""
-            apiVersion: networking.higress.io/v1alpha1
-            kind: ServiceEntry
-            metadata: {name: secure}
-            spec:
-              hosts: [secure.internal]
-              ports: [{number: {{{mirror.Port}}}, protocol: HTTP}]
-              endpoints: [{address: 127.0.0.1}]
-              trafficPolicy: {tls: {mode: SIMPLE, sni: api.internal, caCertificates: {{{ca}}} }}
-            ---
-            """ + "\n" + LoopbackGateway.Route(LoopbackGateway.ForwardTo("up", primary.Port) + $"\nmirror: {{host: secure.internal, port: {mirror.Port}}}");
+        var yaml = SecureEntry(mirror.Port, $"{{tls: {{mode: SIMPLE, sni: api.internal, caCertificates: {ca}}}}}") + LoopbackGateway.Route(LoopbackGateway.ForwardTo("up", primary.Port) + $"\nmirror: {{host: secure.internal, port: {mirror.Port}}}");
         await using var gateway = await LoopbackGateway.StartAsync(r => r.AddService("up", primary.Port, ["127.0.0.1"]).AddYaml(yaml));
 
         using var response = await gateway.Client.GetAsync(new Uri("/hello", UriKind.Relative));

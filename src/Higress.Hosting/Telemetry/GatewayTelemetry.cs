@@ -25,7 +25,8 @@ internal sealed class GatewayTelemetry
     /// <summary>The gateway's spans. One per process, like every <see cref="ActivitySource"/>: tracers select it by name.</summary>
     public static readonly ActivitySource Source = new(SourceName, typeof(GatewayTelemetry).Assembly.GetName().Version?.ToString());
 
-    private static readonly object[] StatusCodes = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
+    // Tag values are objects: status codes and retry counts come boxed once, not per request.
+    private static readonly object[] BoxedInts = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
@@ -37,8 +38,8 @@ internal sealed class GatewayTelemetry
 
     public GatewayTelemetry(HigressMeter higressMeter, IOptions<HigressOptions> options, IServiceProvider services)
     {
-        _sinks = new SpanSinks(services, options.Value.Telemetry);
         var settings = options.Value.Telemetry;
+        _sinks = new SpanSinks(services, settings);
         Enabled = settings.Enabled;
         Propagation = new TracePropagation(settings.Propagators is { Length: > 0 } formats ? formats : ["tracecontext"]);
         _consumers = new BoundedLabels(settings.MaxConsumerLabels);
@@ -103,7 +104,7 @@ internal sealed class GatewayTelemetry
         var cluster = feature?.Backend?.ClusterId ?? string.Empty;
         var plugins = PluginContext.Get(context);
         var consumer = _consumers.Get(plugins?.Consumer);
-        var statusTag = (uint)status < StatusCodes.Length ? StatusCodes[status] : status;
+        var statusTag = Boxed(status);
 
         var tags = new TagList { { "route", route }, { "cluster", cluster }, { "status_code", statusTag } };
         _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
@@ -140,7 +141,7 @@ internal sealed class GatewayTelemetry
                 activity.AddTag("higress.route", route);
                 activity.SetTag("higress.cluster", cluster.Length == 0 ? null : cluster);
                 activity.SetTag("higress.destination", Destination(context, feature));
-                activity.AddTag("higress.retries", feature.Upstream is { Tries: > 1 } call ? call.Tries - 1 : 0);
+                activity.AddTag("higress.retries", Boxed(feature.Upstream is { Tries: > 1 } call ? call.Tries - 1 : 0));
             }
 
             activity.SetTag("higress.consumer", plugins?.Consumer);
@@ -158,6 +159,8 @@ internal sealed class GatewayTelemetry
     /// <summary>Records how long an upstream took to answer a request forwarded to <paramref name="cluster"/>.</summary>
     public void UpstreamAnswered(string cluster, TimeSpan elapsed) =>
         _upstreamDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster));
+
+    private static object Boxed(int value) => (uint)value < BoxedInts.Length ? BoxedInts[value] : value;
 
     private static string? Destination(HttpContext context, HigressRouteFeature feature) =>
         (feature.Upstream?.Destination ?? context.Features.Get<IReverseProxyFeature>()?.ProxiedDestination)?.Model.Config.Address;

@@ -117,8 +117,7 @@ public sealed class FastForwarderTests
     public async Task A_rule_whose_plugins_act_only_on_requests_takes_the_fast_path_and_they_still_decide()
     {
         await using var backend = await RecordingBackend.StartAsync(c => c.Response.WriteAsync("ok"));
-        await using var gateway = await StartAsync(backend, LoopbackGateway.ForwardTo("app", backend.Port)
-            + "\nplugins: [{name: key-auth, config: {consumers: [{name: alice, credential: k1}], keys: [x-api-key]}}]");
+        await using var gateway = await StartWithPluginsAsync(backend, "{name: key-auth, config: {consumers: [{name: alice, credential: k1}], keys: [x-api-key]}}");
         using var counter = new FastPathCounter(gateway);
 
         using var refused = await gateway.Client.GetAsync("/x");
@@ -136,8 +135,7 @@ public sealed class FastForwarderTests
     public async Task A_rule_with_a_plugin_that_acts_on_responses_is_left_to_yarp()
     {
         await using var backend = await RecordingBackend.StartAsync(c => c.Response.WriteAsync("ok"));
-        await using var gateway = await StartAsync(backend, LoopbackGateway.ForwardTo("app", backend.Port)
-            + "\nplugins: [{name: cors, config: {allow_origins: [\"https://a.example\"]}}]");
+        await using var gateway = await StartWithPluginsAsync(backend, "{name: cors, config: {allow_origins: [\"https://a.example\"]}}");
         using var counter = new FastPathCounter(gateway);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/x") { Headers = { { "Origin", "https://a.example" } } };
@@ -209,6 +207,10 @@ public sealed class FastForwarderTests
     }
 
     private static Task<LoopbackGateway> StartAsync(RecordingBackend backend, string rule, bool fastPath = true) => StartAsync(backend.Port, rule, fastPath);
+
+    // A rule forwarding to the backend with one plugin binding, as YAML.
+    private static Task<LoopbackGateway> StartWithPluginsAsync(RecordingBackend backend, string plugin) =>
+        StartAsync(backend, LoopbackGateway.ForwardTo("app", backend.Port) + $"\nplugins: [{plugin}]");
 
     private static Task<LoopbackGateway> StartAsync(int port, string rule, bool fastPath = true) =>
         LoopbackGateway.StartAsync(

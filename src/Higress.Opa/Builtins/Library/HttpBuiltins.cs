@@ -117,7 +117,7 @@ internal static class HttpBuiltins
         // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), may be due on the very event thread this evaluation holds.
         using var resp = client.Send(msg, cts.Token);
         string text;
-        using (var reader = new StreamReader(resp.Content.ReadAsStream(cts.Token), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        using (var reader = new StreamReader(resp.Content.ReadAsStream(cts.Token), BodyEncoding(resp.Content.Headers.ContentType), detectEncodingFromByteOrderMarks: true))
         {
             text = reader.ReadToEnd();
         }
@@ -153,6 +153,24 @@ internal static class HttpBuiltins
             new("raw_body", RegoString.Create(text)),
             new("headers", RegoObject.Create(headerPairs.Select(kv => new KeyValuePair<string, RegoValue>(kv.Key, RegoArray.Create(kv.Value))))),
         });
+    }
+
+    // The charset the response names (as ReadAsStringAsync would take it), else UTF-8.
+    private static Encoding BodyEncoding(MediaTypeHeaderValue? contentType)
+    {
+        if (contentType?.CharSet is { Length: > 0 } charset)
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: read as UTF-8.
+            }
+        }
+
+        return Encoding.UTF8;
     }
 
     private static bool IsJson(MediaTypeHeaderValue? ct) =>
